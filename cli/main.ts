@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * meraki-batch: plans and applies Meraki changes through action batches.
+ * Every error is reported as one line plus a hint; never a stack trace.
+ */
+import { CliError } from "./errors";
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number>; help: string }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  emulator: { summary: "run the local Dashboard API emulator", load: () => import("./commands/emulator") },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: meraki-batch <command> [options]
+
+Infrastructure as code for Cisco Meraki through the Dashboard API's action batches.
+
+Commands:
+${lines.join("\n")}
+
+Run 'meraki-batch <command> --help' for a command's options.
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`${require("../../package.json").version}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`unknown command '${name}'`, "run 'meraki-batch --help' for the list of commands", 2);
+  const mod = await command.load();
+  return mod.run(rest);
+}
+
+export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+  if (err instanceof CliError) {
+    stderr.write(`error: ${err.message}\n`);
+    if (err.hint) stderr.write(`hint: ${err.hint}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error & { code?: string };
+  stderr.write(`error: ${e?.message ?? String(err)}\n`);
+  if (process.env.MERAKI_BATCH_DEBUG) stderr.write(`${e?.stack ?? ""}\n`);
+  else stderr.write("hint: set MERAKI_BATCH_DEBUG=1 for details\n");
+  return 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => process.exit(reportError(err)),
+  );
+}

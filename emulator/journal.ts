@@ -1,0 +1,54 @@
+/**
+ * Undo log for all-or-nothing writes. Entities are replaced, never mutated in place, so undoing
+ * is restoring the previous reference. Execution is synchronous: no other request can observe
+ * a half-applied batch between the writes and the commit or rollback.
+ */
+export class Journal {
+  private undo: Array<() => void> = [];
+
+  set<T>(record: Record<string, T>, key: string, value: T): void {
+    const had = Object.prototype.hasOwnProperty.call(record, key);
+    const old = record[key];
+    this.undo.push(() => {
+      if (had) record[key] = old;
+      else delete record[key];
+    });
+    record[key] = value;
+  }
+
+  remove<T>(record: Record<string, T>, key: string): void {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) return;
+    const old = record[key];
+    this.undo.push(() => {
+      record[key] = old;
+    });
+    delete record[key];
+  }
+
+  /** Replaces an element of an array (switch ports are kept in port order). */
+  setAt<T>(list: T[], index: number, value: T): void {
+    const old = list[index];
+    this.undo.push(() => {
+      list[index] = old;
+    });
+    list[index] = value;
+  }
+
+  /** Sets a field of an object that is itself the stored entity (used for network settings). */
+  setField<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+    const old = target[key];
+    this.undo.push(() => {
+      target[key] = old;
+    });
+    target[key] = value;
+  }
+
+  get changed(): boolean {
+    return this.undo.length > 0;
+  }
+
+  rollback(): void {
+    for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]();
+    this.undo = [];
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The emulator's world: organizations and the resources that action batches act on.
+ * Plain JSON data so that it can be persisted (`--state FILE`) and seeded from a file.
+ */
+
+export interface Organization {
+  id: string;
+  name: string;
+  url: string;
+}
+
+export interface Network {
+  id: string;
+  organizationId: string;
+  name: string;
+  productTypes: string[];
+  timeZone: string;
+  tags: string[];
+  notes: string;
+  /** appliance/vlans/settings */
+  vlansEnabled: boolean;
+}
+
+export interface Device {
+  serial: string;
+  networkId: string;
+  name: string;
+  model: string;
+  mac: string;
+  lanIp: string | null;
+  firmware: string;
+  productType: string;
+  tags: string[];
+  lat: number;
+  lng: number;
+  address: string;
+  notes: string;
+  floorPlanId: string | null;
+}
+
+/** A switch port as the API returns it; optional fields are present only when they apply. */
+export interface SwitchPort {
+  portId: string;
+  name: string | null;
+  tags: string[];
+  enabled: boolean;
+  poeEnabled: boolean;
+  type: string;
+  vlan: number | null;
+  voiceVlan: number | null;
+  allowedVlans: string;
+  isolationEnabled: boolean;
+  rstpEnabled: boolean;
+  stpGuard: string;
+  stpPortFastTrunk: boolean;
+  linkNegotiation: string;
+  linkNegotiationCapabilities: string[];
+  portScheduleId: string | null;
+  udld: string;
+  accessPolicyType: string;
+  accessPolicyNumber?: number;
+  macAllowList?: string[];
+  stickyMacAllowList?: string[];
+  stickyMacAllowListLimit?: number;
+  stormControlEnabled: boolean;
+  adaptivePolicyGroupId: string | null;
+  peerSgtCapable: boolean;
+  flexibleStackingEnabled: boolean;
+  daiTrusted: boolean;
+  profile: { enabled: boolean; id: string; iname: string | null };
+  dot3az: { enabled: boolean };
+  mirror: { mode: string };
+  module: { model: string | null };
+}
+
+export interface DhcpOption {
+  code: string;
+  type: string;
+  value: string;
+}
+
+export interface ReservedIpRange {
+  start: string;
+  end: string;
+  comment: string;
+}
+
+/** An appliance VLAN as the API returns it (the id is a number in responses). */
+export interface Vlan {
+  id: number;
+  networkId: string;
+  interfaceId: string;
+  name: string;
+  subnet: string;
+  applianceIp: string;
+  groupPolicyId?: string;
+  templateVlanType?: string;
+  cidr?: string;
+  mask?: number;
+  fixedIpAssignments: Record<string, { ip: string; name: string }>;
+  reservedIpRanges: ReservedIpRange[];
+  dnsNameservers: string;
+  dhcpHandling: string;
+  dhcpRelayServerIps?: string[];
+  dhcpLeaseTime: string;
+  dhcpBootOptionsEnabled: boolean;
+  dhcpBootNextServer: string | null;
+  dhcpBootFilename: string | null;
+  dhcpOptions: DhcpOption[];
+  vpnNatSubnet?: string;
+  mandatoryDhcp: { enabled: boolean };
+  ipv6: { enabled: boolean; prefixAssignments?: unknown[] };
+}
+
+export interface BatchAction {
+  resource: string;
+  operation: string;
+  body: Record<string, unknown>;
+}
+
+export interface BatchStatus {
+  completed: boolean;
+  failed: boolean;
+  errors: string[];
+  createdResources: { id: string; uri: string }[];
+}
+
+export interface ActionBatch {
+  id: string;
+  organizationId: string;
+  confirmed: boolean;
+  synchronous: boolean;
+  status: BatchStatus;
+  actions: BatchAction[];
+  callback?: { id: string; url?: string; sharedSecret?: string; httpServerId?: string; status: string };
+  /** Emulator clock (ms) at creation; unconfirmed batches vanish 7 days later. */
+  createdAt: number;
+  /** Emulator clock (ms) at which a confirmed asynchronous batch is due to run. */
+  dueAt?: number;
+}
+
+export interface ApiKey {
+  key: string;
+  organizationIds: string[];
+}
+
+export interface OrgState {
+  organization: Organization;
+  networks: Record<string, Network>;
+  devices: Record<string, Device>;
+  /** serial → ports in port order */
+  switchPorts: Record<string, SwitchPort[]>;
+  /** networkId → vlanId → VLAN */
+  vlans: Record<string, Record<string, Vlan>>;
+  batches: Record<string, ActionBatch>;
+}
+
+export interface World {
+  apiKeys: ApiKey[];
+  organizations: Record<string, OrgState>;
+  /** Counter for generated ids (batches, interfaces). */
+  nextId: number;
+}
+
+export function isSwitch(device: Device): boolean {
+  return device.productType === "switch";
+}
