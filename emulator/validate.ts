@@ -23,6 +23,7 @@ export function oneOfMessage(field: string, values: readonly string[]): string {
 
 /** Integers may arrive as numbers or numeric strings (the API coerces them); null stays null. */
 export function asInteger(value: unknown): number | null | undefined {
+  if (value === null) return null;
   if (typeof value === "number" && Number.isInteger(value)) return value;
   if (typeof value === "string" && /^-?\d+$/.test(value.trim())) return Number(value.trim());
   return undefined;
