@@ -1,0 +1,36 @@
+/** Every default of the engine, in one place. */
+export const DEFAULTS = {
+  baseUrl: "https://api.meraki.com/api/v1",
+  /** The Dashboard's per-organization limit (reference §4.1). */
+  requestsPerSecond: 10,
+  /** Attempts per request, the first included (as the Python SDK's MAXIMUM_RETRIES). */
+  maxAttempts: 5,
+  /** Retries a client may make over its whole life, so a sick API is not hammered. */
+  retryBudget: 200,
+  backoffBaseMs: 500,
+  backoffMaxMs: 30_000,
+  /** Cap for a 429 without Retry-After (the SDK's NGINX_429_RETRY_WAIT_TIME). */
+  rateLimitFallbackMaxMs: 60_000,
+  requestTimeoutMs: 60_000,
+  maxRedirects: 5,
+
+  /** Action batch limits (reference §1.4). */
+  maxActionsPerBatch: 100,
+  maxSyncActions: 20,
+  /** The API allows 5 confirmed, unfinished batches per organization; leave room for other apps. */
+  maxBatchesInFlight: 4,
+  apiMaxBatchesInFlight: 5,
+  /** "auto": synchronous when ≤ 20 actions; "always": split to ≤ 20 so all are; "never". */
+  synchronous: "auto" as "auto" | "always" | "never",
+  pollInitialMs: 500,
+  pollMaxMs: 5_000,
+  /** "A batch should be completed within 10 minutes from confirmation" (reference §1.4). */
+  batchDeadlineMs: 10 * 60_000,
+  /** Wait after the API's "Too many concurrently executing batches" error, doubling to the max. */
+  concurrencyRetryMs: 2_000,
+  concurrencyRetryMaxMs: 60_000,
+  /** How many times a lost batch create is recovered (orphan found and removed) before giving up. */
+  maxCreateRecoveries: 3,
+} as const;
+
+export type SyncPreference = typeof DEFAULTS.synchronous;

@@ -1,0 +1,261 @@
+/**
+ * Planning, pure: validate the desired resources (every problem reported at once), compare them
+ * with a live snapshot, order dependent changes and compile the batches. No I/O here; the
+ * snapshot comes from live/read.ts.
+ */
+import { z } from "zod";
+import { parseCidr, cidrsOverlap } from "../../lib/ipv4";
+import { DEFAULTS, SyncPreference } from "../defaults";
+import { ValidationError, ValidationIssue } from "../errors";
+import { LiveNeeds, LiveSnapshot, emptyNeeds } from "../live/snapshot";
+import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
+import { KINDS } from "../resources";
+import { KindModule } from "../resources/kind";
+import { referencedVlans } from "../resources/switch-port";
+import { PlannedBatch, compile } from "./compile";
+import { fingerprint } from "./fingerprint";
+
+export const PLAN_VERSION = 1;
+
+export interface PlanOptions {
+  maxActionsPerBatch?: number;
+  synchronous?: SyncPreference;
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  createdAt: string;
+  organizationId: string;
+  options: Required<PlanOptions>;
+  /** The desired resources, validated, so the plan can be made again (re-plan on a stale plan). */
+  resources: ResourceSpec[];
+  deletes: DeleteSpec[];
+  changes: Change[];
+  batches: PlannedBatch[];
+  /** Digest of the managed live fields of every resource the plan touches. */
+  fingerprint: string;
+  summary: { create: number; update: number; delete: number; noop: number; actions: number; batches: number };
+}
+
+/** A resource spec whose props passed its kind's schema. */
+export interface Validated {
+  spec: ResourceSpec;
+  module: KindModule<any>;
+  props: any;
+  key: string;
+}
+
+export interface ValidatedDelete {
+  spec: DeleteSpec;
+  module: KindModule<any>;
+  props: any;
+  key: string;
+}
+
+/** "SwitchPort 'desk-5' (port 5 of switch AAAA-BBBB-CCCC)" */
+export function label(module: KindModule<any>, name: string, props?: any): string {
+  let what = "";
+  try {
+    what = props ? ` (${module.describe(props)})` : "";
+  } catch {
+    // props too broken to describe
+  }
+  return `${module.label} '${name}'${what}`;
+}
+
+const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+const quoteList = (values: readonly unknown[]) => {
+  const q = values.map((v) => `'${String(v)}'`);
+  return q.length > 1 ? `${q.slice(0, -1).join(", ")} or ${q[q.length - 1]}` : q[0];
+};
+
+/** zod's issues in the engine's words: "must be one of: 'a' or 'b'", "must be a string (got number)". */
+export function issueMessage(i: z.core.$ZodIssue): string {
+  switch (i.code) {
+    case "unrecognized_keys":
+      return `unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `'${k}'`).join(", ")}`;
+    case "invalid_type": {
+      // A schema's own message (e.g. "must be a VLAN id") wins over zod's generic one.
+      if (!i.message.startsWith("Invalid input")) return i.message;
+      const got = /received (\w+)/.exec(i.message)?.[1];
+      if (got === "undefined") return "is required";
+      return `must be ${article(String(i.expected))}${got ? ` (got ${got})` : ""}`;
+    }
+    case "invalid_value":
+      return `must be one of: ${quoteList(i.values)}`;
+    case "invalid_key":
+      return `has an invalid key: ${i.issues.map((x) => x.message).join("; ")}`;
+    default:
+      return i.message;
+  }
+}
+
+function zodIssues(resource: string, name: string, error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((i) => ({ resource, name, path: i.path.map(String).join("."), message: issueMessage(i) }));
+}
+
+function validateOne<T extends { kind: Kind; name: string; props: unknown }>(spec: T, issues: ValidationIssue[]): { module: KindModule<any>; props: any; key: string } | undefined {
+  const module = KINDS[spec.kind];
+  if (!module) {
+    issues.push({ resource: `resource '${spec.name}'`, name: spec.name, path: "kind", message: `unknown kind '${String(spec.kind)}' (expected vlan, deviceTags or switchPort)` });
+    return undefined;
+  }
+  const parsed = module.schema.safeParse(spec.props);
+  if (!parsed.success) {
+    const raw = spec.props as Record<string, unknown> | undefined;
+    issues.push(...zodIssues(label(module, spec.name, raw && typeof raw === "object" ? rawDescribable(raw) : undefined), spec.name, parsed.error));
+    return undefined;
+  }
+  return { module, props: parsed.data, key: module.key(parsed.data) };
+}
+
+/** Enough of raw props to describe the resource in a message, when they are strings or numbers. */
+function rawDescribable(raw: Record<string, unknown>): Record<string, unknown> | undefined {
+  const ok = (v: unknown) => typeof v === "string" || typeof v === "number";
+  const ids = ["networkId", "vlanId", "serial", "portId"].filter((k) => raw[k] !== undefined);
+  return ids.every((k) => ok(raw[k])) && ids.length ? raw : undefined;
+}
+
+/** Validates every spec; throws one ValidationError listing every problem, or returns them all. */
+export function validate(resources: ResourceSpec[], deletes: DeleteSpec[] = []): { items: Validated[]; removals: ValidatedDelete[] } {
+  const issues: ValidationIssue[] = [];
+  const items: Validated[] = [];
+  const seen = new Map<string, string>();
+  for (const spec of resources) {
+    const v = validateOne(spec, issues);
+    if (!v) continue;
+    const other = seen.get(v.key);
+    if (other !== undefined) {
+      issues.push({ resource: label(v.module, spec.name, v.props), name: spec.name, path: "", message: `declared twice (also by '${other}')` });
+      continue;
+    }
+    seen.set(v.key, spec.name);
+    items.push({ spec, ...v });
+  }
+  const removals: ValidatedDelete[] = [];
+  for (const spec of deletes) {
+    const v = validateOne(spec, issues);
+    if (!v) continue;
+    if (seen.has(v.key)) {
+      issues.push({ resource: label(v.module, spec.name, v.props), name: spec.name, path: "", message: `is both declared and being deleted (by '${seen.get(v.key)}')` });
+      continue;
+    }
+    removals.push({ spec, ...v });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  return { items, removals };
+}
+
+export function liveNeeds(items: Array<Validated | ValidatedDelete>): LiveNeeds {
+  const needs = emptyNeeds();
+  for (const i of items) i.module.needs(i.props, needs);
+  return needs;
+}
+
+/** Compares validated resources with the live snapshot and compiles the batches. Throws ValidationError for live-dependent problems. */
+export function makePlan(items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot, options: PlanOptions = {}, now = new Date()): Plan {
+  const issues: ValidationIssue[] = [];
+  const changes: Change[] = [];
+  for (const i of items) {
+    const r = i.module.plan(i.props, { live, name: i.spec.name, intent: i.spec.intent ?? "ensure" });
+    for (const issue of r.issues ?? []) issues.push({ resource: label(i.module, i.spec.name, i.props), name: i.spec.name, ...issue });
+    if (r.change) changes.push(r.change);
+  }
+  for (const d of removals) {
+    const r = d.module.planDelete(d.props, d.spec, { live, name: d.spec.name, intent: "ensure" });
+    for (const issue of r.issues ?? []) issues.push({ resource: label(d.module, d.spec.name, d.props), name: d.spec.name, ...issue });
+    if (r.change) changes.push(r.change);
+  }
+  issues.push(...subnetOverlaps(items, removals, live));
+  if (issues.length) throw new ValidationError(issues);
+
+  linkDependencies(changes, items, removals, live);
+  const opts: Required<PlanOptions> = {
+    maxActionsPerBatch: options.maxActionsPerBatch ?? DEFAULTS.maxActionsPerBatch,
+    synchronous: options.synchronous ?? DEFAULTS.synchronous,
+  };
+  const phaseOf = (c: Change) => KINDS[c.kind].phase(c);
+  const batches = compile(changes, phaseOf, opts);
+  const count = (op: Change["op"]) => changes.filter((c) => c.op === op).length;
+  return {
+    version: PLAN_VERSION,
+    createdAt: now.toISOString(),
+    organizationId: live.organizationId,
+    options: opts,
+    resources: items.map((i) => ({ ...i.spec, props: i.props })),
+    deletes: removals.map((d) => ({ ...d.spec, props: d.props })),
+    changes,
+    batches,
+    fingerprint: fingerprint(changes),
+    summary: {
+      create: count("create"),
+      update: count("update"),
+      delete: count("delete"),
+      noop: count("noop"),
+      actions: batches.reduce((n, b) => n + b.actions.length, 0),
+      batches: batches.length,
+    },
+  };
+}
+
+/**
+ * A network's VLAN subnets must not overlap once the plan applies: desired VLANs against each
+ * other and against the live VLANs the plan leaves alone.
+ */
+function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const vlans = items.filter((i) => i.module.kind === "vlan");
+  const removed = new Set(removals.filter((d) => d.module.kind === "vlan").map((d) => d.key));
+  const byNetwork = new Map<string, Validated[]>();
+  for (const v of vlans) byNetwork.set(v.props.networkId, [...(byNetwork.get(v.props.networkId) ?? []), v]);
+  for (const [networkId, desired] of byNetwork) {
+    const coll = live.vlans[networkId];
+    const managedIds = new Set(desired.map((d) => Number(d.props.vlanId)));
+    const others = coll?.state === "ok"
+      ? Object.values(coll.vlans).filter((l) => !managedIds.has(Number(l.id)) && !removed.has(`vlan/${networkId}/${Number(l.id)}`))
+      : [];
+    desired.forEach((d, i) => {
+      const mine = parseCidr(d.props.subnet);
+      if (!mine) return;
+      const clash =
+        desired.slice(0, i).find((e) => { const c = parseCidr(e.props.subnet); return c && cidrsOverlap(mine, c); })?.props ??
+        others.find((o) => { const c = typeof o.subnet === "string" ? parseCidr(o.subnet) : null; return c && cidrsOverlap(mine, c); });
+      if (clash) {
+        issues.push({
+          resource: label(d.module, d.spec.name, d.props),
+          name: d.spec.name,
+          path: "subnet",
+          message: `${d.props.subnet} overlaps VLAN ${String((clash as { vlanId?: unknown; id?: unknown }).vlanId ?? (clash as { id?: unknown }).id)} (${String((clash as { subnet: unknown }).subnet)}) on network ${networkId}`,
+        });
+      }
+    });
+  }
+  return issues;
+}
+
+/**
+ * Dependencies between changes: a port that will use a VLAN created in this plan (on the
+ * switch's network) waits for that create; a VLAN destroy waits for the ports that move off it.
+ */
+function linkDependencies(changes: Change[], items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot): void {
+  const byKey = new Map(changes.map((c) => [c.key, c]));
+  const propsOf = new Map<string, any>([...items, ...removals].map((i) => [i.key, i.props]));
+  const created = changes.filter((c) => c.kind === "vlan" && c.op === "create");
+  const destroyed = changes.filter((c) => c.kind === "vlan" && c.op === "delete");
+  for (const port of changes.filter((c) => c.kind === "switchPort" && c.actions.length)) {
+    const props = propsOf.get(port.key);
+    const networkId = live.devices?.[props.serial]?.networkId;
+    if (!networkId) continue;
+    const after = (port.actions[0].body ?? {}) as Record<string, unknown>;
+    const uses = new Set(referencedVlans(after));
+    for (const v of created) {
+      const vp = propsOf.get(v.key);
+      if (vp.networkId === networkId && uses.has(Number(vp.vlanId))) port.dependsOn.push(v.key);
+    }
+    const before = new Set(referencedVlans(port.live ?? {}));
+    for (const v of destroyed) {
+      const vp = propsOf.get(v.key);
+      if (vp.networkId === networkId && before.has(Number(vp.vlanId)) && !uses.has(Number(vp.vlanId))) byKey.get(v.key)!.dependsOn.push(port.key);
+    }
+  }
+}

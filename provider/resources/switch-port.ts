@@ -1,0 +1,254 @@
+/**
+ * Switch ports: /devices/{serial}/switch/ports/{portId} (reference §3.2). Ports always exist:
+ * "create" takes a port over and configures it, "delete" follows onDelete (restore the fields as
+ * they were when taken over, reset them to factory defaults, or leave them).
+ */
+import { z } from "zod";
+import { canonicalVlanList, parseVlanList } from "../../lib/vlan-list";
+import { Action } from "../dashboard/batches";
+import { LiveRecord } from "../live/snapshot";
+import { fieldChanges } from "../plan/diff";
+import { Change, DeleteSpec, allowedVlans, clean, encode, mac, project, sortedUnique, tag, without } from "./common";
+import { KindModule, KindPlan, PHASE, PlanContext } from "./kind";
+
+export const PORT_TYPES = ["access", "trunk", "stack", "routed", "svl", "dad"] as const;
+export const STP_GUARDS = ["disabled", "root guard", "bpdu guard", "loop guard"] as const;
+export const UDLD_MODES = ["Alert only", "Enforce"] as const;
+export const ACCESS_POLICY_TYPES = ["Open", "Custom access policy", "MAC allow list", "Sticky MAC allow list"] as const;
+
+const nullableVlan = z.preprocess(
+  (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+  z.number({ message: "must be a VLAN id (an integer 1-4094) or null" }).int().min(1, { message: "must be between 1 and 4094" }).max(4094, { message: "must be between 1 and 4094" }).nullable(),
+);
+
+export const switchPortSchema = z
+  .object({
+    serial: z.string().min(1, { message: "is required" }),
+    portId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().regex(/^[0-9A-Za-z_/-]+$/, { message: "must be a port id such as \"1\" or \"1_MA-MOD-4X10G_1\"" })),
+    name: z.string().nullable().optional(),
+    tags: z.array(tag).optional(),
+    enabled: z.boolean().optional(),
+    poeEnabled: z.boolean().optional(),
+    type: z.enum(PORT_TYPES).optional(),
+    vlan: nullableVlan.optional(),
+    voiceVlan: nullableVlan.optional(),
+    allowedVlans: allowedVlans.optional(),
+    isolationEnabled: z.boolean().optional(),
+    rstpEnabled: z.boolean().optional(),
+    stpGuard: z.enum(STP_GUARDS).optional(),
+    stpPortFastTrunk: z.boolean().optional(),
+    linkNegotiation: z.string().min(1).optional(),
+    portScheduleId: z.string().nullable().optional(),
+    udld: z.enum(UDLD_MODES).optional(),
+    accessPolicyType: z.enum(ACCESS_POLICY_TYPES).optional(),
+    accessPolicyNumber: z.number().int().min(1).optional(),
+    macAllowList: z.array(mac).max(20, { message: "can have at most 20 MAC addresses" }).optional(),
+    /** Write-only (MS 18+): sent with every update of the port, never compared. */
+    macWhitelistLimit: z.number().int().min(1).optional(),
+    stickyMacAllowList: z.array(mac).optional(),
+    stickyMacAllowListLimit: z.number().int().min(1).optional(),
+    stormControlEnabled: z.boolean().optional(),
+    adaptivePolicyGroupId: z.string().nullable().optional(),
+    peerSgtCapable: z.boolean().optional(),
+    flexibleStackingEnabled: z.boolean().optional(),
+    daiTrusted: z.boolean().optional(),
+    profile: z.object({ enabled: z.boolean(), id: z.string().optional(), iname: z.string().nullable().optional() }).strict().optional(),
+    dot3az: z.object({ enabled: z.boolean() }).strict().optional(),
+    highSpeed: z.object({ enabled: z.boolean() }).strict().optional(),
+    onDelete: z.enum(["restore", "reset", "retain"]).optional(),
+  })
+  .strict();
+
+export type SwitchPortProps = z.infer<typeof switchPortSchema>;
+
+const KEY_FIELDS = ["serial", "portId", "onDelete", "macWhitelistLimit"];
+const ACCESS_ONLY = ["voiceVlan", "accessPolicyNumber", "macAllowList", "macWhitelistLimit", "stickyMacAllowList", "stickyMacAllowListLimit"];
+const TRUNK_ONLY = ["allowedVlans", "peerSgtCapable", "stpPortFastTrunk"];
+
+/** What an untouched MS port looks like; "reset" puts managed fields back to these. */
+export const PORT_DEFAULTS: Record<string, unknown> = {
+  name: null,
+  tags: [],
+  enabled: true,
+  poeEnabled: true,
+  type: "access",
+  vlan: 1,
+  voiceVlan: null,
+  allowedVlans: "1-1000",
+  isolationEnabled: false,
+  rstpEnabled: true,
+  stpGuard: "disabled",
+  stpPortFastTrunk: false,
+  linkNegotiation: "Auto negotiate",
+  portScheduleId: null,
+  udld: "Alert only",
+  accessPolicyType: "Open",
+  stormControlEnabled: false,
+  adaptivePolicyGroupId: null,
+  peerSgtCapable: false,
+  flexibleStackingEnabled: false,
+  daiTrusted: false,
+  profile: { enabled: false, id: "", iname: null },
+  dot3az: { enabled: false },
+  highSpeed: { enabled: false },
+};
+
+/** Normalised for comparison: "" and null names are the same, tag and MAC order don't matter, VLAN lists are canonical. */
+function normalise(f: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...f };
+  if (out.name === "") out.name = null;
+  if (Array.isArray(out.tags)) out.tags = sortedUnique(out.tags as string[]);
+  if (typeof out.allowedVlans === "string") out.allowedVlans = canonicalVlanList(out.allowedVlans);
+  for (const k of ["macAllowList", "stickyMacAllowList"]) {
+    if (Array.isArray(out[k])) out[k] = sortedUnique((out[k] as string[]).map((m) => m.toLowerCase().replace(/-/g, ":")));
+  }
+  return clean(out);
+}
+
+const key = (p: { serial: string; portId: string }) => `switchPort/${p.serial}/${p.portId}`;
+const describe = (p: { serial: string; portId: string }) => `port ${p.portId} of switch ${p.serial}`;
+const resource = (p: { serial: string; portId: string }) => `/devices/${encode(p.serial)}/switch/ports/${encode(p.portId)}`;
+
+function livePort(p: SwitchPortProps, ctx: PlanContext): { port?: LiveRecord; issue?: string } {
+  const d = ctx.live.devices?.[p.serial];
+  if (ctx.live.devices && !d) return { issue: `device ${p.serial} is not in organization ${ctx.live.organizationId} (or not visible to this API key)` };
+  if (d && d.productType !== "switch") return { issue: `device ${p.serial} is a ${d.model} (${d.productType}), not a switch` };
+  const ports = ctx.live.ports[p.serial];
+  if (!ports) return { issue: `switch ${p.serial} has no ports to read` };
+  const port = ports[p.portId];
+  if (!port) {
+    const ids = Object.keys(ports);
+    return { issue: `switch ${p.serial} has no port ${p.portId} (it has ${ids.length} ports: ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? `, … ${ids[ids.length - 1]}` : ""})` };
+  }
+  return { port };
+}
+
+/**
+ * The rules that depend on the port's effective type and access policy (the desired value, else
+ * the live one), checked before anything is sent.
+ */
+export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecord): Array<{ path: string; message: string }> {
+  const eff = (k: string) => (desired[k] !== undefined ? desired[k] : live[k]);
+  const type = eff("type");
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const f of ACCESS_ONLY) {
+    if (desired[f] !== undefined && desired[f] !== null && type !== "access") issues.push({ path: f, message: `can only be set on access ports (this port is ${String(type)})` });
+  }
+  for (const f of TRUNK_ONLY) {
+    if (desired[f] !== undefined && desired[f] !== false && type !== "trunk") issues.push({ path: f, message: `can only be set on trunk ports (this port is ${String(type)})` });
+  }
+  if (type === "access" && desired.vlan === null) issues.push({ path: "vlan", message: "is required for access ports (null only clears a trunk's native VLAN)" });
+  if (type === "access" && eff("voiceVlan") !== null && eff("voiceVlan") !== undefined && eff("voiceVlan") === eff("vlan")) {
+    issues.push({ path: "voiceVlan", message: "must be different from vlan" });
+  }
+  const policy = type === "access" ? eff("accessPolicyType") : desired.accessPolicyType;
+  if (policy !== undefined && policy !== "Open" && type !== "access") issues.push({ path: "accessPolicyType", message: "can only be set on access ports" });
+  const needs: Array<[string, string]> = [
+    ["accessPolicyNumber", "Custom access policy"],
+    ["macAllowList", "MAC allow list"],
+    ["stickyMacAllowList", "Sticky MAC allow list"],
+    ["stickyMacAllowListLimit", "Sticky MAC allow list"],
+  ];
+  for (const [f, p] of needs) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
+  if (policy === "Custom access policy" && eff("accessPolicyNumber") === undefined) issues.push({ path: "accessPolicyNumber", message: "is required with accessPolicyType 'Custom access policy'" });
+  if (policy === "MAC allow list" && !(eff("macAllowList") as unknown[] | undefined)?.length) issues.push({ path: "macAllowList", message: "is required with accessPolicyType 'MAC allow list'" });
+  const caps = live.linkNegotiationCapabilities;
+  if (typeof desired.linkNegotiation === "string" && Array.isArray(caps) && !caps.includes(desired.linkNegotiation)) {
+    issues.push({ path: "linkNegotiation", message: `must be one of this port's capabilities: ${caps.join(", ")}` });
+  }
+  return issues;
+}
+
+const NULLABLE = ["name", "vlan", "voiceVlan", "portScheduleId", "adaptivePolicyGroupId"];
+const POLICY_FIELDS: Record<string, string> = {
+  accessPolicyNumber: "Custom access policy",
+  macAllowList: "MAC allow list",
+  stickyMacAllowList: "Sticky MAC allow list",
+  stickyMacAllowListLimit: "Sticky MAC allow list",
+};
+
+/**
+ * Keeps only what the port will accept once the body applies: no trunk-only fields on an access
+ * port and the reverse, no allow lists under another access policy, no null for a field that
+ * cannot be null (a captured original records absent fields as null).
+ */
+function applicable(body: Record<string, unknown>, live: LiveRecord): Record<string, unknown> {
+  const type = body.type ?? live.type;
+  const out = { ...body };
+  for (const [k, v] of Object.entries(out)) if (v === null && !NULLABLE.includes(k)) delete out[k];
+  if (type !== "trunk") for (const f of TRUNK_ONLY) delete out[f];
+  if (type !== "access") {
+    for (const f of ACCESS_ONLY) delete out[f];
+    if (out.accessPolicyType !== undefined) out.accessPolicyType = "Open";
+  }
+  const policy = out.accessPolicyType ?? live.accessPolicyType;
+  for (const [f, p] of Object.entries(POLICY_FIELDS)) if (policy !== p) delete out[f];
+  return out;
+}
+
+function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired: Record<string, unknown>, live: LiveRecord, extra: Record<string, unknown> = {}): Change {
+  const view = project(normalise(live), desired) as Record<string, unknown>;
+  const fields = fieldChanges(view, desired);
+  const actions: Action[] = [];
+  if (fields.length) {
+    const body: Record<string, unknown> = {};
+    for (const f of new Set(fields.map((c) => c.path.split(".")[0]))) body[f] = desired[f];
+    // Fields that only apply together travel together.
+    if (body.accessPolicyType !== undefined) for (const f of ["accessPolicyNumber", "macAllowList", "stickyMacAllowList", "stickyMacAllowListLimit"]) if (desired[f] !== undefined) body[f] = desired[f];
+    if (body.type === "trunk" && desired.allowedVlans !== undefined) body.allowedVlans = desired.allowedVlans;
+    actions.push({ resource: resource(p), operation: "update", body: { ...body, ...extra } });
+  }
+  return { key: key(p), kind: "switchPort", name: ctx.name, description: describe(p), op: fields.length ? op : "noop", fields, live: view, actions, dependsOn: [] };
+}
+
+export const switchPortKind: KindModule<SwitchPortProps> = {
+  kind: "switchPort",
+  label: "SwitchPort",
+  schema: switchPortSchema,
+  key,
+  describe,
+  needs(p, n) {
+    n.devices = true;
+    n.portSerials.add(p.serial);
+  },
+
+  plan(p, ctx): KindPlan {
+    const { port, issue } = livePort(p, ctx);
+    if (issue) return { issues: [{ path: p.serial && port === undefined && issue.includes("no port") ? "portId" : "serial", message: issue }] };
+    const desired = normalise(without(p, KEY_FIELDS));
+    const issues = portRuleIssues(desired, port!);
+    if (issues.length) return { issues };
+    const extra = p.macWhitelistLimit !== undefined ? { macWhitelistLimit: p.macWhitelistLimit } : {};
+    return { change: update(p, ctx, "update", desired, port!, extra) };
+  },
+
+  planDelete(p, spec: DeleteSpec, ctx): KindPlan {
+    const port = ctx.live.ports[p.serial]?.[p.portId];
+    const mode = spec.onDelete ?? p.onDelete ?? "restore";
+    const managed = normalise(without(p, KEY_FIELDS));
+    if (!port || mode === "retain" || (mode === "restore" && !spec.original)) {
+      return { change: { key: key(p), kind: "switchPort", name: ctx.name, description: describe(p), op: "noop", fields: [], live: null, actions: [], dependsOn: [] } };
+    }
+    const target: Record<string, unknown> = {};
+    for (const f of Object.keys(managed)) {
+      const source = mode === "reset" ? PORT_DEFAULTS : spec.original!;
+      if (source[f] !== undefined) target[f] = source[f];
+    }
+    return { change: update(p, ctx, "delete", normalise(applicable(target, port)), port) };
+  },
+
+  phase() {
+    return PHASE.portUpdate;
+  },
+};
+
+/** The VLAN ids a port's desired state refers to (for ordering against VLAN creates and destroys). */
+export function referencedVlans(fields: Record<string, unknown>): number[] {
+  const out: number[] = [];
+  for (const k of ["vlan", "voiceVlan"]) if (typeof fields[k] === "number") out.push(fields[k] as number);
+  if (typeof fields.allowedVlans === "string") {
+    const parsed = parseVlanList(fields.allowedVlans);
+    if (parsed.ok && parsed.value !== "all") out.push(...parsed.value);
+  }
+  return out;
+}
