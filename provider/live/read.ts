@@ -11,17 +11,25 @@ import { LiveDevice, LiveNeeds, LiveNetwork, LiveRecord, LiveSnapshot, VlanColle
  * Entries are promises so concurrent readers of a collection share one request.
  */
 export class LiveCache {
-  private entries = new Map<string, Promise<unknown>>();
+  private entries = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  /** Entries older than `ttlMs` are read again (default: kept until invalidated). */
+  constructor(
+    private readonly ttlMs = Infinity,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let p = this.entries.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = load();
-      this.entries.set(key, p);
-      // A failed read is not remembered.
-      p.catch(() => this.entries.delete(key));
-    }
-    return p;
+    const hit = this.entries.get(key);
+    if (hit && this.now() - hit.at <= this.ttlMs) return hit.value as Promise<T>;
+    const value = load();
+    const entry = { at: this.now(), value };
+    this.entries.set(key, entry);
+    // A failed read is not remembered.
+    value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return value;
   }
 
   invalidate(keys?: Iterable<string>): void {

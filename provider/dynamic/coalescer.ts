@@ -1,0 +1,45 @@
+/**
+ * Gathers the provider's concurrent create/update/delete calls and hands them over together, so
+ * that one `pulumi up` step wave becomes one plan and as few batches as the limits allow. It
+ * flushes on time, never on a count: the engine runs at most --parallel steps at once, so waiting
+ * for more calls than are in flight would never end.
+ */
+export interface Flushable<T, R> {
+  item: T;
+  resolve(result: R): void;
+  reject(err: unknown): void;
+}
+
+export class Coalescer<T, R> {
+  private pending: Flushable<T, R>[] = [];
+  private quiet?: NodeJS.Timeout;
+  private deadline?: NodeJS.Timeout;
+
+  constructor(
+    private readonly flush: (items: Flushable<T, R>[]) => Promise<void>,
+    private readonly windowMs: () => number,
+    private readonly maxWaitMs: number,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      // Debounced: flush once no call has arrived for the window, or at the latest maxWaitMs after the first.
+      if (this.quiet) clearTimeout(this.quiet);
+      this.quiet = setTimeout(() => this.run(), this.windowMs());
+      if (!this.deadline) this.deadline = setTimeout(() => this.run(), this.maxWaitMs);
+    });
+  }
+
+  private run(): void {
+    clearTimeout(this.quiet);
+    clearTimeout(this.deadline);
+    this.quiet = this.deadline = undefined;
+    const items = this.pending;
+    this.pending = [];
+    if (!items.length) return;
+    this.flush(items).catch((err) => {
+      for (const i of items) i.reject(err);
+    });
+  }
+}
