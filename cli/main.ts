@@ -11,7 +11,11 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  plan: { summary: "show what a Pulumi program would change, and the exact batches", load: () => import("./commands/plan") },
+  apply: { summary: "apply a program or a saved plan through action batches", load: () => import("./commands/apply") },
+  batches: { summary: "list, show, confirm or delete the organization's action batches", load: () => import("./commands/batches") },
   emulator: { summary: "run the local Dashboard API emulator", load: () => import("./commands/emulator") },
+  demo: { summary: "plan, apply, drift and repair against an embedded emulator", load: () => import("./commands/demo") },
 };
 
 function usage(): string {
@@ -57,9 +61,16 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream = proces
   return 1;
 }
 
+/** Exits once stdout and stderr are flushed: process.exit() alone cuts a long plan short in a pipe. */
+function exit(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => process.exit(reportError(err)),
-  );
+  main(process.argv.slice(2)).then(exit, (err) => exit(reportError(err)));
 }

@@ -6,9 +6,9 @@ import { ExecuteOptions, ApplyResult, executePlan } from "./apply/execute";
 import { stage, submitDefaults } from "./apply/submit";
 import { BatchApi } from "./dashboard/batches";
 import { DashboardClient } from "./dashboard/client";
-import { MerakiBatchError } from "./errors";
+import { MerakiBatchError, ValidationError } from "./errors";
 import { LiveCache, readLive } from "./live/read";
-import { Plan, PlanOptions, liveNeeds, makePlan, validate } from "./plan/plan";
+import { Plan, PlanOptions, liveNeeds, makePlan, validateAll } from "./plan/plan";
 import { DeleteSpec, ResourceSpec } from "./resources/common";
 import { Clock, realClock } from "./clock";
 
@@ -37,11 +37,23 @@ export class Engine {
     if (!options.organizationId) throw new MerakiBatchError("CONFIG_INVALID", "no organization id was given");
   }
 
-  /** Validates (every problem at once, before any request), reads live state once per collection, diffs and compiles. */
+  /**
+   * Validates, reads live state once per collection, diffs and compiles. Every problem is
+   * reported at once, before anything is written: the resources that pass their schema are
+   * still checked against the live network (reads only) so that its problems are listed too.
+   */
   async plan(resources: ResourceSpec[], deletes: DeleteSpec[] = [], cache = this.options.cache ?? new LiveCache()): Promise<Plan> {
-    const { items, removals } = validate(resources, deletes);
+    const { items, removals, issues } = validateAll(resources, deletes);
+    if (issues.length && !items.length && !removals.length) throw new ValidationError(issues);
     const live = await readLive(this.client, this.options.organizationId, liveNeeds([...items, ...removals]), cache);
-    return makePlan(items, removals, live, this.options);
+    try {
+      const plan = makePlan(items, removals, live, this.options);
+      if (issues.length) throw new ValidationError(issues);
+      return { ...plan, baseUrl: this.client.baseUrl };
+    } catch (err) {
+      if (issues.length && err instanceof ValidationError && err.issues !== issues) throw new ValidationError([...issues, ...err.issues]);
+      throw err;
+    }
   }
 
   /** Makes the plan again from its own desired resources, against fresh live state, and compares. */

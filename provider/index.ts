@@ -2,7 +2,7 @@
 export { Engine, type EngineOptions, type StaleCheck } from "./engine";
 export { DashboardClient, type ClientOptions } from "./dashboard/client";
 export { BatchApi, type Action, type ActionBatch } from "./dashboard/batches";
-export { DEFAULTS } from "./defaults";
+export { DEFAULTS, type SyncPreference } from "./defaults";
 export { MerakiBatchError, DashboardApiError, ValidationError, type ErrorCode, type ValidationIssue } from "./errors";
 export { type Clock, realClock } from "./clock";
 export { LiveCache, readLive } from "./live/read";

@@ -26,6 +26,8 @@ export interface Plan {
   version: typeof PLAN_VERSION;
   createdAt: string;
   organizationId: string;
+  /** The API the plan was made against (set by the engine). */
+  baseUrl?: string;
   options: Required<PlanOptions>;
   /** The desired resources, validated, so the plan can be made again (re-plan on a stale plan). */
   resources: ResourceSpec[];
@@ -116,8 +118,15 @@ function rawDescribable(raw: Record<string, unknown>): Record<string, unknown> |
   return ids.every((k) => ok(raw[k])) && ids.length ? raw : undefined;
 }
 
-/** Validates every spec; throws one ValidationError listing every problem, or returns them all. */
+/** Validates every spec; throws one ValidationError listing every problem. */
 export function validate(resources: ResourceSpec[], deletes: DeleteSpec[] = []): { items: Validated[]; removals: ValidatedDelete[] } {
+  const { items, removals, issues } = validateAll(resources, deletes);
+  if (issues.length) throw new ValidationError(issues);
+  return { items, removals };
+}
+
+/** Validates every spec; returns the valid ones and the problems of the others. */
+export function validateAll(resources: ResourceSpec[], deletes: DeleteSpec[] = []): { items: Validated[]; removals: ValidatedDelete[]; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const items: Validated[] = [];
   const seen = new Map<string, string>();
@@ -142,8 +151,7 @@ export function validate(resources: ResourceSpec[], deletes: DeleteSpec[] = []):
     }
     removals.push({ spec, ...v });
   }
-  if (issues.length) throw new ValidationError(issues);
-  return { items, removals };
+  return { items, removals, issues };
 }
 
 export function liveNeeds(items: Array<Validated | ValidatedDelete>): LiveNeeds {

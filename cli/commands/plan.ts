@@ -1,0 +1,68 @@
+import * as path from "path";
+import { parse } from "../args";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
+import { CliError } from "../errors";
+import { formatMarkdown, formatPlan } from "../format";
+import { Io, colours, processIo } from "../io";
+import { writeFileAtomic } from "../plan-file";
+import { loadProgram } from "../program";
+
+export const help = `Usage: meraki-batch plan <program-dir> [options]
+
+Runs the Pulumi program under Pulumi's mock runtime to collect its Vlan, DeviceTags and
+SwitchPort resources, reads the live network, and prints what would change per resource
+(+ create, ~ update, - delete; each field old → new) and the exact action batches.
+
+Options:
+  --stack NAME             stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev)
+  --out FILE               save the plan (JSON, no secrets) for 'meraki-batch apply --plan FILE'
+  --markdown FILE          write a Markdown summary fit for a pull-request comment
+  --stage                  also create the batches unconfirmed in the organization, for review;
+                           'apply --plan' then confirms them instead of creating them again
+  --detailed-exitcode      exit 0 when there are no changes, 2 when there are (1 on errors)
+  --json                   print the plan as JSON instead of text
+  -h, --help               show this help
+
+${CONNECTION_HELP}`;
+
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+  const { values, positionals } = parse("plan", argv, {
+    stack: { type: "string" },
+    out: { type: "string" },
+    markdown: { type: "string" },
+    stage: { type: "boolean" },
+    "detailed-exitcode": { type: "boolean" },
+    json: { type: "boolean" },
+    ...CONNECTION_OPTIONS,
+  });
+  if (values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new CliError(positionals.length ? `expected one program directory, got ${positionals.length}` : "missing the program directory", "e.g. meraki-batch plan examples/branch-office", 2);
+  const program = await loadProgram(positionals[0], { stack: values.stack as string | undefined });
+  for (const r of program.ignored) io.stderr.write(`note: ${r} is not a meraki-batch resource; the CLI leaves it alone\n`);
+  const conn = await connect({ values, stackConfig: program.config, io });
+  try {
+    let plan;
+    try {
+      plan = await conn.engine.plan(program.resources);
+      const changes = plan.summary.actions > 0;
+      if (values.stage && changes) plan = await conn.engine.stage(plan);
+    } catch (err) {
+      throw asCliError(err);
+    }
+    const file = { ...plan, source: { program: path.relative(process.cwd(), program.dir) || ".", project: program.project, stack: program.stack } };
+    if (values.out) writeFileAtomic(values.out as string, JSON.stringify(file, null, 2) + "\n");
+    if (values.markdown) writeFileAtomic(values.markdown as string, formatMarkdown(plan, { program: file.source.program, stack: program.stack }));
+    if (values.json) io.stdout.write(JSON.stringify(file, null, 2) + "\n");
+    else {
+      io.stdout.write(formatPlan(plan, colours(io)));
+      if (values.stage && plan.summary.actions) io.stdout.write(`\nStaged ${plan.batches.length} unconfirmed batch${plan.batches.length === 1 ? "" : "es"} for review: ${plan.batches.map((b) => b.stagedId).join(", ")}\n`);
+      if (values.out) io.stdout.write(`\nSaved the plan to ${values.out as string}; apply it with: meraki-batch apply --plan ${values.out as string}\n`);
+    }
+    return values["detailed-exitcode"] && plan.summary.actions > 0 ? 2 : 0;
+  } finally {
+    await conn.close();
+  }
+}

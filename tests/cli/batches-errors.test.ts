@@ -1,0 +1,145 @@
+/** `meraki-batch batches …`, bad input, --help everywhere, and the demo. */
+import * as path from "path";
+import { DEMO_API_KEY } from "../../emulator/seeds";
+import { TestEmulator, testEmulator } from "../helpers/api";
+import { cli, PROGRAMS } from "../helpers/cli";
+
+let t: TestEmulator;
+let env: NodeJS.ProcessEnv;
+beforeAll(async () => {
+  t = await testEmulator({ frozenClock: false, rateLimit: 0, batchLatencyMs: 20 });
+  env = { MERAKI_DASHBOARD_API_KEY: DEMO_API_KEY, MERAKI_DASHBOARD_API_BASE_URL: t.emu.url, MERAKI_ORGANIZATION_ID: "1234567" };
+});
+afterAll(() => t.close());
+
+const action = (port: number) => ({ resource: `/devices/AAAA-BBBB-CCCC/switch/ports/${port}`, operation: "update", body: { name: `p${port}` } });
+
+describe("batches", () => {
+  test("list, show, confirm and delete", async () => {
+    const draft = (await t.api.post("/organizations/1234567/actionBatches", { actions: [action(30), action(31)] })).body;
+    const other = (await t.api.post("/organizations/1234567/actionBatches", { actions: [action(32)] })).body;
+
+    const list = await cli(["batches", "list"], { env });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain("ID                   STATE        MODE          ACTIONS");
+    expect(list.stdout).toContain(`${draft.id.padEnd(20)} unconfirmed  asynchronous  2  2 port updates`);
+    expect(JSON.parse((await cli(["batches", "list", "--status", "pending", "--json"], { env })).stdout)).toHaveLength(2);
+
+    const show = await cli(["batches", "show", draft.id], { env });
+    expect(show.stdout).toContain(`Batch ${draft.id} in organization 1234567: unconfirmed, asynchronous, 2 actions`);
+    expect(show.stdout).toContain('    1. update  /devices/AAAA-BBBB-CCCC/switch/ports/30 {"name":"p30"}');
+
+    const refused = await cli(["batches", "confirm", draft.id], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("error: refusing to apply without --yes");
+    const confirmed = await cli(["batches", "confirm", draft.id, "--yes"], { env });
+    expect(confirmed.stdout).toBe(`Batch ${draft.id} completed.\n`);
+    expect((await t.api.get("/devices/AAAA-BBBB-CCCC/switch/ports/31")).body.name).toBe("p31");
+    expect((await cli(["batches", "confirm", draft.id, "--yes"], { env })).stdout).toBe(`Batch ${draft.id} is already confirmed (completed).\n`);
+
+    const cannot = await cli(["batches", "delete", draft.id], { env });
+    expect(cannot.code).toBe(1);
+    expect(cannot.stderr).toBe(`error: DELETE /organizations/1234567/actionBatches/${draft.id}: 400 A confirmed action batch cannot be deleted\n`);
+    expect((await cli(["batches", "delete", other.id], { env })).stdout).toBe(`Deleted batch ${other.id}.\n`);
+    const missing = await cli(["batches", "show", other.id], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: GET \/organizations\/1234567\/actionBatches\/\d+: 404 Action batch \d+ not found\n$/);
+  });
+
+  test("a failed batch's errors are shown, and confirming it exits 1", async () => {
+    const draft = (await t.api.post("/organizations/1234567/actionBatches", { actions: [{ resource: "/devices/AAAA-BBBB-CCCC/switch/ports/33", operation: "update", body: { vlan: 0 } }] })).body;
+    const r = await cli(["batches", "confirm", draft.id, "--yes"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`Batch ${draft.id} failed:`);
+    expect(r.stdout).toContain("'vlan' must be between 1 and 4094");
+    expect((await cli(["batches", "show", draft.id], { env })).stdout).toContain("error: Error occurred while executing update");
+  });
+});
+
+describe("bad input: one clear line and a hint, never a stack trace", () => {
+  const noTrace = (s: string) => expect(s).not.toMatch(/\n\s+at |Error:/);
+
+  test("missing API key", async () => {
+    const r = await cli(["plan", path.join(PROGRAMS, "small")], { env: { ...env, MERAKI_DASHBOARD_API_KEY: undefined } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: no Meraki Dashboard API key\nhint: export MERAKI_DASHBOARD_API_KEY=<key> (for the emulator's demo seed: aaaaaaaaaaaaaaaaaaabbbbbbbcccccccc)\n");
+  });
+
+  test("unknown program directory, and a directory without Pulumi.yaml", async () => {
+    const r = await cli(["plan", "nowhere/at-all"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: no such program directory: nowhere/at-all\nhint: give the directory that holds Pulumi.yaml\n");
+    const notProgram = await cli(["plan", "tests"], { env });
+    expect(notProgram.stderr).toBe("error: tests is not a Pulumi program (no Pulumi.yaml)\nhint: give the directory that holds Pulumi.yaml, e.g. examples/branch-office\n");
+  });
+
+  test("invalid resource arguments list every problem and send nothing", async () => {
+    await t.control.clearRequests();
+    const r = await cli(["apply", path.join(PROGRAMS, "invalid"), "--yes"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        "error: invalid desired state (3 problems):",
+        "  Vlan 'too-big' (VLAN 5000 on network L_000000000000000): vlanId: must be between 1 and 4094",
+        "  Vlan 'too-big' (VLAN 5000 on network L_000000000000000): applianceIp: 10.2.0.1 must be a host address in the subnet 10.1.0.0/24",
+        "  SwitchPort 'trunk-list-on-access' (port 3 of switch AAAA-BBBB-CCCC): allowedVlans: can only be set on trunk ports (this port is access)",
+        "hint: fix the resources above; nothing was sent",
+        "",
+      ].join("\n"),
+    );
+    expect((await t.control.requests()).filter((q) => q.method !== "GET")).toEqual([]);
+  });
+
+  test("a program that throws", async () => {
+    const r = await cli(["plan", path.join(PROGRAMS, "broken")], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe("error: the program failed: the program's own bug");
+    noTrace(r.stderr.split("\n").slice(1).join("\n"));
+  });
+
+  test("unknown command, unknown option, missing arguments, a plan file that is not a plan", async () => {
+    expect(await cli(["frobnicate"], { env })).toMatchObject({ code: 2, stderr: "error: unknown command 'frobnicate'\nhint: run 'meraki-batch --help' for the list of commands\n" });
+    expect(await cli(["plan", "--bogus"], { env })).toMatchObject({ code: 2, stderr: "error: Unknown option '--bogus'\nhint: run 'meraki-batch plan --help'\n" });
+    expect(await cli(["apply"], { env })).toMatchObject({ code: 2, stderr: "error: missing the program directory (or --plan FILE)\nhint: e.g. meraki-batch apply examples/branch-office\n" });
+    const notPlan = await cli(["apply", "--plan", "package.json", "--yes"], { env });
+    expect(notPlan.stderr).toBe("error: package.json is not a meraki-batch plan (version 1)\nhint: make a plan with 'meraki-batch plan <program-dir> --out plan.json'\n");
+    expect((await cli(["batches", "nope"], { env })).code).toBe(2);
+    expect((await cli(["plan", path.join(PROGRAMS, "small"), "--sync", "sometimes"], { env })).stderr).toBe("error: --sync must be auto, always or never, got 'sometimes'\n");
+  });
+
+  test("an unknown organization", async () => {
+    const r = await cli(["batches", "list", "--org", "999"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: GET /organizations/999/actionBatches: 404 Not found\n");
+  });
+});
+
+test("--help on every command", async () => {
+  const top = await cli(["--help"]);
+  expect(top.code).toBe(0);
+  for (const command of ["plan", "apply", "batches", "emulator", "demo"]) {
+    expect(top.stdout).toContain(`  ${command}`);
+    const r = await cli([command, "--help"]);
+    expect([command, r.code]).toEqual([command, 0]);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: meraki-batch ${command}`));
+  }
+});
+
+test("the demo runs plan, apply, drift and repair against its own emulator, and exits 0", async () => {
+  const r = await cli(["demo"], { env: { MERAKI_DASHBOARD_API_KEY: undefined } });
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  const steps = r.stdout.split("\n").filter((l) => l.startsWith("── "));
+  expect(steps.map((l) => l.replace(/ ─+$/, ""))).toEqual([
+    "── 1. Plan: what the program wants, against the live network",
+    "── 2. Apply: every change through atomic action batches",
+    "── 3. Plan again: nothing left to do",
+    "── 4. Someone changes the network in the Dashboard (out of band)",
+    "── 5. Plan: exactly that drift",
+    "── 6. Apply: put it back",
+  ]);
+  expect(r.stdout).toContain("No changes. The live network matches the program.");
+  expect(r.stdout).toContain(['~ SwitchPort switch-a-desk-5  (port 5 of switch AAAA-BBBB-CCCC)', '    name: "Temporary guest desk" → "Desk A5"', "    vlan: 30 → 10"].join("\n"));
+  expect(r.stdout).toMatch(/Applied 97 resources in 1 batch/);
+  expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
+});

@@ -1,0 +1,153 @@
+/** `meraki-batch plan` and `apply` end to end against the emulator, as a user runs them. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEMO_API_KEY } from "../../emulator/seeds";
+import { TestEmulator, testEmulator } from "../helpers/api";
+import { cli, PROGRAMS } from "../helpers/cli";
+
+let t: TestEmulator;
+let env: NodeJS.ProcessEnv;
+let dir: string;
+const small = path.join(PROGRAMS, "small");
+
+beforeEach(async () => {
+  t = await testEmulator({ frozenClock: false, rateLimit: 0, batchLatencyMs: 20 });
+  env = { MERAKI_DASHBOARD_API_KEY: DEMO_API_KEY, MERAKI_DASHBOARD_API_BASE_URL: t.emu.url, MERAKI_ORGANIZATION_ID: undefined };
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mb-cli-"));
+});
+afterEach(() => t.close());
+
+test("plan prints each resource's changes, field by field, then the exact batches", async () => {
+  const r = await cli(["plan", small], { env });
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("Plan for organization 1234567: 6 resources, 1 to create, 5 to update, 0 to delete, 0 unchanged");
+  expect(r.stdout).toContain(['+ Vlan api-vlan  (VLAN 99 on network L_000000000000000)', '    name: "API-VLAN"', '    subnet: "172.16.99.0/24"', '    applianceIp: "172.16.99.1"'].join("\n"));
+  expect(r.stdout).toContain(["~ SwitchPort switch-a-port-1  (port 1 of switch AAAA-BBBB-CCCC)", '    tags: [] → ["APIness"]', "    vlan: 1 → 99"].join("\n"));
+  // The config value from Pulumi.dev.yaml reached the program; the encrypted key was skipped.
+  expect(r.stdout).toContain('    name: null → "Desk by the window"');
+  expect(r.stdout).toContain(
+    [
+      "Batches: 1 (6 actions), in this order:",
+      "  #1  6 actions, synchronous",
+      "        1. create  /networks/L_000000000000000/appliance/vlans",
+      "        2. update  /devices/AAAA-BBBB-CCCC",
+      "        3. update  /devices/DDDD-EEEE-FFFF",
+      "        4. update  /devices/AAAA-BBBB-CCCC/switch/ports/1",
+      "        5. update  /devices/AAAA-BBBB-CCCC/switch/ports/2",
+      "        6. update  /devices/DDDD-EEEE-FFFF/switch/ports/1",
+    ].join("\n"),
+  );
+  expect((await t.control.requests()).every((q) => q.method === "GET")).toBe(true);
+});
+
+test("--detailed-exitcode: 2 with changes, 0 without; --json prints the plan", async () => {
+  expect((await cli(["plan", small, "--detailed-exitcode"], { env })).code).toBe(2);
+  const json = await cli(["plan", small, "--json"], { env });
+  expect(JSON.parse(json.stdout)).toMatchObject({ organizationId: "1234567", summary: { create: 1, update: 5, actions: 6, batches: 1 }, source: { stack: "dev", project: "small" } });
+  expect((await cli(["apply", small, "--yes"], { env })).code).toBe(0);
+  const after = await cli(["plan", small, "--detailed-exitcode"], { env });
+  expect(after.code).toBe(0);
+  expect(after.stdout).toContain("No changes. The live network matches the program.");
+});
+
+test("--out saves a plan without secrets and --markdown a pull-request summary", async () => {
+  const out = path.join(dir, "plan.json");
+  const md = path.join(dir, "plan.md");
+  const r = await cli(["plan", small, "--out", out, "--markdown", md], { env });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`Saved the plan to ${out}; apply it with: meraki-batch apply --plan ${out}`);
+  const text = fs.readFileSync(out, "utf8");
+  expect(text).not.toContain(DEMO_API_KEY);
+  expect(JSON.parse(text).fingerprint).toMatch(/^sha256:/);
+  const summary = fs.readFileSync(md, "utf8");
+  expect(summary).toContain("### meraki-batch plan");
+  expect(summary).toContain("Organization `1234567` · 1 to create · 5 to update · 0 to delete · 0 unchanged");
+  expect(summary).toContain("| ~ | SwitchPort switch-a-port-1 | port 1 of switch AAAA-BBBB-CCCC | `tags`: `[]` → `[\"APIness\"]`<br>`vlan`: `1` → `99` |");
+  expect(summary).toContain("| 1 | 6 | synchronous | – | 1 VLAN create, 2 device updates, 3 port updates |");
+});
+
+test("apply --plan applies a saved plan; a stale one is refused with a clear line and a hint; --replan re-plans", async () => {
+  const out = path.join(dir, "plan.json");
+  await cli(["plan", small, "--out", out], { env });
+  await t.api.put("/devices/AAAA-BBBB-CCCC/switch/ports/1", { vlan: 5 });
+  await t.control.clearRequests();
+  const stale = await cli(["apply", "--plan", out, "--yes"], { env });
+  expect(stale.code).toBe(1);
+  expect(stale.stderr).toBe(
+    "error: the live network changed since the plan was made:\n  port 1 of switch AAAA-BBBB-CCCC changed since the plan was made\nhint: make a new plan, or apply with --replan to re-plan against the live network\n",
+  );
+  expect((await t.control.requests()).filter((q) => q.method !== "GET")).toEqual([]);
+
+  const replan = await cli(["apply", "--plan", out, "--yes", "--replan"], { env });
+  expect(replan.code).toBe(0);
+  expect(replan.stdout).toContain("The network had changed since the plan was made; applied a new plan instead.");
+  expect((await t.api.get("/devices/AAAA-BBBB-CCCC/switch/ports/1")).body.vlan).toBe(99);
+});
+
+test("plan --stage creates unconfirmed batches; apply --plan confirms them instead of creating new ones", async () => {
+  const out = path.join(dir, "plan.json");
+  const staged = await cli(["plan", small, "--stage", "--out", out], { env });
+  expect(staged.code).toBe(0);
+  const id = JSON.parse(fs.readFileSync(out, "utf8")).batches[0].stagedId;
+  expect(staged.stdout).toContain(`Staged 1 unconfirmed batch for review: ${id}`);
+  const drafts = (await t.api.get("/organizations/1234567/actionBatches")).body;
+  expect(drafts).toEqual([expect.objectContaining({ id, confirmed: false })]);
+  expect((await t.api.get("/devices/AAAA-BBBB-CCCC")).body.tags).toEqual([]);
+
+  await t.control.clearRequests();
+  const applied = await cli(["apply", "--plan", out, "--yes"], { env });
+  expect(applied.code).toBe(0);
+  expect(applied.stdout).toContain(`batch #1 (${id}): using the staged batch`);
+  expect((await t.control.requests()).filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`)).toEqual([`PUT /api/v1/organizations/1234567/actionBatches/${id}`]);
+});
+
+test("apply shows the plan, progress as plain lines off a terminal, and every resource's outcome", async () => {
+  const r = await cli(["apply", small, "--yes"], { env });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/batch #1 \(\d+\): created unconfirmed, 6 actions, synchronous\nbatch #1 \(\d+\): confirmed\nbatch #1 \(\d+\): completed\n/);
+  expect(r.stdout).toContain("✓ VLAN 99 on network L_000000000000000 (api-vlan) applied");
+  expect(r.stdout).toContain("✓ port 2 of switch AAAA-BBBB-CCCC (window) applied");
+  expect(r.stdout).toContain("Applied: 6 applied, 0 failed, 0 not applied, 0 unchanged; 1 of 1 batch completed.");
+});
+
+test("apply refuses without --yes when not on a terminal, and sends nothing", async () => {
+  const r = await cli(["apply", small], { env });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe("error: refusing to apply without --yes: not on a terminal, so nobody can confirm\nhint: review the plan, then run again with --yes\n");
+  expect((await t.control.requests()).filter((q) => q.method !== "GET")).toEqual([]);
+});
+
+test("a failing batch: exit 1, the failing resource and its reason, the rest rolled back", async () => {
+  await t.control.fault({ type: "actionFailure", resource: "/switch/ports/2", message: "Port is part of a link aggregation group" });
+  const r = await cli(["apply", small, "--yes"], { env });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(/batch #1 \(\d+\): failed/);
+  expect(r.stdout).toContain("✗ port 2 of switch AAAA-BBBB-CCCC (window) failed: Port is part of a link aggregation group");
+  expect(r.stdout).toMatch(/○ VLAN 99 on network L_000000000000000 \(api-vlan\) not applied: not applied: batch #1 \(\d+\) rolled back because port 2 of switch AAAA-BBBB-CCCC failed: Port is part of a link aggregation group/);
+  expect(r.stdout).toContain("Apply failed: 0 applied, 1 failed, 5 not applied, 0 unchanged; 0 of 1 batch completed.");
+  expect((await t.api.get("/networks/L_000000000000000/appliance/vlans/99")).status).toBe(404);
+});
+
+test("--json on apply prints the per-resource result", async () => {
+  const r = await cli(["apply", small, "--yes", "--json"], { env });
+  expect(r.code).toBe(0);
+  const result = JSON.parse(r.stdout);
+  expect(result.ok).toBe(true);
+  expect(result.resources.map((x: any) => x.outcome.status)).toEqual(Array(6).fill("applied"));
+});
+
+test("flags override the environment; several stacks need --stack", async () => {
+  const wrong = `${t.emu.origin}/api/v9`; // answers 404
+  const bad = await cli(["plan", small], { env: { ...env, MERAKI_DASHBOARD_API_BASE_URL: wrong } });
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/^error: GET \/organizations\/1234567\/\w+: 404 Not found\n$/);
+  const good = await cli(["plan", small, "--base-url", t.emu.url], { env: { ...env, MERAKI_DASHBOARD_API_BASE_URL: wrong } });
+  expect(good.code).toBe(0);
+  const multi = path.join(PROGRAMS, "multi");
+  const ambiguous = await cli(["plan", multi], { env });
+  expect(ambiguous.stderr).toBe(`error: ${multi} has several stacks (one, two)\nhint: pick one with --stack NAME\n`);
+  const two = await cli(["plan", multi, "--stack", "two"], { env });
+  expect(two.stdout).toContain('name: null → "two"');
+});
