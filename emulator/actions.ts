@@ -20,25 +20,20 @@ interface Template {
   operations: Record<string, Handler>;
 }
 
+const vlanCollection: Record<string, Handler> = { create: (ctx, p, body, resource) => createVlan(ctx, p.networkId, body, resource) };
+const vlanItem: Record<string, Handler> = {
+  update: (ctx, p, body) => updateVlan(ctx, p.networkId, p.vlanId, body),
+  destroy: (ctx, p) => destroyVlan(ctx, p.networkId, p.vlanId),
+};
+
 const TEMPLATES: Template[] = [
   {
     template: "/networks/{networkId}/appliance/vlans/settings",
     legacy: false,
     operations: { update: (ctx, p, body) => updateVlanSettings(ctx, p.networkId, body) },
   },
-  {
-    template: "/networks/{networkId}/appliance/vlans",
-    legacy: false,
-    operations: { create: (ctx, p, body, resource) => createVlan(ctx, p.networkId, body, resource) },
-  },
-  {
-    template: "/networks/{networkId}/appliance/vlans/{vlanId}",
-    legacy: false,
-    operations: {
-      update: (ctx, p, body) => updateVlan(ctx, p.networkId, p.vlanId, body),
-      destroy: (ctx, p) => destroyVlan(ctx, p.networkId, p.vlanId),
-    },
-  },
+  { template: "/networks/{networkId}/appliance/vlans", legacy: false, operations: vlanCollection },
+  { template: "/networks/{networkId}/appliance/vlans/{vlanId}", legacy: false, operations: vlanItem },
   {
     template: "/devices/{serial}",
     legacy: false,
@@ -50,19 +45,8 @@ const TEMPLATES: Template[] = [
     operations: { update: (ctx, p, body) => updatePort(ctx, p.serial, p.portId, body, false) },
   },
   // v0 resources, as in the documentation's action batch examples.
-  {
-    template: "/networks/{networkId}/vlans",
-    legacy: true,
-    operations: { create: (ctx, p, body, resource) => createVlan(ctx, p.networkId, body, resource) },
-  },
-  {
-    template: "/networks/{networkId}/vlans/{vlanId}",
-    legacy: true,
-    operations: {
-      update: (ctx, p, body) => updateVlan(ctx, p.networkId, p.vlanId, body),
-      destroy: (ctx, p) => destroyVlan(ctx, p.networkId, p.vlanId),
-    },
-  },
+  { template: "/networks/{networkId}/vlans", legacy: true, operations: vlanCollection },
+  { template: "/networks/{networkId}/vlans/{vlanId}", legacy: true, operations: vlanItem },
   {
     template: "/networks/{networkId}/devices/{serial}",
     legacy: true,

@@ -23,8 +23,10 @@ export const TOO_MANY_SYNC_ACTIONS = `A synchronous action batch can have at mos
 const STATUS_FILTERS = ["pending", "completed", "failed"];
 
 export interface BatchOptions {
-  /** Delay before a confirmed asynchronous batch runs. */
+  /** Delay before a confirmed asynchronous batch runs (emulator time). */
   latencyMs: number;
+  /** How much faster than real time the emulator clock runs. */
+  timeScale?: number;
 }
 
 const isRunning = (b: ActionBatch) => b.confirmed && !b.status.completed && !b.status.failed;
@@ -206,7 +208,7 @@ export class BatchService {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (isRunning(batch) && !this.closed) this.execute(batch);
-    }, this.opts.latencyMs);
+    }, this.opts.latencyMs / (this.opts.timeScale ?? 1));
     this.timers.add(timer);
   }
 

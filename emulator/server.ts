@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   /** Freeze the clock: it then only moves through POST /_emulator/clock. */
   frozenClock?: boolean;
   startTime?: number;
+  /** The clock runs this many times faster than real time (benchmarks' quick mode). */
+  timeScale?: number;
   maxBodyBytes?: number;
 }
 
@@ -90,7 +92,13 @@ export class Emulator {
 
   constructor(options: EmulatorOptions = {}) {
     this.opts = { ...DEFAULTS, ...stripUndefined(options) };
-    this.clock = new EmulatorClock({ frozen: options.frozenClock, startTime: options.startTime });
+    const scale = options.timeScale ?? 1;
+    const origin = Date.now();
+    this.clock = new EmulatorClock({
+      frozen: options.frozenClock,
+      startTime: options.startTime,
+      realNow: scale === 1 ? Date.now : () => origin + (Date.now() - origin) * scale,
+    });
     this.seedWorld = () => loadSeed(this.opts.seed, { switches: this.opts.switches });
     const initial = this.opts.statePath && fs.existsSync(this.opts.statePath) ? loadWorldFile(this.opts.statePath) : this.seedWorld();
     this.state = new EmulatorState(initial, this.opts.statePath);
@@ -99,7 +107,7 @@ export class Emulator {
     this.orgLimiter = new RateLimiter(this.opts.rateLimit, now);
     // The per-IP limit is ten times the per-organization one (100/s against 10/s).
     this.ipLimiter = new RateLimiter(this.opts.rateLimit * 10, now);
-    this.batches = new BatchService(this.state, this.clock, this.faults, { latencyMs: this.opts.batchLatencyMs }, (b) => this.deliverCallback(b));
+    this.batches = new BatchService(this.state, this.clock, this.faults, { latencyMs: this.opts.batchLatencyMs, timeScale: scale }, (b) => this.deliverCallback(b));
     this.registerRoutes();
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {

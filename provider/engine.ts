@@ -35,6 +35,7 @@ export class Engine {
     readonly options: EngineOptions,
   ) {
     if (!options.organizationId) throw new MerakiBatchError("CONFIG_INVALID", "no organization id was given");
+    client.useOrganization(options.organizationId);
   }
 
   /**

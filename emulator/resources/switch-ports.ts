@@ -3,6 +3,7 @@
  * only ever updated. Validation follows reference §3.2: types and enums, access/trunk rules,
  * allowedVlans syntax and the access-policy fields.
  */
+import { switchPortDefaults } from "../../lib/switch-port-defaults";
 import { parseVlanList } from "../../lib/vlan-list";
 import { ApiError, notFound } from "../errors";
 import { Device, SwitchPort, isSwitch } from "../model";
@@ -70,30 +71,8 @@ const LEGACY_RENAMES: Record<string, string> = {
 export function defaultPort(portId: string): SwitchPort {
   return {
     portId,
-    name: null,
-    tags: [],
-    enabled: true,
-    poeEnabled: true,
-    type: "access",
-    vlan: 1,
-    voiceVlan: null,
-    allowedVlans: "1-1000",
-    isolationEnabled: false,
-    rstpEnabled: true,
-    stpGuard: "disabled",
-    stpPortFastTrunk: false,
-    linkNegotiation: "Auto negotiate",
+    ...switchPortDefaults(),
     linkNegotiationCapabilities: [...LINK_NEGOTIATION_CAPABILITIES],
-    portScheduleId: null,
-    udld: "Alert only",
-    accessPolicyType: "Open",
-    stormControlEnabled: false,
-    adaptivePolicyGroupId: null,
-    peerSgtCapable: false,
-    flexibleStackingEnabled: false,
-    daiTrusted: false,
-    profile: { enabled: false, id: "", iname: null },
-    dot3az: { enabled: false },
     mirror: { mode: "Not mirroring traffic" },
     module: { model: null },
   };

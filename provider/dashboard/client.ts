@@ -75,6 +75,8 @@ export class DashboardClient {
   private readonly networkOrg = new Map<string, string>();
   private readonly deviceOrg = new Map<string, string>();
   private readonly slots = new Map<string, Semaphore>();
+  /** The organization of paths whose owner is not known yet (a client usually works in one). */
+  private defaultOrganization?: string;
 
   constructor(options: ClientOptions) {
     if (!options.apiKey) throw new MerakiBatchError("CONFIG_INVALID", "no Dashboard API key was given");
@@ -99,6 +101,11 @@ export class DashboardClient {
   private readonly log: (line: string) => void;
   private readonly userAgent: string;
 
+  /** Rate-limits requests whose organization cannot be told from the path under this one. */
+  useOrganization(organizationId: string): void {
+    this.defaultOrganization = organizationId;
+  }
+
   /** Remembers which organization a network or device belongs to, for rate limiting by path. */
   learn(organizationId: string, ids: { networks?: string[]; serials?: string[] }): void {
     for (const n of ids.networks ?? []) this.networkOrg.set(n, organizationId);
@@ -117,11 +124,12 @@ export class DashboardClient {
   }
 
   private orgOf(path: string): string {
+    const fallback = this.defaultOrganization ?? "_global";
     const m = /^\/(organizations|networks|devices)\/([^/?]+)/.exec(path);
-    if (!m) return "_global";
+    if (!m) return fallback;
     const id = decodeURIComponent(m[2]);
     if (m[1] === "organizations") return id;
-    return (m[1] === "networks" ? this.networkOrg.get(id) : this.deviceOrg.get(id)) ?? "_global";
+    return (m[1] === "networks" ? this.networkOrg.get(id) : this.deviceOrg.get(id)) ?? fallback;
   }
 
   private url(path: string, query?: RequestOptions["query"]): URL {

@@ -7,7 +7,7 @@
 import { Action } from "../dashboard/batches";
 import { DEFAULTS, SyncPreference } from "../defaults";
 import { Change } from "../resources/common";
-import { naturalCompare } from "./order";
+import { naturalComparator } from "./order";
 
 export interface PlannedBatch {
   index: number;
@@ -37,7 +37,8 @@ export function compile(changes: Change[], phaseOf: (c: Change) => number, optio
   const sync = options.synchronous ?? DEFAULTS.synchronous;
   let max = Math.min(options.maxActionsPerBatch ?? DEFAULTS.maxActionsPerBatch, DEFAULTS.maxActionsPerBatch);
   if (sync === "always") max = Math.min(max, DEFAULTS.maxSyncActions);
-  const order = (a: Change, b: Change) => phaseOf(a) - phaseOf(b) || naturalCompare(a.key, b.key);
+  const byKey = naturalComparator();
+  const order = (a: Change, b: Change) => phaseOf(a) - phaseOf(b) || byKey(a.key, b.key);
   const active = changes.filter((c) => c.actions.length > 0).sort(order);
 
   // Connected components of the dependency graph (union-find).

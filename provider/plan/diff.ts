@@ -1,9 +1,12 @@
 /**
- * Field-level differences between two normalised objects, with deep-diff. Arrays are reported
- * whole (a VLAN's reservedIpRanges changed, old → new), nested objects by path (ipv6.enabled).
+ * Field-level differences between two normalised objects. Scalars are compared directly;
+ * structured values go through deep-diff, arrays reported whole (a VLAN's reservedIpRanges
+ * changed, old → new) and nested objects by path (ipv6.enabled).
  */
 import { diff as deepDiff } from "deep-diff";
 import { FieldChange } from "../resources/common";
+
+const structured = (v: unknown): v is object => typeof v === "object" && v !== null;
 
 function getIn(obj: unknown, path: string[]): unknown {
   let cur: unknown = obj;
@@ -14,28 +17,35 @@ function getIn(obj: unknown, path: string[]): unknown {
   return cur;
 }
 
-export function fieldChanges(live: Record<string, unknown>, desired: Record<string, unknown>): FieldChange[] {
-  const differences = deepDiff(live, desired) ?? [];
-  const seen = new Map<string, FieldChange>();
-  for (const d of differences) {
-    const raw = (d.path ?? []).map(String);
-    // Stop at the first array: the whole array is the field that changed.
-    const parts: string[] = [];
-    let cur: unknown = desired;
-    let curLive: unknown = live;
-    for (const p of raw) {
-      if (Array.isArray(cur) || Array.isArray(curLive)) break;
+/** The paths at which two structured values differ, cut at the first array. */
+function nestedChanges(key: string, live: object, desired: object, out: Map<string, FieldChange>): void {
+  if (Array.isArray(live) || Array.isArray(desired)) {
+    if (deepDiff(live, desired)) out.set(key, { path: key, old: live, new: desired });
+    return;
+  }
+  for (const d of deepDiff(live, desired) ?? []) {
+    const parts = [key];
+    let a: unknown = live;
+    let b: unknown = desired;
+    for (const p of (d.path ?? []).map(String)) {
+      if (Array.isArray(a) || Array.isArray(b)) break;
       parts.push(p);
-      cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
-      curLive = curLive && typeof curLive === "object" ? (curLive as Record<string, unknown>)[p] : undefined;
+      a = structured(a) ? (a as Record<string, unknown>)[p] : undefined;
+      b = structured(b) ? (b as Record<string, unknown>)[p] : undefined;
     }
     const path = parts.join(".");
-    if (!seen.has(path)) seen.set(path, { path, old: getIn(live, parts) ?? null, new: getIn(desired, parts) ?? null });
+    if (!out.has(path)) out.set(path, { path, old: getIn(live, parts.slice(1)) ?? null, new: getIn(desired, parts.slice(1)) ?? null });
   }
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The top-level fields among the changes (what an update body must carry). */
-export function changedTopLevel(changes: FieldChange[]): string[] {
-  return [...new Set(changes.map((c) => c.path.split(".")[0]))];
+export function fieldChanges(live: Record<string, unknown>, desired: Record<string, unknown>): FieldChange[] {
+  const out = new Map<string, FieldChange>();
+  for (const key of new Set([...Object.keys(live), ...Object.keys(desired)])) {
+    const a = live[key] ?? null;
+    const b = desired[key] ?? null;
+    if (a === b) continue;
+    if (structured(a) && structured(b)) nestedChanges(key, a, b, out);
+    else out.set(key, { path: key, old: a, new: b });
+  }
+  return [...out.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }

@@ -11,7 +11,7 @@ import { LiveNeeds, LiveSnapshot, emptyNeeds } from "../live/snapshot";
 import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
 import { KINDS } from "../resources";
 import { KindModule } from "../resources/kind";
-import { referencedVlans } from "../resources/switch-port";
+import { usesVlan } from "../resources/switch-port";
 import { PlannedBatch, compile } from "./compile";
 import { fingerprint } from "./fingerprint";
 
@@ -255,15 +255,14 @@ function linkDependencies(changes: Change[], items: Validated[], removals: Valid
     const networkId = live.devices?.[props.serial]?.networkId;
     if (!networkId) continue;
     const after = (port.actions[0].body ?? {}) as Record<string, unknown>;
-    const uses = new Set(referencedVlans(after));
     for (const v of created) {
       const vp = propsOf.get(v.key);
-      if (vp.networkId === networkId && uses.has(Number(vp.vlanId))) port.dependsOn.push(v.key);
+      if (vp.networkId === networkId && usesVlan(after, Number(vp.vlanId))) port.dependsOn.push(v.key);
     }
-    const before = new Set(referencedVlans(port.live ?? {}));
     for (const v of destroyed) {
       const vp = propsOf.get(v.key);
-      if (vp.networkId === networkId && before.has(Number(vp.vlanId)) && !uses.has(Number(vp.vlanId))) byKey.get(v.key)!.dependsOn.push(port.key);
+      const id = Number(vp.vlanId);
+      if (vp.networkId === networkId && usesVlan(port.live ?? {}, id) && !usesVlan(after, id)) byKey.get(v.key)!.dependsOn.push(port.key);
     }
   }
 }

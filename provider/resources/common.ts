@@ -97,12 +97,24 @@ export function hostInSubnet(ip: string, subnet: string): boolean {
 
 // ---- normalisation and comparison ---------------------------------------------------------------
 
+function hasUndefined(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasUndefined);
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) if (v === undefined || hasUndefined(v)) return true;
+  }
+  return false;
+}
+
 /** Drops undefined values (recursively in plain objects) so that JSON and deep-diff agree. */
 export function clean<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(clean) as unknown as T;
+  return hasUndefined(value) ? cleanCopy(value) : value;
+}
+
+function cleanCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cleanCopy) as unknown as T;
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = clean(v);
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = cleanCopy(v);
     return out as T;
   }
   return value;

@@ -4,7 +4,8 @@
  * they were when taken over, reset them to factory defaults, or leave them).
  */
 import { z } from "zod";
-import { canonicalVlanList, parseVlanList } from "../../lib/vlan-list";
+import { SWITCH_PORT_DEFAULTS } from "../../lib/switch-port-defaults";
+import { canonicalVlanList, parseVlanList, vlanListIncludes } from "../../lib/vlan-list";
 import { Action } from "../dashboard/batches";
 import { LiveRecord } from "../live/snapshot";
 import { fieldChanges } from "../plan/diff";
@@ -66,32 +67,7 @@ const ACCESS_ONLY = ["voiceVlan", "accessPolicyNumber", "macAllowList", "macWhit
 const TRUNK_ONLY = ["allowedVlans", "peerSgtCapable", "stpPortFastTrunk"];
 
 /** What an untouched MS port looks like; "reset" puts managed fields back to these. */
-export const PORT_DEFAULTS: Record<string, unknown> = {
-  name: null,
-  tags: [],
-  enabled: true,
-  poeEnabled: true,
-  type: "access",
-  vlan: 1,
-  voiceVlan: null,
-  allowedVlans: "1-1000",
-  isolationEnabled: false,
-  rstpEnabled: true,
-  stpGuard: "disabled",
-  stpPortFastTrunk: false,
-  linkNegotiation: "Auto negotiate",
-  portScheduleId: null,
-  udld: "Alert only",
-  accessPolicyType: "Open",
-  stormControlEnabled: false,
-  adaptivePolicyGroupId: null,
-  peerSgtCapable: false,
-  flexibleStackingEnabled: false,
-  daiTrusted: false,
-  profile: { enabled: false, id: "", iname: null },
-  dot3az: { enabled: false },
-  highSpeed: { enabled: false },
-};
+export const PORT_DEFAULTS: Record<string, unknown> = { ...SWITCH_PORT_DEFAULTS, highSpeed: { enabled: false } };
 
 /** Normalised for comparison: "" and null names are the same, tag and MAC order don't matter, VLAN lists are canonical. */
 function normalise(f: Record<string, unknown>): Record<string, unknown> {
@@ -187,7 +163,8 @@ function applicable(body: Record<string, unknown>, live: LiveRecord): Record<str
 }
 
 function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired: Record<string, unknown>, live: LiveRecord, extra: Record<string, unknown> = {}): Change {
-  const view = project(normalise(live), desired) as Record<string, unknown>;
+  // Project first, then normalise: only the managed fields are worth copying.
+  const view = normalise(project(live, desired) as Record<string, unknown>);
   const fields = fieldChanges(view, desired);
   const actions: Action[] = [];
   if (fields.length) {
@@ -242,13 +219,11 @@ export const switchPortKind: KindModule<SwitchPortProps> = {
   },
 };
 
-/** The VLAN ids a port's desired state refers to (for ordering against VLAN creates and destroys). */
-export function referencedVlans(fields: Record<string, unknown>): number[] {
-  const out: number[] = [];
-  for (const k of ["vlan", "voiceVlan"]) if (typeof fields[k] === "number") out.push(fields[k] as number);
-  if (typeof fields.allowedVlans === "string") {
-    const parsed = parseVlanList(fields.allowedVlans);
-    if (parsed.ok && parsed.value !== "all") out.push(...parsed.value);
-  }
-  return out;
+/** Whether a port's fields refer to a VLAN id (access, voice, native or allowed). */
+export function usesVlan(fields: Record<string, unknown>, id: number): boolean {
+  if (fields.vlan === id || fields.voiceVlan === id) return true;
+  if (typeof fields.allowedVlans !== "string") return false;
+  const parsed = parseVlanList(fields.allowedVlans);
+  // "all" on a trunk does not single a VLAN out: no ordering is needed for it.
+  return parsed.ok && parsed.value !== "all" && vlanListIncludes(parsed.value, id);
 }
