@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseVlanList } from "../lib/vlan-list";
+import { expandVlanRanges, parseVlanList } from "../lib/vlan-list";
 import { SwitchPort, SwitchPortArgs } from "./switch-port";
 
 /**
@@ -9,7 +9,7 @@ import { SwitchPort, SwitchPortArgs } from "./switch-port";
 export function portRange(expression: string): string[] {
   const parsed = parseVlanList(expression);
   if (!parsed.ok || parsed.value === "all") throw new Error(`invalid port range '${expression}': expected ids and ranges such as "1-24,48"`);
-  return parsed.value.map(String);
+  return expandVlanRanges(parsed.value).map(String);
 }
 
 /**
