@@ -69,6 +69,7 @@ export interface SwitchPort {
   daiTrusted: boolean;
   profile: { enabled: boolean; id: string; iname: string | null };
   dot3az: { enabled: boolean };
+  highSpeed?: { enabled: boolean };
   mirror: { mode: string };
   module: { model: string | null };
 }
@@ -110,6 +111,9 @@ export interface Vlan {
   vpnNatSubnet?: string;
   mandatoryDhcp: { enabled: boolean };
   ipv6: { enabled: boolean; prefixAssignments?: unknown[] };
+  sgt?: Record<string, unknown>;
+  vrf?: Record<string, unknown>;
+  uplinks?: unknown[];
 }
 
 export interface BatchAction {

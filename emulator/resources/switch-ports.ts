@@ -169,7 +169,8 @@ export function updatePort(ctx: ExecContext, serial: string, portId: string, inp
   for (const key of ["vlan", "voiceVlan"]) if (body[key] !== undefined) (next as unknown as Body)[key] = asInteger(body[key]);
   if (tags) next.tags = tags;
   if (body.profile) next.profile = { ...next.profile, ...(body.profile as SwitchPort["profile"]) };
-  if (body.dot3az) next.dot3az = { enabled: (body.dot3az as Body).enabled as boolean ?? next.dot3az.enabled };
+  if (body.dot3az) next.dot3az = { enabled: ((body.dot3az as Body).enabled as boolean) ?? next.dot3az.enabled };
+  if (body.highSpeed) next.highSpeed = { enabled: ((body.highSpeed as Body).enabled as boolean) ?? next.highSpeed?.enabled ?? false };
   if (type === "trunk") next.voiceVlan = null;
 
   problems.push(...applyAccessPolicy(next, body));

@@ -31,6 +31,10 @@ const CREATE_RULES: Record<string, Rule> = {
   dhcpOptions: { type: "array" },
   mandatoryDhcp: { type: "object" },
   ipv6: { type: "object" },
+  // 2025-26 additions (reference §3.1); stored as given.
+  sgt: { type: "object" },
+  vrf: { type: "object" },
+  uplinks: { type: "array" },
 };
 
 /**
@@ -238,6 +242,9 @@ function merge(vlan: Vlan, body: Body): Vlan {
   }
   set("dnsNameservers", body.dnsNameservers);
   set("vpnNatSubnet", body.vpnNatSubnet);
+  set("sgt", body.sgt);
+  set("vrf", body.vrf);
+  set("uplinks", body.uplinks);
   return next;
 }
 

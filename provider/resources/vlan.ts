@@ -21,6 +21,7 @@ const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?
 export const CREATE_FIELDS = [
   "name", "subnet", "applianceIp", "groupPolicyId", "templateVlanType", "cidr", "mask", "dhcpHandling", "dhcpRelayServerIps",
   "dhcpLeaseTime", "dhcpBootOptionsEnabled", "dhcpBootNextServer", "dhcpBootFilename", "dhcpOptions", "mandatoryDhcp", "ipv6",
+  "sgt", "vrf", "uplinks",
 ] as const;
 /** Fields the API only takes on update. */
 export const UPDATE_ONLY_FIELDS = ["fixedIpAssignments", "reservedIpRanges", "dnsNameservers", "vpnNatSubnet"] as const;
@@ -74,6 +75,10 @@ export const vlanSchema = z
     vpnNatSubnet: cidr.optional(),
     mandatoryDhcp: z.object({ enabled: z.boolean() }).strict().optional(),
     ipv6: z.object({ enabled: z.boolean(), prefixAssignments: z.array(prefixAssignment).optional() }).strict().optional(),
+    // 2025-26 additions (PYSDK); their inner shapes are not in the reference, so any object is passed on.
+    sgt: z.record(z.string(), z.unknown()).optional(),
+    vrf: z.record(z.string(), z.unknown()).optional(),
+    uplinks: z.array(z.record(z.string(), z.unknown())).optional(),
     /** Take over an existing VLAN instead of failing with "Vlan has already been taken". */
     adopt: z.boolean().optional(),
   })
