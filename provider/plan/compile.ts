@@ -37,9 +37,12 @@ export function compile(changes: Change[], phaseOf: (c: Change) => number, optio
   const sync = options.synchronous ?? DEFAULTS.synchronous;
   let max = Math.min(options.maxActionsPerBatch ?? DEFAULTS.maxActionsPerBatch, DEFAULTS.maxActionsPerBatch);
   if (sync === "always") max = Math.min(max, DEFAULTS.maxSyncActions);
+  // Rank every change once (phase, then natural key order); all later ordering compares ranks.
   const byKey = naturalComparator();
-  const order = (a: Change, b: Change) => phaseOf(a) - phaseOf(b) || byKey(a.key, b.key);
-  const active = changes.filter((c) => c.actions.length > 0).sort(order);
+  const phases = new Map(changes.map((c) => [c, phaseOf(c)]));
+  const active = changes.filter((c) => c.actions.length > 0).sort((a, b) => phases.get(a)! - phases.get(b)! || byKey(a.key, b.key));
+  const rank = new Map(active.map((c, i) => [c, i]));
+  const order = (a: Change, b: Change) => rank.get(a)! - rank.get(b)!;
 
   // Connected components of the dependency graph (union-find).
   const parent = new Map<string, string>(active.map((c) => [c.key, c.key]));

@@ -15,6 +15,11 @@ export function stableJson(value: unknown): string {
 }
 
 export function fingerprint(changes: Pick<Change, "key" | "live">[]): string {
-  const entries = [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((c) => [c.key, c.live]);
-  return `sha256:${createHash("sha256").update(stableJson(entries)).digest("hex")}`;
+  const hash = createHash("sha256");
+  for (const c of [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    hash.update(JSON.stringify(c.key));
+    hash.update(stableJson(c.live));
+    hash.update("\n");
+  }
+  return `sha256:${hash.digest("hex")}`;
 }

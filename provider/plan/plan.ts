@@ -250,6 +250,7 @@ function linkDependencies(changes: Change[], items: Validated[], removals: Valid
   const propsOf = new Map<string, any>([...items, ...removals].map((i) => [i.key, i.props]));
   const created = changes.filter((c) => c.kind === "vlan" && c.op === "create");
   const destroyed = changes.filter((c) => c.kind === "vlan" && c.op === "delete");
+  if (!created.length && !destroyed.length) return;
   for (const port of changes.filter((c) => c.kind === "switchPort" && c.actions.length)) {
     const props = propsOf.get(port.key);
     const networkId = live.devices?.[props.serial]?.networkId;

@@ -151,3 +151,15 @@ test("flags override the environment; several stacks need --stack", async () => 
   const two = await cli(["plan", multi, "--stack", "two"], { env });
   expect(two.stdout).toContain('name: null → "two"');
 });
+
+test("batching flags: --max-batch-size, --sync and --max-in-flight shape the batches", async () => {
+  const r = await cli(["plan", small, "--max-batch-size", "2", "--sync", "never", "--json"], { env });
+  const plan = JSON.parse(r.stdout);
+  expect(plan.batches.map((b: any) => [b.actions.length, b.synchronous])).toEqual([[2, false], [2, false], [2, false]]);
+  // the VLAN create and the ports that use it: the ports' batches wait for the VLAN's
+  expect(plan.batches.some((b: any) => b.after.length > 0)).toBe(true);
+  const applied = await cli(["apply", small, "--yes", "--max-batch-size", "2", "--max-in-flight", "1"], { env });
+  expect(applied.code).toBe(0);
+  expect((await t.control.requests()).reduce((m, q) => Math.max(m, q.runningBatches), 0)).toBeLessThanOrEqual(1);
+  expect((await cli(["plan", small, "--max-in-flight", "9"], { env })).stderr).toBe("error: --max-in-flight must be an integer between 1 and 5, got '9'\n");
+});
