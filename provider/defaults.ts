@@ -5,8 +5,9 @@ export const DEFAULTS = {
   requestsPerSecond: 10,
   /** Attempts per request, the first included (as the Python SDK's MAXIMUM_RETRIES). */
   maxAttempts: 5,
-  /** Retries a client may make over its whole life, so a sick API is not hammered. */
+  /** Retries a client may have in hand, so a sick API is not hammered; each success earns some back. */
   retryBudget: 200,
+  retryBudgetRefill: 0.2,
   backoffBaseMs: 500,
   backoffMaxMs: 30_000,
   /** Cap for a 429 without Retry-After (the SDK's NGINX_429_RETRY_WAIT_TIME). */

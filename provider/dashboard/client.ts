@@ -72,6 +72,7 @@ export class DashboardClient {
   private readonly ownsDispatcher: boolean;
   private readonly opts: Required<Pick<ClientOptions, "maxAttempts" | "backoffBaseMs" | "backoffMaxMs" | "requestTimeoutMs">>;
   private retryBudget: number;
+  private readonly retryBudgetMax: number;
   private readonly networkOrg = new Map<string, string>();
   private readonly deviceOrg = new Map<string, string>();
   private readonly slots = new Map<string, Semaphore>();
@@ -85,7 +86,7 @@ export class DashboardClient {
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
     this.limiter = new OrgRateLimiter(options.requestsPerSecond ?? DEFAULTS.requestsPerSecond, this.clock);
-    this.retryBudget = options.retryBudget ?? DEFAULTS.retryBudget;
+    this.retryBudget = this.retryBudgetMax = options.retryBudget ?? DEFAULTS.retryBudget;
     this.opts = {
       maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
       backoffBaseMs: options.backoffBaseMs ?? DEFAULTS.backoffBaseMs,
@@ -231,6 +232,8 @@ export class DashboardClient {
           throw fail("SERVER_ERROR", "the response was not valid JSON", { status: res.statusCode, requestId });
         }
       }
+      // Successes earn retries back, so a long-lived client (the Pulumi provider) is not starved.
+      this.retryBudget = Math.min(this.retryBudgetMax, this.retryBudget + DEFAULTS.retryBudgetRefill);
       return { status: res.statusCode, body: parsed as T, headers: res.headers, requestId };
     }
   }
@@ -238,7 +241,7 @@ export class DashboardClient {
   /** Waits before a retry if attempts and budget allow; false when the caller must give up. */
   private async mayRetry(attempt: number, method: string, path: string, why: string, waitMs?: number): Promise<boolean> {
     if (attempt >= this.opts.maxAttempts) return false;
-    if (this.retryBudget <= 0) {
+    if (this.retryBudget < 1) {
       throw new DashboardApiError("RETRY_BUDGET_EXHAUSTED", `${method} ${path}: retry budget exhausted (${why})`, { method, path, errors: [] });
     }
     this.retryBudget--;

@@ -112,11 +112,20 @@ test("gives up after the attempts allowed, with a typed error carrying status, e
   expect(err.message).toBe("GET /organizations: server error 500: boom (request id req-1)");
 });
 
-test("the retry budget caps retries across requests", async () => {
+test("the retry budget caps retries across requests, and successes earn retries back", async () => {
   const { client } = await setup([[500, {}]], { retryBudget: 2, maxAttempts: 5 });
   const err = await client.get("/organizations").catch((e) => e);
   expect(err).toMatchObject({ code: "RETRY_BUDGET_EXHAUSTED" });
   expect(client.stats.retries).toBe(2);
+
+  // Each success earns 0.2 of a retry back: after spending its one retry, a client needs five successes for another.
+  const replies: Array<[number, unknown]> = [[500, {}], [200, {}], ...Array(4).fill([200, {}]), [500, {}], [200, {}], [500, {}]];
+  const earned = await setup(replies, { retryBudget: 1, maxAttempts: 5 });
+  await earned.client.get("/a"); // 500, retried (budget 0), 200 (0.2)
+  for (let i = 0; i < 4; i++) await earned.client.get("/b"); // 1.0
+  await earned.client.get("/c"); // 500, retried (budget 0), 200 (0.2)
+  expect(earned.client.stats.retries).toBe(2);
+  await expect(earned.client.get("/d")).rejects.toMatchObject({ code: "RETRY_BUDGET_EXHAUSTED" });
 });
 
 test("4xx answers are typed and keep the API's errors", async () => {
