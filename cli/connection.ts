@@ -5,6 +5,7 @@
  */
 import { DashboardClient, Engine, MerakiBatchError, SyncPreference } from "../provider";
 import { DEFAULTS } from "../provider/defaults";
+import { soleOrganization } from "../provider/dashboard/organizations";
 import { SETTINGS } from "../provider/dynamic/settings";
 import { intOption } from "./args";
 import { CliError } from "./errors";
@@ -67,27 +68,19 @@ export async function connect(input: ConnectionInput): Promise<Connection> {
     if (input.fromPlan && flagOrg && flagOrg !== input.fromPlan.organizationId) {
       throw new CliError(`the plan is for organization ${input.fromPlan.organizationId}, not ${flagOrg}`);
     }
-    if (!organizationId) organizationId = await soleOrganization(client);
+    if (!organizationId) {
+      try {
+        organizationId = await soleOrganization(client, `pick one with --org ID or ${SETTINGS.organizationId}`);
+      } catch (err) {
+        throw asCliError(err);
+      }
+    }
     const engine = new Engine(client, { organizationId, maxActionsPerBatch: maxActions, synchronous: sync as SyncPreference, maxBatchesInFlight: maxInFlight });
     return { client, engine, organizationId, baseUrl, close: () => client.close() };
   } catch (err) {
     await client.close();
     throw err;
   }
-}
-
-async function soleOrganization(client: DashboardClient): Promise<string> {
-  let orgs: Array<{ id: string; name: string }>;
-  try {
-    orgs = await client.get("/organizations");
-  } catch (err) {
-    throw asCliError(err);
-  }
-  if (orgs.length === 1) return orgs[0].id;
-  throw new CliError(
-    `the API key sees ${orgs.length} organizations${orgs.length ? ` (${orgs.map((o) => `${o.id} ${o.name}`).join(", ")})` : ""}`,
-    `pick one with --org ID or ${SETTINGS.organizationId}`,
-  );
 }
 
 /** Engine errors as one CLI line with a hint where one helps. */

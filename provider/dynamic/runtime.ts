@@ -9,6 +9,7 @@
  */
 import { realClock } from "../clock";
 import { DashboardClient } from "../dashboard/client";
+import { soleOrganization } from "../dashboard/organizations";
 import { Engine } from "../engine";
 import { MerakiBatchError, ValidationError, ValidationIssue } from "../errors";
 import { ResourceResult } from "../apply/execute";
@@ -123,7 +124,7 @@ export class Runtime {
         const settings = resolveSettings((n) => this.lookup(n));
         this.windowMs = settings.batchWindowMs;
         const client = new DashboardClient({ apiKey: settings.apiKey, baseUrl: settings.baseUrl, requestsPerSecond: settings.requestsPerSecond, userAgent: "meraki-batch-pulumi" });
-        const organizationId = settings.organizationId ?? (await soleOrganization(client));
+        const organizationId = settings.organizationId ?? (await soleOrganization(client, `set ${CONFIG_NAMESPACE}:organizationId or ${SETTINGS.organizationId}`));
         const cache = new LiveCache(settings.liveCacheTtlMs);
         const engine = new Engine(client, {
           organizationId,
@@ -210,8 +211,8 @@ export class Runtime {
     const p = resourceProps(props);
     const { engine, cache } = await this.setup();
     const { items } = validate([{ kind, name: id, props: p }]);
+    // Shared with the other reads of this refresh: one GET per collection, not per resource.
     const live = await readLive(engine.client, engine.options.organizationId, liveNeeds(items), cache);
-    cache.invalidate();
     const module = KINDS[kind];
     const r = module.plan(items[0].props, { live, name: id, intent: "ensure" });
     if (!r.change) return { id: "", props: {} };
@@ -292,17 +293,6 @@ function pathTouchesUnknown(props: Props, path: string[]): boolean {
     cur = (cur as Props)[p];
   }
   return containsUnknown(cur);
-}
-
-/** When no organization is configured and the key sees exactly one, that one. */
-async function soleOrganization(client: DashboardClient): Promise<string> {
-  const orgs = await client.get<Array<{ id: string; name: string }>>("/organizations");
-  if (orgs.length === 1) return orgs[0].id;
-  const list = orgs.map((o) => `${o.id} (${o.name})`).join(", ");
-  throw new MerakiBatchError(
-    "CONFIG_INVALID",
-    `the API key sees ${orgs.length} organizations${orgs.length ? `: ${list}` : ""}; set ${CONFIG_NAMESPACE}:organizationId or ${SETTINGS.organizationId}`,
-  );
 }
 
 const GLOBAL_KEY = Symbol.for("meraki-batch.dynamic-runtime");

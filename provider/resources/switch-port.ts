@@ -85,16 +85,18 @@ const key = (p: { serial: string; portId: string }) => `switchPort/${p.serial}/$
 const describe = (p: { serial: string; portId: string }) => `port ${p.portId} of switch ${p.serial}`;
 const resource = (p: { serial: string; portId: string }) => `/devices/${encode(p.serial)}/switch/ports/${encode(p.portId)}`;
 
-function livePort(p: SwitchPortProps, ctx: PlanContext): { port?: LiveRecord; issue?: string } {
+function livePort(p: SwitchPortProps, ctx: PlanContext): { port?: LiveRecord; issue?: { path: string; message: string } } {
   const d = ctx.live.devices?.[p.serial];
-  if (ctx.live.devices && !d) return { issue: `device ${p.serial} is not in organization ${ctx.live.organizationId} (or not visible to this API key)` };
-  if (d && d.productType !== "switch") return { issue: `device ${p.serial} is a ${d.model} (${d.productType}), not a switch` };
+  const serialIssue = (message: string) => ({ issue: { path: "serial", message } });
+  if (ctx.live.devices && !d) return serialIssue(`device ${p.serial} is not in organization ${ctx.live.organizationId} (or not visible to this API key)`);
+  if (d && d.productType !== "switch") return serialIssue(`device ${p.serial} is a ${d.model} (${d.productType}), not a switch`);
   const ports = ctx.live.ports[p.serial];
-  if (!ports) return { issue: `switch ${p.serial} has no ports to read` };
+  if (!ports) return serialIssue(`switch ${p.serial} has no ports to read`);
   const port = ports[p.portId];
   if (!port) {
     const ids = Object.keys(ports);
-    return { issue: `switch ${p.serial} has no port ${p.portId} (it has ${ids.length} ports: ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? `, … ${ids[ids.length - 1]}` : ""})` };
+    const listed = `${ids.slice(0, 3).join(", ")}${ids.length > 3 ? `, … ${ids[ids.length - 1]}` : ""}`;
+    return { issue: { path: "portId", message: `switch ${p.serial} has no port ${p.portId} (it has ${ids.length} ports: ${listed})` } };
   }
   return { port };
 }
@@ -191,7 +193,7 @@ export const switchPortKind: KindModule<SwitchPortProps> = {
 
   plan(p, ctx): KindPlan {
     const { port, issue } = livePort(p, ctx);
-    if (issue) return { issues: [{ path: p.serial && port === undefined && issue.includes("no port") ? "portId" : "serial", message: issue }] };
+    if (issue) return { issues: [issue] };
     const desired = normalise(without(p, KEY_FIELDS));
     const issues = portRuleIssues(desired, port!);
     if (issues.length) return { issues };

@@ -143,3 +143,16 @@ test("the demo runs plan, apply, drift and repair against its own emulator, and 
   expect(r.stdout).toMatch(/Applied 97 resources in 1 batch/);
   expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
 });
+
+test("without --org the key's only organization is used; with several, one line says which and how to choose", async () => {
+  const noOrg = { ...env, MERAKI_ORGANIZATION_ID: undefined };
+  const several = await cli(["batches", "list"], { env: noOrg });
+  expect(several.code).toBe(1);
+  expect(several.stderr).toBe(
+    "error: the API key sees 2 organizations: 1234567 (Documentation Example Org), 1234567890 (Documentation curl Org); pick one with --org ID or MERAKI_ORGANIZATION_ID\n",
+  );
+  t.emu.state.world.apiKeys.push({ key: "only-one-org-key", organizationIds: ["1234567890"] });
+  const one = await cli(["batches", "list"], { env: { ...noOrg, MERAKI_DASHBOARD_API_KEY: "only-one-org-key" } });
+  expect(one.code).toBe(0);
+  expect(one.stdout).toBe("No action batches in organization 1234567890.\n");
+});

@@ -166,6 +166,15 @@ test("read (refresh) returns the live values of the managed fields", async () =>
   expect((await p.read("Vlan", "temp", v.id, v.outs)).id).toBe("");
 });
 
+test("a refresh of many resources reads each collection once", async () => {
+  const made = await Promise.all([44, 45, 46, 47].map((n) => p.create("SwitchPort", `r-${n}`, { serial: SW_A, portId: String(n), name: `refresh ${n}` })));
+  await control.clearRequests();
+  const read = await Promise.all(made.map((m, i) => p.read("SwitchPort", `r-${44 + i}`, m.id, m.outs)));
+  expect(read.map((r) => r.id)).toEqual(made.map((m) => m.id));
+  const reads = (await control.requests()).filter((q) => q.path.endsWith(`/devices/${SW_A}/switch/ports`));
+  expect(reads).toHaveLength(1);
+});
+
 test("creating an existing VLAN fails with the API's words unless adopted", async () => {
   const one = { networkId: NET, vlanId: 1, name: "LAN", subnet: "192.168.128.0/24", applianceIp: "192.168.128.1" };
   await expect(p.create("Vlan", "lan", one)).rejects.toMatchObject({ details: expect.stringMatching(/Vlan has already been taken/) });
