@@ -30,7 +30,3 @@ export function intOption(name: string, value: unknown, min: number, max = Numbe
   }
   return n;
 }
-
-export function stringOption(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}

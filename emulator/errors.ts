@@ -2,7 +2,7 @@
  * Errors raised while serving a request or executing an action. `kind` decides how an
  * action failure is worded inside a batch's `status.errors`.
  */
-export type ApiErrorKind = "validation" | "notFound" | "conflict" | "other";
+export type ApiErrorKind = "validation" | "notFound" | "other";
 
 export class ApiError extends Error {
   constructor(

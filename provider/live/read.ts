@@ -3,7 +3,7 @@
  * devices, all VLANs of a network, all ports of a switch), never one per resource.
  */
 import { DashboardClient } from "../dashboard/client";
-import { DashboardApiError, MerakiBatchError } from "../errors";
+import { DashboardApiError } from "../errors";
 import { LiveDevice, LiveNeeds, LiveNetwork, LiveRecord, LiveSnapshot, VlanCollection, emptySnapshot } from "./snapshot";
 
 /**
@@ -93,8 +93,4 @@ async function readVlans(client: DashboardClient, networkId: string): Promise<Vl
     if (err instanceof DashboardApiError && err.status === 404) return { state: "missing" };
     throw err;
   }
-}
-
-export function isNotFound(err: unknown): boolean {
-  return MerakiBatchError.is(err) && err.code === "NOT_FOUND";
 }

@@ -4,7 +4,7 @@
  * batch (the API ignores them on create).
  */
 import { z } from "zod";
-import { cidrsOverlap, parseCidr, parseIPv4 } from "../../lib/ipv4";
+import { parseCidr, parseIPv4 } from "../../lib/ipv4";
 import { Action } from "../dashboard/batches";
 import { LiveRecord } from "../live/snapshot";
 import { fieldChanges } from "../plan/diff";
@@ -230,9 +230,3 @@ export const vlanKind: KindModule<VlanProps> = {
     return c.op === "create" ? PHASE.vlanCreate : PHASE.vlanUpdate;
   },
 };
-
-export function overlaps(a: string, b: string): boolean {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
-  return !!x && !!y && cidrsOverlap(x, y);
-}
