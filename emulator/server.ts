@@ -513,10 +513,14 @@ function paginate(ctx: RequestContext, items: Body[], keyOf: (b: Body) => string
   const before = q.get("endingBefore");
   let start = 0;
   let end = sorted.length;
-  if (after !== null) start = sorted.findIndex((i) => keyOf(i) > after) === -1 ? sorted.length : sorted.findIndex((i) => keyOf(i) > after);
+  // Index of the first item whose key passes, or the end.
+  const firstWhere = (pass: (key: string) => boolean) => {
+    const i = sorted.findIndex((item) => pass(keyOf(item)));
+    return i === -1 ? sorted.length : i;
+  };
+  if (after !== null) start = firstWhere((k) => k > after);
   if (before !== null) {
-    const idx = sorted.findIndex((i) => keyOf(i) >= before);
-    end = idx === -1 ? sorted.length : idx;
+    end = firstWhere((k) => k >= before);
     if (after === null) start = Math.max(0, end - perPage);
   }
   const page = sorted.slice(start, Math.min(end, start + perPage));
