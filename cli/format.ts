@@ -1,5 +1,5 @@
-/** What the CLI prints: plans (per resource and per batch), outcomes, and the Markdown summary. */
-import { ApplyResult, Change, Plan } from "../provider";
+/** What the CLI prints for a plan: per resource and per batch, and the Markdown summary. */
+import { Change, Plan } from "../provider";
 import { KINDS } from "../provider/resources";
 import { naturalCompare } from "../provider/plan/order";
 import { Colours } from "./io";
@@ -78,28 +78,6 @@ export function summariseActions(actions: Plan["batches"][number]["actions"]): s
   return [...counts.entries()].map(([k, n]) => `${n} ${k}${n === 1 ? "" : "s"}`).join(", ");
 }
 
-const STATUS_MARK = { applied: "✓", unchanged: "=", failed: "✗", notApplied: "○" } as const;
-
-export function formatOutcome(result: ApplyResult, c: Colours): string {
-  const lines: string[] = [];
-  const colour = { applied: c.green, unchanged: c.dim, failed: c.red, notApplied: c.yellow };
-  for (const r of result.resources) {
-    const o = r.outcome;
-    if (o.status === "unchanged") continue;
-    const why = "reason" in o ? `: ${o.reason}` : "";
-    lines.push(colour[o.status](`${STATUS_MARK[o.status]} ${r.description} (${r.name}) ${o.status === "notApplied" ? "not applied" : o.status}${why}`));
-  }
-  const count = (st: string) => result.resources.filter((r) => r.outcome.status === st).length;
-  const batches = result.batches.filter((b) => b.state === "completed").length;
-  lines.push(
-    "",
-    (result.ok ? c.green : c.red)(
-      `${result.ok ? "Applied" : "Apply failed"}: ${count("applied")} applied, ${count("failed")} failed, ${count("notApplied")} not applied, ${count("unchanged")} unchanged; ${batches} of ${result.batches.length} batch${result.batches.length === 1 ? "" : "es"} completed.`,
-    ),
-  );
-  return lines.join("\n") + "\n";
-}
-
 const md = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** A summary fit for a pull-request comment. */
@@ -126,6 +104,6 @@ export function formatMarkdown(plan: Plan, meta: { program?: string; stack?: str
     }
     out.push("");
   }
-  out.push(`<sub>Plan fingerprint \`${plan.fingerprint.slice(0, 19)}…\`, made ${plan.createdAt}.</sub>`, "");
+  out.push(`<sub>Plan digest \`${plan.digest}\` · live-state digest \`${plan.liveDigest.slice(0, 19)}…\` · made ${plan.createdAt}.</sub>`, "");
   return out.join("\n");
 }

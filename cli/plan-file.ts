@@ -37,7 +37,8 @@ export function readPlanFile(file: string): PlanFile {
     plan &&
     plan.version === PLAN_VERSION &&
     typeof plan.organizationId === "string" &&
-    typeof plan.fingerprint === "string" &&
+    typeof plan.digest === "string" &&
+    typeof plan.liveDigest === "string" &&
     Array.isArray(plan.changes) &&
     Array.isArray(plan.batches) &&
     Array.isArray(plan.resources) &&

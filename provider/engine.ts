@@ -8,7 +8,7 @@ import { BatchApi } from "./dashboard/batches";
 import { DashboardClient } from "./dashboard/client";
 import { MerakiBatchError, ValidationError } from "./errors";
 import { LiveCache, readLive } from "./live/read";
-import { Plan, PlanOptions, liveNeeds, makePlan, validateAll } from "./plan/plan";
+import { Plan, PlanOptions, liveNeeds, makePlan, seal, validateAll } from "./plan/plan";
 import { DeleteSpec, ResourceSpec } from "./resources/common";
 import { Clock, realClock } from "./clock";
 
@@ -50,7 +50,7 @@ export class Engine {
     try {
       const plan = makePlan(items, removals, live, this.options);
       if (issues.length) throw new ValidationError(issues);
-      return { ...plan, baseUrl: this.client.baseUrl };
+      return seal({ ...plan, baseUrl: this.client.baseUrl });
     } catch (err) {
       if (issues.length && err instanceof ValidationError && err.issues !== issues) throw new ValidationError([...issues, ...err.issues]);
       throw err;
@@ -66,7 +66,7 @@ export class Engine {
       if (MerakiBatchError.is(err) && err.code === "VALIDATION_FAILED") return { stale: true, differences: [err.message], error: err.message };
       throw err;
     }
-    if (current.fingerprint === plan.fingerprint) return { stale: false, differences: [], current };
+    if (current.liveDigest === plan.liveDigest) return { stale: false, differences: [], current };
     const before = new Map(plan.changes.map((c) => [c.key, c]));
     const differences: string[] = [];
     for (const c of current.changes) {

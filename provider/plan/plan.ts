@@ -13,9 +13,10 @@ import { KINDS } from "../resources";
 import { KindModule } from "../resources/kind";
 import { usesVlan } from "../resources/switch-port";
 import { PlannedBatch, compile } from "./compile";
-import { fingerprint } from "./fingerprint";
+import { liveDigest, planDigest } from "./digest";
 
-export const PLAN_VERSION = 1;
+/** 2: the plan digest and the live digest (1 had only a live "fingerprint"). */
+export const PLAN_VERSION = 2;
 
 export interface PlanOptions {
   maxActionsPerBatch?: number;
@@ -34,8 +35,10 @@ export interface Plan {
   deletes: DeleteSpec[];
   changes: Change[];
   batches: PlannedBatch[];
-  /** Digest of the managed live fields of every resource the plan touches. */
-  fingerprint: string;
+  /** Digest of the plan's own content (resources, options, changes, batches): what a reviewer signs off. */
+  digest: string;
+  /** Digest of the managed live fields of every resource the plan touches: whether the network moved. */
+  liveDigest: string;
   summary: { create: number; update: number; delete: number; noop: number; actions: number; batches: number };
 }
 
@@ -185,7 +188,7 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   const phaseOf = (c: Change) => KINDS[c.kind].phase(c);
   const batches = compile(changes, phaseOf, opts);
   const count = (op: Change["op"]) => changes.filter((c) => c.op === op).length;
-  return {
+  const plan: Omit<Plan, "digest"> = {
     version: PLAN_VERSION,
     createdAt: now.toISOString(),
     organizationId: live.organizationId,
@@ -194,7 +197,7 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
     deletes: removals.map((d) => ({ ...d.spec, props: d.props })),
     changes,
     batches,
-    fingerprint: fingerprint(changes),
+    liveDigest: liveDigest(changes),
     summary: {
       create: count("create"),
       update: count("update"),
@@ -204,6 +207,13 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
       batches: batches.length,
     },
   };
+  return seal(plan);
+}
+
+/** The plan with its digest computed over its current content. */
+export function seal(plan: Omit<Plan, "digest"> & { digest?: string }): Plan {
+  const { digest: _old, ...content } = plan;
+  return { ...content, digest: planDigest(content) } as Plan;
 }
 
 /**

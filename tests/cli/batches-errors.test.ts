@@ -102,7 +102,7 @@ describe("bad input: one clear line and a hint, never a stack trace", () => {
     expect(await cli(["plan", "--bogus"], { env })).toMatchObject({ code: 2, stderr: "error: Unknown option '--bogus'\nhint: run 'meraki-batch plan --help'\n" });
     expect(await cli(["apply"], { env })).toMatchObject({ code: 2, stderr: "error: missing the program directory (or --plan FILE)\nhint: e.g. meraki-batch apply examples/branch-office\n" });
     const notPlan = await cli(["apply", "--plan", "package.json", "--yes"], { env });
-    expect(notPlan.stderr).toBe("error: package.json is not a meraki-batch plan (version 1)\nhint: make a plan with 'meraki-batch plan <program-dir> --out plan.json'\n");
+    expect(notPlan.stderr).toBe("error: package.json is not a meraki-batch plan (version 2)\nhint: make a plan with 'meraki-batch plan <program-dir> --out plan.json'\n");
     expect((await cli(["batches", "nope"], { env })).code).toBe(2);
     expect((await cli(["plan", path.join(PROGRAMS, "small"), "--sync", "sometimes"], { env })).stderr).toBe("error: --sync must be auto, always or never, got 'sometimes'\n");
   });

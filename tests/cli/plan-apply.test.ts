@@ -60,7 +60,8 @@ test("--out saves a plan without secrets and --markdown a pull-request summary",
   expect(r.stdout).toContain(`Saved the plan to ${out}; apply it with: meraki-batch apply --plan ${out}`);
   const text = fs.readFileSync(out, "utf8");
   expect(text).not.toContain(DEMO_API_KEY);
-  expect(JSON.parse(text).fingerprint).toMatch(/^sha256:/);
+  expect(JSON.parse(text).digest).toMatch(/^sha256:/);
+  expect(JSON.parse(text).liveDigest).toMatch(/^sha256:/);
   const summary = fs.readFileSync(md, "utf8");
   expect(summary).toContain("### meraki-batch plan");
   expect(summary).toContain("Organization `1234567` · 1 to create · 5 to update · 0 to delete · 0 unchanged");

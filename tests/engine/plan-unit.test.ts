@@ -2,7 +2,7 @@
 import { canonicalVlanList } from "../../lib/vlan-list";
 import { LiveSnapshot, Plan, ResourceSpec, DeleteSpec, makePlan, validate, compile, Change } from "../../provider";
 import { parseFailure, findFailedAction } from "../../provider/apply/failures";
-import { fingerprint } from "../../provider/plan/fingerprint";
+import { liveDigest } from "../../provider/plan/digest";
 
 const NET = "N_1";
 function port(portId: string, extra: Record<string, unknown> = {}) {
@@ -122,7 +122,7 @@ describe("compilation", () => {
     expect(a.batches.map((b) => b.actions.length)).toEqual([100, 92]);
     const b = plan([...specs].reverse(), snapshot(4));
     expect(b.batches).toEqual(a.batches);
-    expect(b.fingerprint).toBe(a.fingerprint);
+    expect(b.liveDigest).toBe(a.liveDigest);
   });
 
   test("sync preference and batch size options", () => {
@@ -211,9 +211,9 @@ describe("deletes", () => {
   });
 });
 
-test("the fingerprint covers the managed live fields of every resource in the plan", () => {
-  const a = fingerprint([{ key: "k", live: { vlan: 1 } }]);
-  expect(fingerprint([{ key: "k", live: { vlan: 1 } }])).toBe(a);
-  expect(fingerprint([{ key: "k", live: { vlan: 2 } }])).not.toBe(a);
+test("the live digest covers the managed live fields of every resource in the plan", () => {
+  const a = liveDigest([{ key: "k", live: { vlan: 1 } }]);
+  expect(liveDigest([{ key: "k", live: { vlan: 1 } }])).toBe(a);
+  expect(liveDigest([{ key: "k", live: { vlan: 2 } }])).not.toBe(a);
   expect(a).toMatch(/^sha256:[0-9a-f]{64}$/);
 });

@@ -38,7 +38,7 @@ test("told to re-plan, a stale plan is made again and applied", async () => {
   await rest("PUT", `/devices/${SW_A}/switch/ports/1`, { vlan: 5, tags: ["APIness"] });
   const result = await s.engine.apply(plan, { checkStale: true, replan: true });
   expect(result.ok).toBe(true);
-  expect(result.plan.fingerprint).not.toBe(plan.fingerprint);
+  expect(result.plan.liveDigest).not.toBe(plan.liveDigest);
   expect(result.plan.changes.find((c) => c.key === `switchPort/${SW_A}/1`)!.fields).toEqual([{ path: "vlan", old: 5, new: 99 }]);
 });
 

@@ -1,0 +1,63 @@
+/**
+ * The two digests of a plan. The plan digest identifies what a reviewer saw: its desired
+ * resources, options, changes and batches (never the time it was made, nor the ids of batches
+ * staged for it). The live digest covers the managed live fields of every resource the plan
+ * touches; it only says whether the network moved since the plan was made.
+ */
+import { createHash } from "crypto";
+import { Change } from "../resources/common";
+
+/** JSON with object keys sorted, so that equal values give equal text. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Digest of the live state a plan was made from. */
+export function liveDigest(changes: Pick<Change, "key" | "live">[]): string {
+  const hash = createHash("sha256");
+  for (const c of [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    hash.update(JSON.stringify(c.key));
+    hash.update(stableJson(c.live));
+    hash.update("\n");
+  }
+  return `sha256:${hash.digest("hex")}`;
+}
+
+/** What the plan digest covers: everything that decides what is sent, and everything shown. */
+export interface DigestInput {
+  version: number;
+  organizationId: string;
+  baseUrl?: string;
+  options: object;
+  resources: unknown[];
+  deletes: unknown[];
+  changes: unknown[];
+  batches: Array<{ index: number; actions: unknown[]; owners: string[]; synchronous: boolean; after: number[] }>;
+}
+
+/** Digest of a plan's own content. Different plans (other changes, batches, options…) never share it. */
+export function planDigest(plan: DigestInput): string {
+  const hash = createHash("sha256");
+  const part = (name: string, value: unknown) => {
+    hash.update(name);
+    hash.update("=");
+    hash.update(stableJson(value));
+    hash.update("\n");
+  };
+  part("version", plan.version);
+  part("organizationId", plan.organizationId);
+  part("baseUrl", plan.baseUrl ?? null);
+  part("options", plan.options);
+  for (const r of plan.resources) part("resource", r);
+  for (const d of plan.deletes) part("delete", d);
+  for (const c of plan.changes) part("change", c);
+  for (const b of plan.batches) part("batch", { index: b.index, actions: b.actions, owners: b.owners, synchronous: b.synchronous, after: b.after });
+  return `sha256:${hash.digest("hex")}`;
+}
