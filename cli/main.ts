@@ -13,6 +13,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   plan: { summary: "show what a Pulumi program would change, and the exact batches", load: () => import("./commands/plan") },
   apply: { summary: "apply a program or a saved plan through action batches", load: () => import("./commands/apply") },
+  import: { summary: "write a Pulumi program from the live network, whose first plan is empty", load: () => import("./commands/import") },
   batches: { summary: "list, show, confirm or delete the organization's action batches", load: () => import("./commands/batches") },
   emulator: { summary: "run the local Dashboard API emulator", load: () => import("./commands/emulator") },
   demo: { summary: "plan, apply, drift and repair against an embedded emulator", load: () => import("./commands/demo") },

@@ -70,7 +70,7 @@ const TRUNK_ONLY = ["allowedVlans", "peerSgtCapable", "stpPortFastTrunk"];
 export const PORT_DEFAULTS: Record<string, unknown> = { ...SWITCH_PORT_DEFAULTS, highSpeed: { enabled: false } };
 
 /** Normalised for comparison: "" and null names are the same, tag and MAC order don't matter, VLAN lists are canonical. */
-function normalise(f: Record<string, unknown>): Record<string, unknown> {
+export function normalise(f: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...f };
   if (out.name === "") out.name = null;
   if (Array.isArray(out.tags)) out.tags = sortedUnique(out.tags as string[]);

@@ -122,7 +122,8 @@ function normaliseDesired(p: VlanProps): Record<string, unknown> {
   return normaliseFields(fields);
 }
 
-function normaliseFields(f: Record<string, unknown>): Record<string, unknown> {
+/** Normalised for comparison: MAC keys lower case, ranges and options sorted, DNS entries trimmed. */
+export function normaliseFields(f: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...f };
   if (out.fixedIpAssignments && typeof out.fixedIpAssignments === "object") {
     out.fixedIpAssignments = Object.fromEntries(

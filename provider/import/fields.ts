@@ -1,0 +1,155 @@
+/**
+ * Which live fields a program can express, derived from the resource kinds' zod schemas (so a
+ * field added to a schema is imported without a change here), and how a live object becomes the
+ * fields a person would write: normalised as the diff sees them, without the values a fresh
+ * object has anyway.
+ */
+import { z } from "zod";
+import { VLAN_DEFAULTS } from "../../lib/vlan-defaults";
+import { issueMessage } from "../plan/plan";
+import { Kind } from "../resources/common";
+import { PORT_DEFAULTS, normalise as normalisePort, switchPortSchema } from "../resources/switch-port";
+import { deviceTagsSchema } from "../resources/device-tags";
+import { normaliseFields as normaliseVlan, vlanSchema } from "../resources/vlan";
+
+type Fields = Record<string, unknown>;
+
+/** What the importer needs to know about one kind. */
+export interface KindFields {
+  kind: Kind;
+  schema: z.ZodObject;
+  /** Properties that name the object or steer the SDK (adopt, onDelete…), not fields of the Meraki object. */
+  sdkOnly: string[];
+  /** Fields the API returns that the SDK's identity properties carry (a VLAN's id is its vlanId). */
+  identity: string[];
+  /** Fields the API returns but never takes (reference §3): not written, named once in the report. */
+  readOnly: string[];
+  /** Values an untouched object has: fields at these values are left out. */
+  defaults: Fields;
+  normalise(fields: Fields): Fields;
+}
+
+export const IMPORT_KINDS = {
+  vlan: {
+    kind: "vlan",
+    schema: vlanSchema,
+    sdkOnly: ["networkId", "vlanId", "adopt"],
+    identity: ["id", "networkId"],
+    readOnly: ["interfaceId"],
+    defaults: VLAN_DEFAULTS,
+    normalise: normaliseVlan,
+  },
+  switchPort: {
+    kind: "switchPort",
+    schema: switchPortSchema,
+    sdkOnly: ["serial", "portId", "onDelete"],
+    identity: ["portId"],
+    readOnly: ["linkNegotiationCapabilities", "schedule", "adaptivePolicyGroup", "mirror", "module", "stackwiseVirtual"],
+    defaults: PORT_DEFAULTS,
+    normalise: normalisePort,
+  },
+  deviceTags: {
+    kind: "deviceTags",
+    schema: deviceTagsSchema,
+    sdkOnly: ["serial", "mode", "onDelete"],
+    identity: ["serial"],
+    readOnly: [],
+    defaults: { tags: [] },
+    normalise: (f) => f,
+  },
+} satisfies Record<Kind, KindFields>;
+
+/** The Meraki fields of a kind that a program can set, in schema order. */
+export function writableFields(k: KindFields): string[] {
+  return Object.keys(k.schema.shape).filter((f) => !k.sdkOnly.includes(f));
+}
+
+/** Whether a property must be given (its schema refuses undefined). */
+export function isRequired(k: KindFields, field: string): boolean {
+  const s = k.schema.shape[field] as z.ZodType | undefined;
+  return !!s && !s.safeParse(undefined).success;
+}
+
+/** The shape of an object-valued field (through optional, nullable and default wrappers). */
+function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> | undefined {
+  let s: unknown = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = (s.def as { innerType: unknown }).innerType;
+  return s instanceof z.ZodObject ? (s.shape as Record<string, z.ZodType>) : undefined;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (!isPlain(a) || !isPlain(b)) return false;
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+}
+
+const isPlain = (v: unknown): v is Fields => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A field left out of the program, and why. */
+export interface DroppedField {
+  field: string;
+  value: unknown;
+  reason: string;
+}
+
+export interface Derived {
+  /** The fields to write, normalised, in schema order. */
+  fields: Fields;
+  /** Fields with values the SDK does not accept. */
+  dropped: DroppedField[];
+  /** Fields (or sub-fields) the API returned that the SDK has no property for. */
+  unknown: string[];
+}
+
+/**
+ * The fields a program sets to reproduce `live`: every writable field whose value differs from
+ * the untouched object's (nested objects: the differing sub-fields plus the required ones).
+ */
+export function deriveFields(k: KindFields, live: Fields): Derived {
+  const writable = writableFields(k);
+  const unknown = Object.keys(live).filter((f) => live[f] !== undefined && !writable.includes(f) && !k.identity.includes(f) && !k.readOnly.includes(f));
+  const present: Fields = {};
+  for (const f of writable) if (live[f] !== undefined) present[f] = live[f];
+  const normalised = k.normalise(present);
+  const fields: Fields = {};
+  const dropped: DroppedField[] = [];
+  for (const f of writable) {
+    if (!(f in normalised)) continue;
+    let value = normalised[f];
+    const schema = k.schema.shape[f] as z.ZodType;
+    const nested = objectShape(schema);
+    if (nested && isPlain(value)) {
+      const extra = Object.keys(value).filter((s) => !(s in nested));
+      unknown.push(...extra.map((s) => `${f}.${s}`));
+      value = Object.fromEntries(Object.entries(value).filter(([s]) => s in nested));
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue.path.length ? `${issue.path.join(".")} ` : "";
+      dropped.push({ field: f, value, reason: `${where}${issueMessage(issue)}` });
+      continue;
+    }
+    const required = isRequired(k, f);
+    // A field an untouched object does not have, held empty, is what the API fills in (a sticky
+    // MAC allow list before it learns): nothing a person would write.
+    if (!(f in k.defaults) && !required && (value === null || (Array.isArray(value) && value.length === 0))) continue;
+    if (f in k.defaults && !required) {
+      const def = k.normalise({ [f]: k.defaults[f] })[f];
+      if (deepEqual(value, def)) continue;
+      if (nested && isPlain(value) && isPlain(def)) {
+        // Only the sub-fields that differ, and the ones the schema requires.
+        const v = value;
+        const keep = Object.keys(v).filter((s) => !deepEqual(v[s], def[s]) || !nested[s].safeParse(undefined).success);
+        value = Object.fromEntries(keep.map((s) => [s, v[s]]));
+      }
+    }
+    fields[f] = value;
+  }
+  return { fields, dropped, unknown: [...new Set(unknown)] };
+}

@@ -1,0 +1,399 @@
+/**
+ * Import, pure: a live snapshot becomes the program a person would write for it (networks and
+ * devices as constants, adopted VLANs, device tags, switch ports in groups), and everything left
+ * out is named with its reason. Each resource is planned against the same snapshot before it is
+ * kept, so the program's first plan is empty by construction; what would not be is reported.
+ */
+import { ValidationError } from "../errors";
+import { LiveDevice, LiveRecord, LiveSnapshot } from "../live/snapshot";
+import { issueMessage, makePlan, validateAll } from "../plan/plan";
+import { naturalCompare } from "../plan/order";
+import { Kind, ResourceSpec, sortedUnique } from "../resources/common";
+import { portRuleIssues } from "../resources/switch-port";
+import { KindFields, IMPORT_KINDS, deriveFields, isRequired } from "./fields";
+import { PortDeclaration, groupPorts, memberName, portExpression } from "./group";
+import { NameSet, camel, kebab } from "./names";
+import { ImportKind, Scope } from "./scope";
+
+type Fields = Record<string, unknown>;
+
+export interface ImportedVlan {
+  resourceName: string;
+  /** Vlan props as written: networkId, vlanId, fields, adopt. */
+  props: Fields;
+  /** VLAN 1 stays when the resource is destroyed (the network's default VLAN). */
+  retainOnDelete: boolean;
+}
+
+export interface ImportedNetwork {
+  id: string;
+  name: string;
+  /** The constant holding the id in the program. */
+  constant: string;
+  vlans: ImportedVlan[];
+}
+
+export type NamedPortDeclaration = PortDeclaration & {
+  /** A single port's resource name, or a group's name (its members are `${name}-${portId}`). */
+  resourceName: string;
+};
+
+export interface ImportedDevice {
+  serial: string;
+  name: string | null;
+  model: string;
+  productType: string | null;
+  networkId: string | null;
+  networkName: string | null;
+  constant: string;
+  tags?: { resourceName: string; props: Fields };
+  ports: NamedPortDeclaration[];
+}
+
+/** Something left out, where, and why. */
+export interface Skipped {
+  what: string;
+  why: string;
+  /** Where, compressed ("AAAA-BBBB-CCCC ports 1-3,7"); empty when it applies throughout. */
+  where: string[];
+}
+
+export interface ImportModel {
+  organizationId: string;
+  kinds: ImportKind[];
+  /** Networks whose VLANs are declared. */
+  networks: ImportedNetwork[];
+  /** Devices with declared tags or ports. */
+  devices: ImportedDevice[];
+  skipped: Skipped[];
+  /** Counts of what is declared and of what needs no declaration. */
+  counts: { vlans: number; vlanNetworks: number; tagSets: number; ports: number; switches: number; declarations: number; defaultPorts: number; untaggedDevices: number };
+}
+
+// ---- what was left out ------------------------------------------------------------------------
+
+type Subject = { serial: string; portId: string } | { text: string };
+
+class SkipLog {
+  private readonly entries = new Map<string, { what: string; why: string; subjects: Subject[] }>();
+
+  add(what: string, why: string, subject?: Subject): void {
+    const key = JSON.stringify([what, why]);
+    const e = this.entries.get(key) ?? { what, why, subjects: [] };
+    if (subject) e.subjects.push(subject);
+    this.entries.set(key, e);
+  }
+
+  list(): Skipped[] {
+    return [...this.entries.values()].map((e) => ({ what: e.what, why: e.why, where: compress(e.subjects) }));
+  }
+}
+
+function compress(subjects: Subject[]): string[] {
+  const out: string[] = [];
+  const ports = new Map<string, string[]>();
+  for (const s of subjects) {
+    if ("text" in s) {
+      if (!out.includes(s.text)) out.push(s.text);
+    } else ports.set(s.serial, [...(ports.get(s.serial) ?? []), s.portId]);
+  }
+  for (const [serial, ids] of ports) {
+    const expr = portExpression(ids);
+    out.push(`${serial} port${ids.length === 1 ? "" : "s"} ${Array.isArray(expr) ? expr.join(", ") : expr}`);
+  }
+  return out;
+}
+
+const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "undefined");
+
+// ---- resources before naming ----------------------------------------------------------------
+
+interface Candidate {
+  kind: Kind;
+  /** The resource's key (also its name while verifying). */
+  key: string;
+  /** Identity properties (networkId/vlanId, serial/portId, serial). */
+  identity: Fields;
+  fields: Fields;
+  extra?: Fields;
+  subject: Subject;
+  label: string;
+}
+
+/** Props in schema order: identity first as the schema lists it, then fields, then extras. */
+function ordered(k: KindFields, c: Pick<Candidate, "identity" | "fields" | "extra">): Fields {
+  const all: Fields = { ...c.identity, ...c.fields, ...(c.extra ?? {}) };
+  const out: Fields = {};
+  for (const key of Object.keys(k.schema.shape)) if (key in all) out[key] = all[key];
+  return out;
+}
+
+function propsOf(c: Candidate): Fields {
+  return ordered(IMPORT_KINDS[c.kind], c);
+}
+
+/** Drops fields a schema refuses; false when the resource itself cannot be expressed. */
+function fitSchema(c: Candidate, skips: SkipLog): boolean {
+  const k = IMPORT_KINDS[c.kind];
+  for (let round = 0; round < 50; round++) {
+    const parsed = k.schema.safeParse(propsOf(c));
+    if (parsed.success) return true;
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? "");
+      const message = `${issue.path.slice(1).length ? `${issue.path.slice(1).join(".")} ` : ""}${issueMessage(issue)}`;
+      if (!(field in c.fields) || isRequired(k, field)) {
+        skips.add(c.label, `${field ? `${field}: ` : ""}${message}`, c.subject);
+        return false;
+      }
+      skips.add(`${field} ${show(c.fields[field])}`, message, c.subject);
+      delete c.fields[field];
+    }
+  }
+  return false;
+}
+
+function vlanCandidates(networkId: string, snapshot: LiveSnapshot, skips: SkipLog, seen: Set<string>): Candidate[] {
+  const coll = snapshot.vlans[networkId];
+  const net = snapshot.networks?.[networkId];
+  const where = { text: `${networkId}${net?.name ? ` (${net.name})` : ""}` };
+  if (!coll || coll.state === "missing") {
+    skips.add("VLANs", "the network's VLANs could not be read (not found)", where);
+    return [];
+  }
+  if (coll.state === "disabled") {
+    skips.add("VLANs", "VLANs are not enabled on the network", where);
+    return [];
+  }
+  const out: Candidate[] = [];
+  const ids = Object.keys(coll.vlans).sort((a, b) => Number(a) - Number(b));
+  for (const id of ids) {
+    const live = coll.vlans[id];
+    const vlanId = Number(live.id ?? id);
+    const subject = { text: `VLAN ${vlanId} on ${networkId}` };
+    const d = deriveFields(IMPORT_KINDS.vlan, live);
+    for (const f of d.unknown) skips.add(`VLAN field '${f}'`, "the SDK has no property for it", subject);
+    for (const x of d.dropped) skips.add(`${x.field} ${show(x.value)}`, x.reason, subject);
+    noteReadOnly(IMPORT_KINDS.vlan, live, seen);
+    const c: Candidate = { kind: "vlan", key: `vlan/${networkId}/${vlanId}`, identity: { networkId, vlanId }, fields: d.fields, extra: { adopt: true }, subject, label: `VLAN ${vlanId}` };
+    if (fitSchema(c, skips)) out.push(c);
+  }
+  return out;
+}
+
+function portCandidates(device: LiveDevice, snapshot: LiveSnapshot, skips: SkipLog, seen: Set<string>): Candidate[] {
+  const ports = snapshot.ports[device.serial] ?? {};
+  const out: Candidate[] = [];
+  for (const portId of Object.keys(ports).sort(naturalCompare)) {
+    const live = ports[portId];
+    const subject = { serial: device.serial, portId };
+    const d = deriveFields(IMPORT_KINDS.switchPort, live);
+    for (const f of d.unknown) skips.add(`port field '${f}'`, "the SDK has no property for it", subject);
+    for (const x of d.dropped) skips.add(`${x.field} ${show(x.value)}`, x.reason, subject);
+    noteReadOnly(IMPORT_KINDS.switchPort, live, seen);
+    // Values the port keeps but the API would refuse in a write (e.g. allowedVlans left on a port that became an access port).
+    for (let round = 0; round < 50; round++) {
+      const issues = portRuleIssues(d.fields, live).filter((i) => i.path in d.fields);
+      if (!issues.length) break;
+      for (const i of issues) {
+        if (!(i.path in d.fields)) continue;
+        skips.add(`${i.path} ${show(d.fields[i.path])}`, `${i.message}; the API keeps it but would not take it`, subject);
+        delete d.fields[i.path];
+      }
+    }
+    const c: Candidate = { kind: "switchPort", key: `switchPort/${device.serial}/${portId}`, identity: { serial: device.serial, portId }, fields: d.fields, subject, label: `port ${portId}` };
+    if (fitSchema(c, skips)) out.push(c);
+  }
+  return out;
+}
+
+function noteReadOnly(k: KindFields, live: LiveRecord, seen: Set<string>): void {
+  for (const f of k.readOnly) if (live[f] !== undefined) seen.add(`${k.kind}:${f}`);
+}
+
+/**
+ * Plans the candidates against the snapshot as a first `pulumi up` would (intent create): any
+ * field that would change, or that the plan refuses, is dropped and named. With correct
+ * derivation nothing is dropped here; this is the proof of decision 14, not a filter.
+ */
+function verify(candidates: Candidate[], snapshot: LiveSnapshot, skips: SkipLog): Candidate[] {
+  let current = candidates;
+  for (let round = 0; round < 5 && current.length; round++) {
+    const specs: ResourceSpec[] = current.map((c) => ({ kind: c.kind, name: c.key, props: propsOf(c), intent: "create" }));
+    const problems = new Map<string, Array<{ path: string; message: string }>>();
+    const { items, issues } = validateAll(specs);
+    for (const i of issues) problems.set(i.name ?? "", [...(problems.get(i.name ?? "") ?? []), { path: i.path, message: i.message }]);
+    try {
+      const plan = makePlan(items, [], snapshot);
+      for (const ch of plan.changes) {
+        if (ch.op === "noop") continue;
+        const list = ch.fields.length ? ch.fields.map((f) => ({ path: f.path, message: `would change from ${show(f.old)} to ${show(f.new)}` })) : [{ path: "", message: `would ${ch.op}` }];
+        problems.set(ch.name, [...(problems.get(ch.name) ?? []), ...list]);
+      }
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      for (const i of err.issues) problems.set(i.name ?? "", [...(problems.get(i.name ?? "") ?? []), { path: i.path, message: i.message }]);
+    }
+    if (!problems.size) return current;
+    const keep: Candidate[] = [];
+    for (const c of current) {
+      const list = problems.get(c.key);
+      if (!list) {
+        keep.push(c);
+        continue;
+      }
+      let whole = false;
+      for (const p of list) {
+        const field = p.path.split(".")[0];
+        if (field in c.fields && !isRequired(IMPORT_KINDS[c.kind], field)) {
+          skips.add(`${field} ${show(c.fields[field])}`, `the first plan would not be empty: ${p.message}`, c.subject);
+          delete c.fields[field];
+        } else {
+          skips.add(c.label, `the first plan would not be empty: ${p.path ? `${p.path}: ` : ""}${p.message}`, c.subject);
+          whole = true;
+        }
+      }
+      if (!whole) keep.push(c);
+    }
+    current = keep;
+  }
+  return current;
+}
+
+// ---- the model ------------------------------------------------------------------------------------
+
+const READ_ONLY_LABEL: Partial<Record<Kind, string>> = { vlan: "VLAN", switchPort: "switch port" };
+
+export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
+  const skips = new SkipLog();
+  const readOnlySeen = new Set<string>();
+  const networks = snapshot.networks ?? {};
+  const devices = snapshot.devices ?? {};
+  const kinds = scope.kinds;
+
+  // Candidates, in program order.
+  const vlans = new Map<string, Candidate[]>();
+  for (const id of scope.vlanNetworks) vlans.set(id, vlanCandidates(id, snapshot, skips, readOnlySeen));
+
+  const tags = new Map<string, Candidate>();
+  let untaggedDevices = 0;
+  if (kinds.includes("tags")) {
+    for (const serial of scope.serials) {
+      const list = sortedUnique(devices[serial].tags ?? []);
+      if (!list.length) {
+        untaggedDevices++;
+        continue;
+      }
+      const c: Candidate = { kind: "deviceTags", key: `deviceTags/${serial}`, identity: { serial }, fields: { tags: list }, subject: { text: serial }, label: `tags of ${serial}` };
+      // An exact tag set without one of the tags would remove it: a refused tag skips the set.
+      const bad = IMPORT_KINDS.deviceTags.schema.safeParse(propsOf(c));
+      if (!bad.success) skips.add(`tags ${show(list)}`, bad.error.issues.map((i) => `${i.path.join(".")} ${issueMessage(i)}`).join("; "), c.subject);
+      else tags.set(serial, c);
+    }
+    if (scope.serials.length) skips.add("device names, locations and notes", "meraki-batch manages only device tags");
+  }
+
+  const ports = new Map<string, Candidate[]>();
+  if (kinds.includes("ports")) {
+    const others = scope.serials.filter((s) => devices[s].productType !== "switch");
+    for (const s of others) skips.add("ports", "not a switch", { text: `${s}: ${devices[s].model}${devices[s].productType ? ` ${devices[s].productType}` : ""}` });
+    for (const serial of scope.switches) ports.set(serial, portCandidates(devices[serial], snapshot, skips, readOnlySeen));
+  }
+
+  // Every kept resource plans empty against the snapshot.
+  const all = [...[...vlans.values()].flat(), ...tags.values(), ...[...ports.values()].flat()];
+  const verified = new Set(verify(all, snapshot, skips));
+  for (const [k, list] of vlans) vlans.set(k, list.filter((c) => verified.has(c)));
+  for (const [k, c] of tags) if (!verified.has(c)) tags.delete(k);
+  for (const [k, list] of ports) ports.set(k, list.filter((c) => verified.has(c)));
+
+  for (const kind of ["vlan", "switchPort"] as const) {
+    const fields = IMPORT_KINDS[kind].readOnly.filter((f) => readOnlySeen.has(`${kind}:${f}`));
+    if (fields.length) skips.add(`${READ_ONLY_LABEL[kind]} field${fields.length === 1 ? "" : "s"} ${fields.join(", ")}`, "read-only: the API does not take them");
+  }
+
+  // Names: constants, then resource names, in program order.
+  const constants = new NameSet("");
+  const vlanNames = new NameSet("-");
+  const slugs = new NameSet("-");
+  const portNames = new NameSet("-");
+  const model: ImportModel = {
+    organizationId: snapshot.organizationId,
+    kinds,
+    networks: [],
+    devices: [],
+    skipped: [],
+    counts: { vlans: 0, vlanNetworks: 0, tagSets: 0, ports: 0, switches: 0, declarations: 0, defaultPorts: 0, untaggedDevices },
+  };
+  for (const id of scope.vlanNetworks) {
+    const list = vlans.get(id) ?? [];
+    if (!list.length) continue;
+    const net = networks[id];
+    const constant = constants.take(camel(net.name || id.toLowerCase(), "network"));
+    const slug = slugs.take(kebab(net.name ?? "", id.toLowerCase()));
+    model.networks.push({
+      id,
+      name: net.name,
+      constant,
+      vlans: list.map((c) => ({ resourceName: vlanNames.take(`${slug}-vlan-${c.identity.vlanId}`), props: propsOf(c), retainOnDelete: c.identity.vlanId === 1 })),
+    });
+    model.counts.vlans += list.length;
+    model.counts.vlanNetworks++;
+  }
+  for (const serial of scope.serials) {
+    const d = devices[serial];
+    const t = tags.get(serial);
+    const p = ports.get(serial) ?? [];
+    const withFields = p.filter((c) => Object.keys(c.fields).length);
+    model.counts.defaultPorts += p.length - withFields.length;
+    if (!t && !withFields.length) continue;
+    const constant = constants.take(camel(d.name || serial.toLowerCase(), "device"));
+    const slug = slugs.take(kebab(d.name ?? "", serial.toLowerCase()));
+    const device: ImportedDevice = { serial, name: d.name, model: d.model, productType: d.productType, networkId: d.networkId, networkName: (d.networkId && networks[d.networkId]?.name) || d.networkId, constant, ports: [] };
+    if (t) {
+      device.tags = { resourceName: `${slug}-tags`, props: propsOf(t) };
+      model.counts.tagSets++;
+    }
+    const groupNames = new Set<string>();
+    for (const decl of groupPorts(withFields.map((c) => ({ portId: c.identity.portId as string, fields: c.fields })))) {
+      if (decl.kind === "single") {
+        device.ports.push({ ...decl, resourceName: portNames.take(`${slug}-port-${decl.portId}`) });
+        continue;
+      }
+      const base = `${slug}-${kebab(decl.pattern ? `${decl.pattern.prefix} ${decl.pattern.suffix}` : String(decl.settings.name ?? ""), "ports")}`;
+      let name = base;
+      for (let n = 2; groupNames.has(name) || !portNames.takeAll(decl.ports.map((id) => `${name}-${id}`)); n++) name = `${base}-${n}`;
+      groupNames.add(name);
+      device.ports.push({ ...decl, resourceName: name });
+    }
+    if (withFields.length) {
+      model.counts.ports += withFields.length;
+      model.counts.switches++;
+    }
+    model.devices.push(device);
+  }
+  model.counts.declarations =
+    model.counts.vlans + model.counts.tagSets + model.devices.reduce((n, d) => n + d.ports.length, 0);
+  model.skipped = skips.list();
+  return model;
+}
+
+/** The resources the generated program declares, exactly as it declares them (names included). */
+export function modelResources(model: ImportModel): ResourceSpec[] {
+  const out: ResourceSpec[] = [];
+  for (const n of model.networks) for (const v of n.vlans) out.push({ kind: "vlan", name: v.resourceName, props: v.props });
+  for (const d of model.devices) if (d.tags) out.push({ kind: "deviceTags", name: d.tags.resourceName, props: d.tags.props });
+  for (const d of model.devices) {
+    for (const decl of d.ports) {
+      if (decl.kind === "single") {
+        out.push({ kind: "switchPort", name: decl.resourceName, props: { serial: d.serial, portId: decl.portId, ...decl.settings } });
+        continue;
+      }
+      for (const portId of decl.ports) {
+        const name = memberName(decl, portId);
+        const { name: _shared, ...rest } = decl.settings;
+        out.push({ kind: "switchPort", name: `${decl.resourceName}-${portId}`, props: { serial: d.serial, portId, ...(name !== undefined ? { name } : {}), ...rest } });
+      }
+    }
+  }
+  return out;
+}

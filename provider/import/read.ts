@@ -1,0 +1,61 @@
+/**
+ * The reads of an import: one request per collection, as a plan reads. The organization's
+ * networks and devices; per selected network with an appliance its VLAN settings and, when VLANs
+ * are enabled, its VLANs; per selected switch its ports (the per-switch list: the
+ * organization-wide bySwitch list lacks fields a program sets, reference §3.4).
+ */
+import { DashboardClient } from "../dashboard/client";
+import { DashboardApiError } from "../errors";
+import { LiveDevice, LiveNetwork, LiveRecord, LiveSnapshot, VlanCollection, emptySnapshot } from "../live/snapshot";
+import { Scope, Selection, resolveScope } from "./scope";
+
+export type ReadCollection = "networks" | "devices" | "vlans" | "ports";
+
+/** After each collection read: how many of its kind are done. */
+export type ReadProgress = (e: { collection: ReadCollection; done: number; total: number }) => void;
+
+const enc = encodeURIComponent;
+
+export async function readForImport(client: DashboardClient, organizationId: string, selection: Selection, onProgress: ReadProgress = () => undefined): Promise<{ snapshot: LiveSnapshot; scope: Scope }> {
+  const org = enc(organizationId);
+  const [networkList, deviceList] = await Promise.all([
+    client.getAll<LiveNetwork>(`/organizations/${org}/networks`).then((l) => (onProgress({ collection: "networks", done: 1, total: 1 }), l)),
+    client.getAll<LiveDevice>(`/organizations/${org}/devices`, { perPage: "1000" }).then((l) => (onProgress({ collection: "devices", done: 1, total: 1 }), l)),
+  ]);
+  client.learn(organizationId, { networks: networkList.map((n) => n.id), serials: deviceList.map((d) => d.serial) });
+  const snapshot = emptySnapshot(organizationId);
+  snapshot.networks = Object.fromEntries(networkList.map((n) => [n.id, { id: n.id, name: n.name, productTypes: n.productTypes ?? [] }]));
+  snapshot.devices = Object.fromEntries(
+    deviceList.map((d) => [d.serial, { serial: d.serial, networkId: d.networkId ?? null, name: d.name ?? null, model: d.model, productType: d.productType ?? null, tags: d.tags ?? [] }]),
+  );
+  const scope = resolveScope(organizationId, snapshot.networks, snapshot.devices, selection);
+
+  let vlansDone = 0;
+  let portsDone = 0;
+  await Promise.all([
+    ...scope.vlanNetworks.map(async (id) => {
+      snapshot.vlans[id] = await readVlans(client, id);
+      onProgress({ collection: "vlans", done: ++vlansDone, total: scope.vlanNetworks.length });
+    }),
+    ...scope.switches.map(async (serial) => {
+      const list = await client.get<LiveRecord[]>(`/devices/${enc(serial)}/switch/ports`);
+      snapshot.ports[serial] = Object.fromEntries(list.map((p) => [String(p.portId), p]));
+      onProgress({ collection: "ports", done: ++portsDone, total: scope.switches.length });
+    }),
+  ]);
+  return { snapshot, scope };
+}
+
+/** The settings say whether there are VLANs to list; a network with VLANs disabled has none to import. */
+async function readVlans(client: DashboardClient, networkId: string): Promise<VlanCollection> {
+  try {
+    const settings = await client.get<{ vlansEnabled?: boolean }>(`/networks/${enc(networkId)}/appliance/vlans/settings`);
+    if (settings.vlansEnabled === false) return { state: "disabled" };
+    const list = await client.get<LiveRecord[]>(`/networks/${enc(networkId)}/appliance/vlans`);
+    return { state: "ok", vlans: Object.fromEntries(list.map((v) => [String(v.id), v])) };
+  } catch (err) {
+    if (err instanceof DashboardApiError && err.status === 400 && err.errors.some((e) => /VLANs are not enabled/i.test(e))) return { state: "disabled" };
+    if (err instanceof DashboardApiError && err.status === 404) return { state: "missing" };
+    throw err;
+  }
+}
