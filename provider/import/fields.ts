@@ -129,7 +129,9 @@ export function deriveFields(k: KindFields, live: Fields): Derived {
       value = Object.fromEntries(Object.entries(value).filter(([s]) => s in nested));
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) {
+    // A required field stays as it is: the resource cannot be written without it, which the
+    // whole-resource check reports.
+    if (!parsed.success && !isRequired(k, f)) {
       const issue = parsed.error.issues[0];
       const where = issue.path.length ? `${issue.path.join(".")} ` : "";
       dropped.push({ field: f, value, reason: `${where}${issueMessage(issue)}` });

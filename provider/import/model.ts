@@ -50,6 +50,14 @@ export interface ImportedDevice {
   ports: NamedPortDeclaration[];
 }
 
+/** A field of a resource (null: the whole resource) that the program does not declare. */
+export interface Dropped {
+  /** The resource's key, e.g. "switchPort/AAAA-BBBB-CCCC/7". */
+  key: string;
+  field: string | null;
+  reason: string;
+}
+
 /** Something left out, where, and why. */
 export interface Skipped {
   what: string;
@@ -66,6 +74,8 @@ export interface ImportModel {
   /** Devices with declared tags or ports. */
   devices: ImportedDevice[];
   skipped: Skipped[];
+  /** The same, per resource and field. */
+  dropped: Dropped[];
   /** Counts of what is declared and of what needs no declaration. */
   counts: { vlans: number; vlanNetworks: number; tagSets: number; ports: number; switches: number; declarations: number; defaultPorts: number; untaggedDevices: number };
 }
@@ -76,6 +86,13 @@ type Subject = { serial: string; portId: string } | { text: string };
 
 class SkipLog {
   private readonly entries = new Map<string, { what: string; why: string; subjects: Subject[] }>();
+  readonly dropped: Dropped[] = [];
+
+  /** A field (or, with field null, a whole resource) left out of the program. */
+  drop(key: string, field: string | null, what: string, why: string, subject: Subject): void {
+    this.dropped.push({ key, field, reason: why });
+    this.add(what, why, subject);
+  }
 
   add(what: string, why: string, subject?: Subject): void {
     const key = JSON.stringify([what, why]);
@@ -142,10 +159,10 @@ function fitSchema(c: Candidate, skips: SkipLog): boolean {
       const field = String(issue.path[0] ?? "");
       const message = `${issue.path.slice(1).length ? `${issue.path.slice(1).join(".")} ` : ""}${issueMessage(issue)}`;
       if (!(field in c.fields) || isRequired(k, field)) {
-        skips.add(c.label, `${field ? `${field}: ` : ""}${message}`, c.subject);
+        skips.drop(c.key, null, c.label, `${field ? `${field}: ` : ""}${message}`, c.subject);
         return false;
       }
-      skips.add(`${field} ${show(c.fields[field])}`, message, c.subject);
+      skips.drop(c.key, field, `${field} ${show(c.fields[field])}`, message, c.subject);
       delete c.fields[field];
     }
   }
@@ -171,10 +188,11 @@ function vlanCandidates(networkId: string, snapshot: LiveSnapshot, skips: SkipLo
     const vlanId = Number(live.id ?? id);
     const subject = { text: `VLAN ${vlanId} on ${networkId}` };
     const d = deriveFields(IMPORT_KINDS.vlan, live);
-    for (const f of d.unknown) skips.add(`VLAN field '${f}'`, "the SDK has no property for it", subject);
-    for (const x of d.dropped) skips.add(`${x.field} ${show(x.value)}`, x.reason, subject);
+    const key = `vlan/${networkId}/${vlanId}`;
+    for (const f of d.unknown) skips.drop(key, f, `VLAN field '${f}'`, "the SDK has no property for it", subject);
+    for (const x of d.dropped) skips.drop(key, x.field, `${x.field} ${show(x.value)}`, x.reason, subject);
     noteReadOnly(IMPORT_KINDS.vlan, live, seen);
-    const c: Candidate = { kind: "vlan", key: `vlan/${networkId}/${vlanId}`, identity: { networkId, vlanId }, fields: d.fields, extra: { adopt: true }, subject, label: `VLAN ${vlanId}` };
+    const c: Candidate = { kind: "vlan", key, identity: { networkId, vlanId }, fields: d.fields, extra: { adopt: true }, subject, label: `VLAN ${vlanId}` };
     if (fitSchema(c, skips)) out.push(c);
   }
   return out;
@@ -187,8 +205,9 @@ function portCandidates(device: LiveDevice, snapshot: LiveSnapshot, skips: SkipL
     const live = ports[portId];
     const subject = { serial: device.serial, portId };
     const d = deriveFields(IMPORT_KINDS.switchPort, live);
-    for (const f of d.unknown) skips.add(`port field '${f}'`, "the SDK has no property for it", subject);
-    for (const x of d.dropped) skips.add(`${x.field} ${show(x.value)}`, x.reason, subject);
+    const key = `switchPort/${device.serial}/${portId}`;
+    for (const f of d.unknown) skips.drop(key, f, `port field '${f}'`, "the SDK has no property for it", subject);
+    for (const x of d.dropped) skips.drop(key, x.field, `${x.field} ${show(x.value)}`, x.reason, subject);
     noteReadOnly(IMPORT_KINDS.switchPort, live, seen);
     // Values the port keeps but the API would refuse in a write (e.g. allowedVlans left on a port that became an access port).
     for (let round = 0; round < 50; round++) {
@@ -196,11 +215,11 @@ function portCandidates(device: LiveDevice, snapshot: LiveSnapshot, skips: SkipL
       if (!issues.length) break;
       for (const i of issues) {
         if (!(i.path in d.fields)) continue;
-        skips.add(`${i.path} ${show(d.fields[i.path])}`, `${i.message}; the API keeps it but would not take it`, subject);
+        skips.drop(key, i.path, `${i.path} ${show(d.fields[i.path])}`, `${i.message}; the API keeps it but would not take it`, subject);
         delete d.fields[i.path];
       }
     }
-    const c: Candidate = { kind: "switchPort", key: `switchPort/${device.serial}/${portId}`, identity: { serial: device.serial, portId }, fields: d.fields, subject, label: `port ${portId}` };
+    const c: Candidate = { kind: "switchPort", key, identity: { serial: device.serial, portId }, fields: d.fields, subject, label: `port ${portId}` };
     if (fitSchema(c, skips)) out.push(c);
   }
   return out;
@@ -245,10 +264,10 @@ function verify(candidates: Candidate[], snapshot: LiveSnapshot, skips: SkipLog)
       for (const p of list) {
         const field = p.path.split(".")[0];
         if (field in c.fields && !isRequired(IMPORT_KINDS[c.kind], field)) {
-          skips.add(`${field} ${show(c.fields[field])}`, `the first plan would not be empty: ${p.message}`, c.subject);
+          skips.drop(c.key, field, `${field} ${show(c.fields[field])}`, `the first plan would not be empty: ${p.message}`, c.subject);
           delete c.fields[field];
         } else {
-          skips.add(c.label, `the first plan would not be empty: ${p.path ? `${p.path}: ` : ""}${p.message}`, c.subject);
+          skips.drop(c.key, null, c.label, `the first plan would not be empty: ${p.path ? `${p.path}: ` : ""}${p.message}`, c.subject);
           whole = true;
         }
       }
@@ -286,7 +305,7 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
       const c: Candidate = { kind: "deviceTags", key: `deviceTags/${serial}`, identity: { serial }, fields: { tags: list }, subject: { text: serial }, label: `tags of ${serial}` };
       // An exact tag set without one of the tags would remove it: a refused tag skips the set.
       const bad = IMPORT_KINDS.deviceTags.schema.safeParse(propsOf(c));
-      if (!bad.success) skips.add(`tags ${show(list)}`, bad.error.issues.map((i) => `${i.path.join(".")} ${issueMessage(i)}`).join("; "), c.subject);
+      if (!bad.success) skips.drop(c.key, null, `tags ${show(list)}`, bad.error.issues.map((i) => `${i.path.join(".")} ${issueMessage(i)}`).join("; "), c.subject);
       else tags.set(serial, c);
     }
     if (scope.serials.length) skips.add("device names, locations and notes", "meraki-batch manages only device tags");
@@ -322,6 +341,7 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
     networks: [],
     devices: [],
     skipped: [],
+    dropped: [],
     counts: { vlans: 0, vlanNetworks: 0, tagSets: 0, ports: 0, switches: 0, declarations: 0, defaultPorts: 0, untaggedDevices },
   };
   for (const id of scope.vlanNetworks) {
@@ -374,6 +394,7 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
   model.counts.declarations =
     model.counts.vlans + model.counts.tagSets + model.devices.reduce((n, d) => n + d.ports.length, 0);
   model.skipped = skips.list();
+  model.dropped = skips.dropped;
   return model;
 }
 
