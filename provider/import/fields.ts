@@ -29,7 +29,10 @@ export interface KindFields {
   normalise(fields: Fields): Fields;
 }
 
-export const IMPORT_KINDS = {
+/** The kinds an import writes. A new kind (VLAN settings) joins here with its fields. */
+export type ImportableKind = "vlan" | "switchPort" | "deviceTags";
+
+export const IMPORT_KINDS: Record<ImportableKind, KindFields> = {
   vlan: {
     kind: "vlan",
     schema: vlanSchema,
@@ -57,7 +60,7 @@ export const IMPORT_KINDS = {
     defaults: { tags: [] },
     normalise: (f) => f,
   },
-} satisfies Record<Kind, KindFields>;
+};
 
 /** The Meraki fields of a kind that a program can set, in schema order. */
 export function writableFields(k: KindFields): string[] {

@@ -10,7 +10,7 @@ import { issueMessage, makePlan, validateAll } from "../plan/plan";
 import { naturalCompare } from "../plan/order";
 import { Kind, ResourceSpec, sortedUnique } from "../resources/common";
 import { portRuleIssues } from "../resources/switch-port";
-import { KindFields, IMPORT_KINDS, deriveFields, isRequired } from "./fields";
+import { ImportableKind, KindFields, IMPORT_KINDS, deriveFields, isRequired } from "./fields";
 import { PortDeclaration, groupPorts, memberName, portExpression } from "./group";
 import { NameSet, camel, kebab } from "./names";
 import { ImportKind, Scope } from "./scope";
@@ -126,7 +126,7 @@ const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : JSON.s
 // ---- resources before naming ----------------------------------------------------------------
 
 interface Candidate {
-  kind: Kind;
+  kind: ImportableKind;
   /** The resource's key (also its name while verifying). */
   key: string;
   /** Identity properties (networkId/vlanId, serial/portId, serial). */
@@ -155,8 +155,10 @@ function fitSchema(c: Candidate, skips: SkipLog): boolean {
   for (let round = 0; round < 50; round++) {
     const parsed = k.schema.safeParse(propsOf(c));
     if (parsed.success) return true;
+    const removed = new Set<string>();
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? "");
+      if (removed.has(field)) continue; // another problem of a field already left out
       const message = `${issue.path.slice(1).length ? `${issue.path.slice(1).join(".")} ` : ""}${issueMessage(issue)}`;
       if (!(field in c.fields) || isRequired(k, field)) {
         skips.drop(c.key, null, c.label, `${field ? `${field}: ` : ""}${message}`, c.subject);
@@ -164,6 +166,7 @@ function fitSchema(c: Candidate, skips: SkipLog): boolean {
       }
       skips.drop(c.key, field, `${field} ${show(c.fields[field])}`, message, c.subject);
       delete c.fields[field];
+      removed.add(field);
     }
   }
   return false;
