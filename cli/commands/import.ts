@@ -31,6 +31,10 @@ Options:
                            other files are left alone
   -h, --help               show this help
 
+Environment:
+  SOURCE_DATE_EPOCH        the import time the README states (seconds since 1970), for output
+                           that is the same byte for byte; default: now
+
 ${CONNECTION_HELP}`;
 
 const list = (v: unknown): string[] =>

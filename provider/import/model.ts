@@ -121,7 +121,11 @@ function compress(subjects: Subject[]): string[] {
   return out;
 }
 
-const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "undefined");
+/** A value as JSON, cut short when long (a report line, not a dump). */
+function show(v: unknown): string {
+  const text = JSON.stringify(v) ?? "undefined";
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
 
 // ---- resources before naming ----------------------------------------------------------------
 
@@ -330,7 +334,7 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
 
   for (const kind of ["vlan", "switchPort"] as const) {
     const fields = IMPORT_KINDS[kind].readOnly.filter((f) => readOnlySeen.has(`${kind}:${f}`));
-    if (fields.length) skips.add(`${READ_ONLY_LABEL[kind]} field${fields.length === 1 ? "" : "s"} ${fields.join(", ")}`, "read-only: the API does not take them");
+    if (fields.length) skips.add(`${READ_ONLY_LABEL[kind]} field${fields.length === 1 ? "" : "s"} ${fields.join(", ")}`, "read-only");
   }
 
   // Names: constants, then resource names, in program order.
