@@ -40,8 +40,7 @@ test("the demo seed as it ships: VLAN 1, adopted and kept on delete; a complete 
   expect(parse(files["Pulumi.dev.yaml"])).toEqual({ config: { "meraki-batch:baseUrl": t.emu.url, "meraki-batch:organizationId": ORG } });
   expect(parse(files["Pulumi.yaml"])).toMatchObject({ name: "demo", runtime: { name: "nodejs", options: { typescript: true } } });
   expect(JSON.parse(files["package.json"]).dependencies).toEqual({ "@pulumi/pulumi": "3.276.0", "meraki-batch": "^0.1.0" });
-  expect(files["index.ts"]).toContain('new meraki.Vlan("branch-office-vlan-1", {');
-  expect(files["index.ts"]).toContain("}, { retainOnDelete: true });");
+  expectGolden(files["index.ts"], path.join(GOLDEN, "demo.index.ts.golden"));
   expect(files["README.md"]).toContain(`A Pulumi program for Meraki organization ${ORG}, written by \`meraki-batch import\``);
   expect(files["README.md"]).toContain(`(${t.emu.url})`);
   const p = await plan(dir);
