@@ -171,6 +171,8 @@ function vlanBody(r: Prng, id: number, netIndex: number, slot: number): Record<s
       vrf: () => ({ name: r.pick(["corp", "guest"]) }),
       uplinks: () => [{ interface: "wan1", vlan: r.int(2, 4094) }],
       templateVlanType: () => r.pick(["same", "unique"]),
+      cidr: () => `10.${200 + netIndex}.0.0/16`,
+      mask: () => r.int(24, 30),
     }),
     ...(r.chance(0.5) ? { ipv6: ipv6(r) } : {}),
     ...(r.chance(0.2) ? { dhcpHandling: "Relay DHCP to another server", dhcpRelayServerIps: [`10.99.0.${r.int(2, 9)}`] } : r.chance(0.2) ? { dhcpHandling: "Do not respond to DHCP requests" } : {}),
