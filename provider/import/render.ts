@@ -72,10 +72,6 @@ function portStatement(d: ImportedDevice, decl: NamedPortDeclaration): string {
   return `${head}${literal(settings, "", WIDTH)}));`;
 }
 
-export interface ProgramHeader {
-  organizationId: string;
-}
-
 export function renderIndex(model: ImportModel): string {
   const out: string[] = [];
   const c = model.counts;
