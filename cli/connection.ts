@@ -3,7 +3,7 @@
  * then the environment, the same names as the Pulumi provider. The API key only ever comes from
  * the environment (never a flag: shell history).
  */
-import { DashboardClient, Engine, MerakiBatchError, SyncPreference } from "../provider";
+import { DashboardClient, Engine, FileLedger, MerakiBatchError, SyncPreference, defaultStateDir } from "../provider";
 import { DEFAULTS } from "../provider/defaults";
 import { soleOrganization } from "../provider/dashboard/organizations";
 import { SETTINGS } from "../provider/dynamic/settings";
@@ -75,7 +75,13 @@ export async function connect(input: ConnectionInput): Promise<Connection> {
         throw asCliError(err);
       }
     }
-    const engine = new Engine(client, { organizationId, maxActionsPerBatch: maxActions, synchronous: sync as SyncPreference, maxBatchesInFlight: maxInFlight });
+    const engine = new Engine(client, {
+      organizationId,
+      maxActionsPerBatch: maxActions,
+      synchronous: sync as SyncPreference,
+      maxBatchesInFlight: maxInFlight,
+      ledger: new FileLedger(defaultStateDir(io.env)),
+    });
     return { client, engine, organizationId, baseUrl, close: () => client.close() };
   } catch (err) {
     await client.close();

@@ -32,6 +32,14 @@ export const DEFAULTS = {
   concurrencyRetryMaxMs: 60_000,
   /** How many times a lost batch create is recovered (orphan found and removed) before giving up. */
   maxCreateRecoveries: 3,
+  /** Polls in a row that get no answer before a confirmed batch's outcome is called unknown. */
+  pollFailureLimit: 3,
+  /** A plan read this recently is not read again before its first batches are confirmed. */
+  liveFreshMs: 5_000,
+  /** Interrupted: how long confirmed batches are waited for before the run reports and exits. */
+  drainMs: 60_000,
+  /** With --wait: how long other runs' batches on the same resources are waited for. */
+  waitTimeoutMs: 30 * 60_000,
 } as const;
 
 export type SyncPreference = typeof DEFAULTS.synchronous;

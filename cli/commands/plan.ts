@@ -5,6 +5,8 @@ import { CliError } from "../errors";
 import { formatMarkdown, formatPlan } from "../format";
 import { Io, colours, processIo } from "../io";
 import { writeFileAtomic } from "../plan-file";
+import { describeHolder } from "../outcome";
+import { Holder, Plan } from "../../provider";
 import { loadProgram } from "../program";
 
 export const help = `Usage: meraki-batch plan <program-dir> [options]
@@ -44,21 +46,36 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   for (const r of program.ignored) io.stderr.write(`note: ${r} is not a meraki-batch resource; the CLI leaves it alone\n`);
   const conn = await connect({ values, stackConfig: program.config, io });
   try {
-    let plan;
+    let plan: Plan;
+    let reused: string[] = [];
+    let drafts: Holder[] = [];
     try {
       plan = await conn.engine.plan(program.resources);
       const changes = plan.summary.actions > 0;
-      if (values.stage && changes) plan = await conn.engine.stage(plan);
+      if (values.stage && changes) {
+        const { reused: r, ...staged } = await conn.engine.stage(plan);
+        reused = r;
+        plan = staged;
+      }
+      drafts = (await conn.engine.draftsTouching(plan)).filter((h) => h.state === "unconfirmed");
     } catch (err) {
       throw asCliError(err);
     }
     const file = { ...plan, source: { program: path.relative(process.cwd(), program.dir) || ".", project: program.project, stack: program.stack } };
     if (values.out) writeFileAtomic(values.out as string, JSON.stringify(file, null, 2) + "\n");
     if (values.markdown) writeFileAtomic(values.markdown as string, formatMarkdown(plan, { program: file.source.program, stack: program.stack }));
-    if (values.json) io.stdout.write(JSON.stringify(file, null, 2) + "\n");
+    if (values.json) io.stdout.write(JSON.stringify({ ...file, pendingDrafts: drafts.map((d) => ({ id: d.id, description: describeHolder(d) })) }, null, 2) + "\n");
     else {
       io.stdout.write(formatPlan(plan, colours(io)));
-      if (values.stage && plan.summary.actions) io.stdout.write(`\nStaged ${plan.batches.length} unconfirmed batch${plan.batches.length === 1 ? "" : "es"} for review: ${plan.batches.map((b) => b.stagedId).join(", ")}\n`);
+      if (values.stage && plan.summary.actions) {
+        const made = plan.batches.filter((b) => !reused.includes(b.stagedId!));
+        const parts = [made.length ? `staged ${made.length} unconfirmed batch${made.length === 1 ? "" : "es"} for review: ${made.map((b) => b.stagedId).join(", ")}` : "", reused.length ? `reused ${reused.length} identical unconfirmed batch${reused.length === 1 ? "" : "es"} already staged: ${reused.join(", ")}` : ""].filter(Boolean);
+        io.stdout.write(`\n${parts.join("; ").replace(/^./, (x) => x.toUpperCase())}\n`);
+      }
+      if (drafts.length) {
+        io.stdout.write(`\n${drafts.length} other unconfirmed batch${drafts.length === 1 ? "" : "es"} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying waits for, or stops at, them):\n`);
+        for (const d of drafts) io.stdout.write(`  ${describeHolder(d)}\n`);
+      }
       if (values.out) io.stdout.write(`\nSaved the plan to ${values.out as string}; apply it with: meraki-batch apply --plan ${values.out as string}\n`);
     }
     return values["detailed-exitcode"] && plan.summary.actions > 0 ? 2 : 0;

@@ -259,12 +259,15 @@ export class Runtime {
         const result = applied.resources.find((r) => r.key === key);
         if (!result) i.reject(new MerakiBatchError("API_ERROR", `no result for ${key}`));
         else if (result.outcome.status === "applied" || result.outcome.status === "unchanged") i.resolve({ result, change: changes.get(key) });
-        else i.reject(new Error(`${result.description}: ${result.outcome.reason}${batchRef(result)}`));
+        else i.reject(new Error(`${result.description}: ${STATUS_WORD[result.outcome.status] ?? ""}${"reason" in result.outcome ? result.outcome.reason : ""}${batchRef(result)}`));
       }
       return;
     }
   }
 }
+
+/** The outcome's word before its reason, as the CLI prints it ("not applied: batch #1 … rolled back …"). */
+const STATUS_WORD: Record<string, string> = { notApplied: "not applied: ", unknown: "outcome unknown: ", mismatch: "not live as sent: " };
 
 function batchRef(r: ResourceResult): string {
   const o = r.outcome as { batchId?: string };

@@ -22,7 +22,7 @@ test("campus: 3 VLANs and 480 ports plan to 5 batches and apply; a second plan i
   expect(p.batches.every((b: any) => b.actions.length <= 100)).toBe(true);
   const apply = await cli(["apply", "examples/campus", "--base-url", t.emu.url, "--yes"], { env });
   expect(apply.code).toBe(0);
-  expect(apply.stdout).toContain("Applied: 483 applied, 0 failed, 0 not applied, 0 unchanged; 5 of 5 batches completed.");
+  expect(apply.stdout).toContain("Applied: 483 applied, 0 failed, 0 not applied, 0 unchanged; 5 of 5 batches completed; read back: every applied field is live.");
   const again = await cli(["plan", "examples/campus", "--base-url", t.emu.url, "--detailed-exitcode"], { env });
   expect(again.code).toBe(0);
   const port = (await t.api.withKey(CAMPUS_API_KEY).get("/devices/Q2CA-MS00-0007/switch/ports/45")).body;

@@ -77,13 +77,17 @@ test("apply --plan applies a saved plan; a stale one is refused with a clear lin
   const stale = await cli(["apply", "--plan", out, "--yes"], { env });
   expect(stale.code).toBe(1);
   expect(stale.stderr).toBe(
-    "error: the live network changed since the plan was made:\n  port 1 of switch AAAA-BBBB-CCCC changed since the plan was made\nhint: make a new plan, or apply with --replan to re-plan against the live network\n",
+    "error: the live network changed since the plan was made:\n  port 1 of switch AAAA-BBBB-CCCC changed since the plan was made: vlan 1 → 5\nhint: make a new plan and review it, or apply with --replan to plan again and review it here\n",
   );
   expect((await t.control.requests()).filter((q) => q.method !== "GET")).toEqual([]);
 
   const replan = await cli(["apply", "--plan", out, "--yes", "--replan"], { env });
   expect(replan.code).toBe(0);
-  expect(replan.stdout).toContain("The network had changed since the plan was made; applied a new plan instead.");
+  // The new plan is printed in full before anything is sent, and asked for again (--yes answers off a terminal).
+  expect(replan.stdout).toContain("The plan is stale: the live network changed since the plan was made:\n  port 1 of switch AAAA-BBBB-CCCC changed since the plan was made: vlan 1 → 5\nPlanned again; this is the new plan, which was not reviewed:\n");
+  expect(replan.stdout).toContain("    vlan: 5 → 99");
+  expect(replan.stdout).toContain("to organization 1234567 (a new plan, not the reviewed one)? yes (--yes)");
+  expect(replan.stdout.indexOf("vlan: 5 → 99")).toBeLessThan(replan.stdout.indexOf("created unconfirmed"));
   expect((await t.api.get("/devices/AAAA-BBBB-CCCC/switch/ports/1")).body.vlan).toBe(99);
 });
 
@@ -100,7 +104,7 @@ test("plan --stage creates unconfirmed batches; apply --plan confirms them inste
   await t.control.clearRequests();
   const applied = await cli(["apply", "--plan", out, "--yes"], { env });
   expect(applied.code).toBe(0);
-  expect(applied.stdout).toContain(`batch #1 (${id}): using the staged batch`);
+  expect(applied.stdout).toContain(`batch #1 (${id}): using the unconfirmed batch already there`);
   expect((await t.control.requests()).filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`)).toEqual([`PUT /api/v1/organizations/1234567/actionBatches/${id}`]);
 });
 
@@ -110,7 +114,8 @@ test("apply shows the plan, progress as plain lines off a terminal, and every re
   expect(r.stdout).toMatch(/batch #1 \(\d+\): created unconfirmed, 6 actions, synchronous\nbatch #1 \(\d+\): confirmed\nbatch #1 \(\d+\): completed\n/);
   expect(r.stdout).toContain("✓ VLAN 99 on network L_000000000000000 (api-vlan) applied");
   expect(r.stdout).toContain("✓ port 2 of switch AAAA-BBBB-CCCC (window) applied");
-  expect(r.stdout).toContain("Applied: 6 applied, 0 failed, 0 not applied, 0 unchanged; 1 of 1 batch completed.");
+  expect(r.stdout).toContain("read back: 6 verified\n");
+  expect(r.stdout).toContain("Applied: 6 applied, 0 failed, 0 not applied, 0 unchanged; 1 of 1 batch completed; read back: every applied field is live.");
 });
 
 test("apply refuses without --yes when not on a terminal, and sends nothing", async () => {
@@ -126,7 +131,7 @@ test("a failing batch: exit 1, the failing resource and its reason, the rest rol
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/batch #1 \(\d+\): failed/);
   expect(r.stdout).toContain("✗ port 2 of switch AAAA-BBBB-CCCC (window) failed: Port is part of a link aggregation group");
-  expect(r.stdout).toMatch(/○ VLAN 99 on network L_000000000000000 \(api-vlan\) not applied: not applied: batch #1 \(\d+\) rolled back because port 2 of switch AAAA-BBBB-CCCC failed: Port is part of a link aggregation group/);
+  expect(r.stdout).toMatch(/○ VLAN 99 on network L_000000000000000 \(api-vlan\) not applied: batch #1 \(\d+\) rolled back because port 2 of switch AAAA-BBBB-CCCC failed: Port is part of a link aggregation group/);
   expect(r.stdout).toContain("Apply failed: 0 applied, 1 failed, 5 not applied, 0 unchanged; 0 of 1 batch completed.");
   expect((await t.api.get("/networks/L_000000000000000/appliance/vlans/99")).status).toBe(404);
 });

@@ -36,7 +36,7 @@ test("the documentation's scenario plans to the expected actions in one synchron
   expect(writes(await s.control.requests()).map((r) => r.method)).toEqual(["POST", "PUT"]);
 });
 
-test("480 port changes across 10 switches compile to 5 batches and apply, with one read per switch", async () => {
+test("480 port changes across 10 switches compile to 5 batches and apply, with one read per switch, and are read back once", async () => {
   s = await engineSetup({ seed: "campus", batchLatencyMs: 2000 });
   const specs = campusPorts(10);
   const plan = await s.engine.plan(specs);
@@ -44,19 +44,32 @@ test("480 port changes across 10 switches compile to 5 batches and apply, with o
   expect(plan.batches.map((b) => b.actions.length)).toEqual([100, 100, 100, 100, 80]);
   expect(plan.batches.every((b) => !b.synchronous && b.after.length === 0)).toBe(true);
 
+  const planLog = await s.control.requests();
+  const planReads = planLog.filter((r) => r.method === "GET" && /\/switch\/ports$/.test(r.path));
+  expect(planReads).toHaveLength(10);
+  expect(new Set(planReads.map((r) => r.path)).size).toBe(10);
+  expect(planLog.filter((r) => /\/devices$/.test(r.path))).toHaveLength(1);
+  await s.control.clearRequests();
+
   const result = await s.engine.apply(plan);
   expect(result.ok).toBe(true);
+  expect(result.verified).toBe(true);
   expect(result.batches.map((b) => b.state)).toEqual(Array(5).fill("completed"));
+  expect(result.resources.every((r) => r.outcome.status === "applied" && r.outcome.verified === true)).toBe(true);
 
   const log = await s.control.requests();
-  const portReads = log.filter((r) => r.method === "GET" && /\/switch\/ports$/.test(r.path));
-  expect(portReads).toHaveLength(10);
-  expect(new Set(portReads.map((r) => r.path)).size).toBe(10);
-  expect(log.filter((r) => /\/devices$/.test(r.path))).toHaveLength(1);
   expect(log.filter((r) => r.method === "POST")).toHaveLength(5);
   expect(log.filter((r) => r.method === "PUT")).toHaveLength(5);
   expect(log.every((r) => r.status < 400)).toBe(true);
   expect(Math.max(...log.map((r) => r.runningBatches))).toBeLessThanOrEqual(4);
+  // The fifth batch waits for a slot; right before it is confirmed, the switches it touches are read
+  // again (the first wave is not: the plan was just made). After the last batch every switch is read back once.
+  const lastPut = log.map((r) => r.method).lastIndexOf("PUT");
+  const readsBefore = log.slice(0, lastPut).filter((r) => r.method === "GET" && /\/switch\/ports$/.test(r.path)).map((r) => r.path);
+  expect(readsBefore.sort()).toEqual(["/api/v1/devices/Q2CA-MS00-0009/switch/ports", "/api/v1/devices/Q2CA-MS00-0010/switch/ports"]);
+  const readBack = log.slice(lastPut).filter((r) => r.method === "GET" && /\/switch\/ports$/.test(r.path));
+  expect(new Set(readBack.map((r) => r.path)).size).toBe(10);
+  expect(readBack).toHaveLength(10);
 
   await s.control.clearRequests();
   const again = await s.engine.plan(specs);
