@@ -223,6 +223,7 @@ export class BatchService {
       try {
         const injected = this.faults.actionFailure(action);
         if (injected !== undefined) throw new ApiError(400, [injected], "other");
+        if (this.faults.dropChange(action)) continue;
         const resolved = resolveAction(action.resource, action.operation);
         const result = resolved.handler(ctx, resolved.params, action.body, action.resource);
         if (result.created) created.push(result.created);

@@ -32,8 +32,10 @@ export const DEFAULTS = {
   concurrencyRetryMaxMs: 60_000,
   /** How many times a lost batch create is recovered (orphan found and removed) before giving up. */
   maxCreateRecoveries: 3,
-  /** Polls in a row that get no answer before a confirmed batch's outcome is called unknown. */
-  pollFailureLimit: 3,
+  /** How long polls may go unanswered (the API unreachable) before a confirmed batch's outcome is called unknown. */
+  unreachableMs: 30_000,
+  /** Attempts per poll request: the poll loop itself retries, so each poll gives up early. */
+  pollAttempts: 2,
   /** A plan read this recently is not read again before its first batches are confirmed. */
   liveFreshMs: 5_000,
   /** Interrupted: how long confirmed batches are waited for before the run reports and exits. */

@@ -90,6 +90,14 @@ function checkFile(file: string, expectDigest: string | undefined): PlanFile {
   return plan;
 }
 
+/** A duration in seconds from the environment, as an option; a clear error when it is not one. */
+function seconds<T>(raw: string | undefined, name: string, make: (ms: number) => T): T | {} {
+  if (raw === undefined || raw === "") return {};
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 86_400) throw new CliError(`${name} must be a number of seconds between 0 and 86400, got '${raw}'`, undefined, 2);
+  return make(Math.round(n * 1000));
+}
+
 class Apply {
   private readonly c;
   private readonly out: Io["stdout"];
@@ -164,6 +172,8 @@ class Apply {
         settled,
         liveReadAt,
         onReplan: (next, waited) => this.reReview(next, waited),
+        ...seconds(this.io.env.MERAKI_BATCH_UNREACHABLE_SECONDS, "MERAKI_BATCH_UNREACHABLE_SECONDS", (ms) => ({ unreachableMs: ms })),
+        ...seconds(this.io.env.MERAKI_BATCH_DRAIN_SECONDS, "MERAKI_BATCH_DRAIN_SECONDS", (ms) => ({ drainMs: ms })),
       });
     } finally {
       bar?.done();

@@ -89,7 +89,8 @@ class Run {
   private leftDrafts: string[] = [];
   private removedAbandoned: string[] = [];
   private status: RunStatus = "done";
-  private pollFailures = 0;
+  /** Clock time of the first poll in the current run of unanswered polls. */
+  private unansweredSince?: number;
   private firstWave = true;
 
   constructor(
@@ -466,17 +467,19 @@ class Run {
   private async poll(): Promise<void> {
     const running = this.list("running");
     if (!running.length) return;
+    const once = { maxAttempts: DEFAULTS.pollAttempts };
     try {
       if (running.length === 1) {
-        this.update(running[0], await this.api.get(this.org, running[0].draft!.id));
+        this.update(running[0], await this.api.get(this.org, running[0].draft!.id, once));
       } else {
-        const pending = new Map((await this.api.list(this.org, "pending")).map((b) => [b.id, b]));
-        for (const e of running) if (!pending.has(e.draft!.id)) this.update(e, await this.api.get(this.org, e.draft!.id));
+        const pending = new Set((await this.api.list(this.org, "pending", once)).map((b) => b.id));
+        for (const e of running) if (!pending.has(e.draft!.id)) this.update(e, await this.api.get(this.org, e.draft!.id, once));
       }
-      this.pollFailures = 0;
+      this.unansweredSince = undefined;
     } catch (err) {
-      if (++this.pollFailures >= this.opts.pollFailureLimit) {
-        for (const e of this.list("running")) this.unknown(e, `${this.ref(e)} was confirmed; the API did not answer while it ran (${messageOf(err)})`);
+      this.unansweredSince ??= this.clock.now();
+      if (this.clock.now() - this.unansweredSince >= this.opts.unreachableMs) {
+        for (const e of this.list("running")) this.unknown(e, `${this.ref(e)} was confirmed; the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s while it ran (${messageOf(err)})`);
         return;
       }
     }

@@ -17,7 +17,7 @@ export interface SubmitOptions {
   concurrencyRetryMs: number;
   concurrencyRetryMaxMs: number;
   maxCreateRecoveries: number;
-  pollFailureLimit: number;
+  unreachableMs: number;
 }
 
 export const submitDefaults = (clock: Clock, random: () => number = Math.random): SubmitOptions => ({
@@ -29,7 +29,7 @@ export const submitDefaults = (clock: Clock, random: () => number = Math.random)
   concurrencyRetryMs: DEFAULTS.concurrencyRetryMs,
   concurrencyRetryMaxMs: DEFAULTS.concurrencyRetryMaxMs,
   maxCreateRecoveries: DEFAULTS.maxCreateRecoveries,
-  pollFailureLimit: DEFAULTS.pollFailureLimit,
+  unreachableMs: DEFAULTS.unreachableMs,
 });
 
 /** The request may have been committed even though no answer came back. */

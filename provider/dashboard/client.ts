@@ -41,6 +41,8 @@ export interface RequestOptions {
    * for POST: a repeated POST /actionBatches could create a second batch.
    */
   idempotent?: boolean;
+  /** Attempts for this request (default: the client's). A caller that retries by itself (polling) asks for fewer. */
+  maxAttempts?: number;
 }
 
 export interface ApiResponse<T> {
@@ -178,7 +180,7 @@ export class DashboardClient {
         this.stats.networkErrors++;
         const reason = (err as Error).message;
         this.log(`${opts.method} ${path} → connection failed (${reason})`);
-        if (idempotent && (await this.mayRetry(attempt, opts.method, path, "connection failed"))) continue;
+        if (idempotent && (await this.mayRetry(attempt, opts.method, path, "connection failed", undefined, opts.maxAttempts))) continue;
         throw fail("NETWORK_ERROR", `connection failed: ${reason}`, { maybeCommitted: !idempotent });
       }
       const text = await res.body.text().catch(() => "");
@@ -204,12 +206,12 @@ export class DashboardClient {
           : backoffMs(attempt, 1000, DEFAULTS.rateLimitFallbackMaxMs, this.random);
         this.limiter.pause(org, wait);
         // A 429 was not processed, so even a POST can be repeated.
-        if (await this.mayRetry(attempt, opts.method, path, `429, waiting ${wait} ms`, 0)) continue;
+        if (await this.mayRetry(attempt, opts.method, path, `429, waiting ${wait} ms`, 0, opts.maxAttempts)) continue;
         throw fail("RATE_LIMITED", `rate limited (429): ${errors.join("; ") || "too many requests"}`, { status: 429, errors, requestId });
       }
       if (res.statusCode >= 500) {
         this.stats.serverErrors++;
-        if (idempotent && (await this.mayRetry(attempt, opts.method, path, `${res.statusCode}`))) continue;
+        if (idempotent && (await this.mayRetry(attempt, opts.method, path, `${res.statusCode}`, undefined, opts.maxAttempts))) continue;
         throw fail("SERVER_ERROR", `server error ${res.statusCode}${errors.length ? `: ${errors.join("; ")}` : ""}${requestId ? ` (request id ${requestId})` : ""}`, {
           status: res.statusCode,
           errors,
@@ -228,7 +230,7 @@ export class DashboardClient {
           parsed = JSON.parse(text);
         } catch {
           // A truncated 2xx body is a transport problem; repeat reads.
-          if (opts.method === "GET" && (await this.mayRetry(attempt, opts.method, path, "invalid JSON"))) continue;
+          if (opts.method === "GET" && (await this.mayRetry(attempt, opts.method, path, "invalid JSON", undefined, opts.maxAttempts))) continue;
           throw fail("SERVER_ERROR", "the response was not valid JSON", { status: res.statusCode, requestId });
         }
       }
@@ -239,8 +241,8 @@ export class DashboardClient {
   }
 
   /** Waits before a retry if attempts and budget allow; false when the caller must give up. */
-  private async mayRetry(attempt: number, method: string, path: string, why: string, waitMs?: number): Promise<boolean> {
-    if (attempt >= this.opts.maxAttempts) return false;
+  private async mayRetry(attempt: number, method: string, path: string, why: string, waitMs?: number, maxAttempts = this.opts.maxAttempts): Promise<boolean> {
+    if (attempt >= maxAttempts) return false;
     if (this.retryBudget < 1) {
       throw new DashboardApiError("RETRY_BUDGET_EXHAUSTED", `${method} ${path}: retry budget exhausted (${why})`, { method, path, errors: [] });
     }
