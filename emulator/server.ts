@@ -181,6 +181,7 @@ export class Emulator {
         organizationId: orgId ?? null,
         time: new Date(this.clock.now()).toISOString(),
         runningBatches: orgId ? this.batches.runningCount(orgId) : 0,
+        userAgent: req.headers["user-agent"] ?? null,
         ...(dropped ? { dropped: true } : {}),
       });
       if (dropped) {
