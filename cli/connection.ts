@@ -4,6 +4,7 @@
  * the environment (never a flag: shell history).
  */
 import { DashboardClient, Engine, FileLedger, MerakiBatchError, SyncPreference, defaultStateDir } from "../provider";
+import { userAgent } from "../provider/dashboard/user-agent";
 import { DEFAULTS } from "../provider/defaults";
 import { soleOrganization } from "../provider/dashboard/organizations";
 import { SETTINGS } from "../provider/dynamic/settings";
@@ -61,7 +62,7 @@ export async function connect(input: ConnectionInput): Promise<Connection> {
   const maxActions = intOption("max-batch-size", values["max-batch-size"] ?? stackConfig["meraki-batch:maxActionsPerBatch"] ?? io.env[SETTINGS.maxActionsPerBatch], 1, DEFAULTS.maxActionsPerBatch);
   const maxInFlight = intOption("max-in-flight", values["max-in-flight"] ?? stackConfig["meraki-batch:maxBatchesInFlight"] ?? io.env[SETTINGS.maxBatchesInFlight], 1, DEFAULTS.apiMaxBatchesInFlight);
 
-  const client = new DashboardClient({ apiKey, baseUrl, userAgent: "meraki-batch-cli" });
+  const client = new DashboardClient({ apiKey, baseUrl, userAgent: userAgent("CLI") });
   try {
     let organizationId = input.fromPlan?.organizationId ?? pick("org", "organizationId", SETTINGS.organizationId);
     const flagOrg = values.org as string | undefined;

@@ -17,7 +17,7 @@ export interface PlanFormat {
 }
 
 const OP_ORDER: Record<Change["op"], number> = { create: 0, update: 1, delete: 2, noop: 3 };
-const KIND_ORDER = { vlan: 0, deviceTags: 1, switchPort: 2 } as const;
+const KIND_ORDER = { vlansSettings: -1, vlan: 0, deviceTags: 1, switchPort: 2 } as const;
 
 /** Creates, then updates, then deletes; VLANs, then devices, then ports; natural key order. */
 export function displayOrder(changes: Change[]): Change[] {
@@ -44,6 +44,7 @@ export function formatPlan(plan: Plan, c: Colours, opts: PlanFormat = { actions:
       else if (ch.op === "delete" && ch.kind === "vlan") lines.push(c.red(`    deleted (was ${show(ch.live)})`));
       else lines.push(`    ${f.path}: ${show(f.old)} → ${show(f.new)}`);
     }
+    for (const n of ch.notes ?? []) lines.push(c.yellow(`    note: ${n}`));
   }
   if (shown.length < changed.length) lines.push(c.dim(`  … and ${changed.length - shown.length} more changed resource${changed.length - shown.length === 1 ? "" : "s"} (the full plan: meraki-batch plan)`));
   if (s.noop) lines.push(c.dim(`  ${s.noop} unchanged resource${s.noop === 1 ? "" : "s"} not shown`));

@@ -14,6 +14,7 @@ const KIND_OF_TYPE: Record<string, Kind> = {
   "pulumi-nodejs:dynamic/meraki:Vlan": "vlan",
   "pulumi-nodejs:dynamic/meraki:DeviceTags": "deviceTags",
   "pulumi-nodejs:dynamic/meraki:SwitchPort": "switchPort",
+  "pulumi-nodejs:dynamic/meraki:VlansSettings": "vlansSettings",
 };
 
 export interface Program {

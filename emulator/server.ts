@@ -181,6 +181,7 @@ export class Emulator {
         organizationId: orgId ?? null,
         time: new Date(this.clock.now()).toISOString(),
         runningBatches: orgId ? this.batches.runningCount(orgId) : 0,
+        userAgent: req.headers["user-agent"] ?? null,
         ...(dropped ? { dropped: true } : {}),
       });
       if (dropped) {
@@ -302,6 +303,9 @@ export class Emulator {
     r.add("GET", "/devices/{serial}/switch/ports/{portId}", (ctx, p) => reply(200, this.read(ctx, p, (c) => getPort(c, p.serial, p.portId))));
     r.add("PUT", "/devices/{serial}/switch/ports/{portId}", (ctx, p) =>
       this.write(ctx, p, `/devices/${enc(p.serial)}/switch/ports/${enc(p.portId)}`, "update", 200, () => this.read(ctx, p, (c) => getPort(c, p.serial, p.portId))),
+    );
+    r.add("POST", "/devices/{serial}/switch/ports/cycle", (ctx, p) =>
+      this.write(ctx, p, `/devices/${enc(p.serial)}/switch/ports/cycle`, "cycle", 200, () => ({ ports: ctx.body.ports })),
     );
     r.add("GET", "/networks/{networkId}/appliance/vlans/settings", (ctx, p) => reply(200, this.read(ctx, p, (c) => getVlanSettings(c, p.networkId))));
     r.add("PUT", "/networks/{networkId}/appliance/vlans/settings", (ctx, p) =>
@@ -452,7 +456,7 @@ function renderOrg(o: { id: string; name: string; url: string }): Body {
   };
 }
 
-function renderNetwork(n: { id: string; organizationId: string; name: string; productTypes: string[]; timeZone: string; tags: string[]; notes: string }): Body {
+function renderNetwork(n: { id: string; organizationId: string; name: string; productTypes: string[]; timeZone: string; tags: string[]; notes: string; isBoundToConfigTemplate?: boolean }): Body {
   return {
     id: n.id,
     organizationId: n.organizationId,
@@ -463,7 +467,7 @@ function renderNetwork(n: { id: string; organizationId: string; name: string; pr
     enrollmentString: null,
     url: `https://n1.meraki.com/${encodeURIComponent(n.name)}/n/${n.id}/manage/usage/list`,
     notes: n.notes,
-    isBoundToConfigTemplate: false,
+    isBoundToConfigTemplate: n.isBoundToConfigTemplate === true,
   };
 }
 

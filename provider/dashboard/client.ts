@@ -10,6 +10,7 @@ import { DashboardApiError, ErrorCode, MerakiBatchError } from "../errors";
 import { backoffMs } from "./backoff";
 import { OrgRateLimiter } from "./rate-limiter";
 import { Semaphore } from "./semaphore";
+import { userAgent } from "./user-agent";
 
 export interface ClientOptions {
   apiKey: string;
@@ -24,6 +25,7 @@ export interface ClientOptions {
   random?: () => number;
   /** One line per request and per retry (method, path, status, timing); never the key. */
   log?: (line: string) => void;
+  /** Default "MerakiBatch/<version> MerakiBatch" (the format the API asks for: see user-agent.ts). */
   userAgent?: string;
   dispatcher?: Dispatcher;
 }
@@ -98,7 +100,7 @@ export class DashboardClient {
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16 });
     this.log = options.log ?? (() => undefined);
-    this.userAgent = options.userAgent ?? "meraki-batch";
+    this.userAgent = options.userAgent ?? userAgent();
   }
 
   private readonly log: (line: string) => void;

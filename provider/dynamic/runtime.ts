@@ -9,6 +9,7 @@
  */
 import { realClock } from "../clock";
 import { DashboardClient } from "../dashboard/client";
+import { userAgent } from "../dashboard/user-agent";
 import { soleOrganization } from "../dashboard/organizations";
 import { Engine } from "../engine";
 import { MerakiBatchError, ValidationError, ValidationIssue } from "../errors";
@@ -77,6 +78,8 @@ export function resourceId(kind: Kind, props: Props): string {
       return `${String(props.serial)}/${String(props.portId)}`;
     case "deviceTags":
       return String(props.serial);
+    case "vlansSettings":
+      return String(props.networkId);
   }
 }
 
@@ -92,6 +95,7 @@ const IDENTITY: Record<Kind, string[]> = {
   vlan: ["networkId", "vlanId"],
   switchPort: ["serial", "portId"],
   deviceTags: ["serial"],
+  vlansSettings: ["networkId"],
 };
 
 export class Runtime {
@@ -123,7 +127,7 @@ export class Runtime {
         await Promise.race([this.ready, new Promise((r) => setTimeout(r, 2000).unref())]);
         const settings = resolveSettings((n) => this.lookup(n));
         this.windowMs = settings.batchWindowMs;
-        const client = new DashboardClient({ apiKey: settings.apiKey, baseUrl: settings.baseUrl, requestsPerSecond: settings.requestsPerSecond, userAgent: "meraki-batch-pulumi" });
+        const client = new DashboardClient({ apiKey: settings.apiKey, baseUrl: settings.baseUrl, requestsPerSecond: settings.requestsPerSecond, userAgent: userAgent("Pulumi") });
         const organizationId = settings.organizationId ?? (await soleOrganization(client, `set ${CONFIG_NAMESPACE}:organizationId or ${SETTINGS.organizationId}`));
         const cache = new LiveCache(settings.liveCacheTtlMs);
         const engine = new Engine(client, {

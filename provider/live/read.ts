@@ -53,7 +53,7 @@ export async function readLive(client: DashboardClient, organizationId: string, 
       ? cache.get(collectionKeys.networks, async () => {
           const list = await client.getAll<LiveNetwork>(`/organizations/${org}/networks`);
           client.learn(organizationId, { networks: list.map((n) => n.id) });
-          return Object.fromEntries(list.map((n) => [n.id, { id: n.id, name: n.name, productTypes: n.productTypes }]));
+          return Object.fromEntries(list.map((n) => [n.id, { id: n.id, name: n.name, productTypes: n.productTypes, isBoundToConfigTemplate: n.isBoundToConfigTemplate === true }]));
         })
       : null,
     needs.devices

@@ -4,6 +4,8 @@ export interface LiveNetwork {
   id: string;
   name: string;
   productTypes: string[];
+  /** VLANs of a bound network take cidr/mask/templateVlanType; unknown when absent. */
+  isBoundToConfigTemplate?: boolean;
 }
 
 export interface LiveDevice {

@@ -12,6 +12,7 @@ import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
 import { KINDS } from "../resources";
 import { KindModule } from "../resources/kind";
 import { usesVlan } from "../resources/switch-port";
+import { anticipateVlans, disablingIssues } from "../resources/vlans-settings";
 import { PlannedBatch, compile } from "./compile";
 import { liveDigest, planDigest } from "./digest";
 
@@ -102,7 +103,8 @@ function zodIssues(resource: string, name: string, error: z.ZodError): Validatio
 function validateOne<T extends { kind: Kind; name: string; props: unknown }>(spec: T, issues: ValidationIssue[]): { module: KindModule<any>; props: any; key: string } | undefined {
   const module = KINDS[spec.kind];
   if (!module) {
-    issues.push({ resource: `resource '${spec.name}'`, name: spec.name, path: "kind", message: `unknown kind '${String(spec.kind)}' (expected vlan, deviceTags or switchPort)` });
+    const kinds = Object.keys(KINDS);
+    issues.push({ resource: `resource '${spec.name}'`, name: spec.name, path: "kind", message: `unknown kind '${String(spec.kind)}' (expected ${kinds.slice(0, -1).join(", ")} or ${kinds[kinds.length - 1]})` });
     return undefined;
   }
   const parsed = module.schema.safeParse(spec.props);
@@ -167,17 +169,22 @@ export function liveNeeds(items: Array<Validated | ValidatedDelete>): LiveNeeds 
 export function makePlan(items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot, options: PlanOptions = {}, now = new Date()): Plan {
   const issues: ValidationIssue[] = [];
   const changes: Change[] = [];
+  // VLAN settings are planned against the network as it is; everything else against the network
+  // as the plan leaves it (VLANs being enabled have VLAN 1 and nothing else).
+  const after = anticipateVlans(items, live);
+  const liveFor = (m: KindModule<any>) => (m.kind === "vlansSettings" ? live : after);
   for (const i of items) {
-    const r = i.module.plan(i.props, { live, name: i.spec.name, intent: i.spec.intent ?? "ensure" });
+    const r = i.module.plan(i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure" });
     for (const issue of r.issues ?? []) issues.push({ resource: label(i.module, i.spec.name, i.props), name: i.spec.name, ...issue });
     if (r.change) changes.push(r.change);
   }
   for (const d of removals) {
-    const r = d.module.planDelete(d.props, d.spec, { live, name: d.spec.name, intent: "ensure" });
+    const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure" });
     for (const issue of r.issues ?? []) issues.push({ resource: label(d.module, d.spec.name, d.props), name: d.spec.name, ...issue });
     if (r.change) changes.push(r.change);
   }
-  issues.push(...subnetOverlaps(items, removals, live));
+  issues.push(...subnetOverlaps(items, removals, after));
+  issues.push(...disablingIssues(items, changes, (i) => label(i.module as KindModule<any>, i.spec.name, i.props)));
   if (issues.length) throw new ValidationError(issues);
 
   linkDependencies(changes, items, removals, live);
@@ -233,10 +240,11 @@ function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: L
       ? Object.values(coll.vlans).filter((l) => !managedIds.has(Number(l.id)) && !removed.has(`vlan/${networkId}/${Number(l.id)}`))
       : [];
     desired.forEach((d, i) => {
-      const mine = parseCidr(d.props.subnet);
+      // A template VLAN's subnet is picked from its cidr by the API: only the API can tell.
+      const mine = typeof d.props.subnet === "string" ? parseCidr(d.props.subnet) : null;
       if (!mine) return;
       const clash =
-        desired.slice(0, i).find((e) => { const c = parseCidr(e.props.subnet); return c && cidrsOverlap(mine, c); })?.props ??
+        desired.slice(0, i).find((e) => { const c = typeof e.props.subnet === "string" ? parseCidr(e.props.subnet) : null; return c && cidrsOverlap(mine, c); })?.props ??
         others.find((o) => { const c = typeof o.subnet === "string" ? parseCidr(o.subnet) : null; return c && cidrsOverlap(mine, c); });
       if (clash) {
         issues.push({
@@ -253,11 +261,22 @@ function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: L
 
 /**
  * Dependencies between changes: a port that will use a VLAN created in this plan (on the
- * switch's network) waits for that create; a VLAN destroy waits for the ports that move off it.
+ * switch's network) waits for that create; a VLAN destroy waits for the ports that move off it;
+ * every VLAN change of a network waits for VLANs being enabled there, and disabling them waits
+ * for every VLAN change of the network.
  */
 function linkDependencies(changes: Change[], items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot): void {
   const byKey = new Map(changes.map((c) => [c.key, c]));
   const propsOf = new Map<string, any>([...items, ...removals].map((i) => [i.key, i.props]));
+  const vlanChanges = changes.filter((c) => c.kind === "vlan" && c.actions.length);
+  for (const s of changes.filter((c) => c.kind === "vlansSettings" && c.actions.length)) {
+    const networkId = propsOf.get(s.key).networkId;
+    const enabling = (s.actions[0].body as { vlansEnabled?: boolean }).vlansEnabled === true;
+    for (const v of vlanChanges.filter((c) => propsOf.get(c.key).networkId === networkId)) {
+      if (enabling) v.dependsOn.push(s.key);
+      else s.dependsOn.push(v.key);
+    }
+  }
   const created = changes.filter((c) => c.kind === "vlan" && c.op === "create");
   const destroyed = changes.filter((c) => c.kind === "vlan" && c.op === "delete");
   if (!created.length && !destroyed.length) return;

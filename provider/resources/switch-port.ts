@@ -44,7 +44,7 @@ export const switchPortSchema = z
     accessPolicyType: z.enum(ACCESS_POLICY_TYPES).optional(),
     accessPolicyNumber: z.number().int().min(1).optional(),
     macAllowList: z.array(mac).max(20, { message: "can have at most 20 MAC addresses" }).optional(),
-    /** Write-only (MS 18+): sent with every update of the port, never compared. */
+    /** With accessPolicyType 'MAC allow list' (MS 18+, PYSDK); returned by GET and compared like the others. */
     macWhitelistLimit: z.number().int().min(1).optional(),
     stickyMacAllowList: z.array(mac).optional(),
     stickyMacAllowListLimit: z.number().int().min(1).optional(),
@@ -62,9 +62,20 @@ export const switchPortSchema = z
 
 export type SwitchPortProps = z.infer<typeof switchPortSchema>;
 
-const KEY_FIELDS = ["serial", "portId", "onDelete", "macWhitelistLimit"];
+const KEY_FIELDS = ["serial", "portId", "onDelete"];
+/** "Only applicable to access ports" and the access-policy fields (SPEC142 field descriptions). */
 const ACCESS_ONLY = ["voiceVlan", "accessPolicyNumber", "macAllowList", "macWhitelistLimit", "stickyMacAllowList", "stickyMacAllowListLimit"];
-const TRUNK_ONLY = ["allowedVlans", "peerSgtCapable", "stpPortFastTrunk"];
+/** "Only applicable to trunk ports" (allowedVlans), "Applicable to trunk port only" (peerSgtCapable), SPEC142. */
+const TRUNK_ONLY = ["allowedVlans", "peerSgtCapable"];
+
+/** Each access-policy field is "Only applicable when 'accessPolicyType' is …" (SPEC142; PYSDK for macWhitelistLimit). */
+const POLICY_FIELDS: Record<string, string> = {
+  accessPolicyNumber: "Custom access policy",
+  macAllowList: "MAC allow list",
+  macWhitelistLimit: "MAC allow list",
+  stickyMacAllowList: "Sticky MAC allow list",
+  stickyMacAllowListLimit: "Sticky MAC allow list",
+};
 
 /** What an untouched MS port looks like; "reset" puts managed fields back to these. */
 export const PORT_DEFAULTS: Record<string, unknown> = { ...SWITCH_PORT_DEFAULTS, highSpeed: { enabled: false } };
@@ -116,20 +127,16 @@ export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecor
     if (desired[f] !== undefined && desired[f] !== false && type !== "trunk") issues.push({ path: f, message: `can only be set on trunk ports (this port is ${String(type)})` });
   }
   if (type === "access" && desired.vlan === null) issues.push({ path: "vlan", message: "is required for access ports (null only clears a trunk's native VLAN)" });
-  if (type === "access" && eff("voiceVlan") !== null && eff("voiceVlan") !== undefined && eff("voiceVlan") === eff("vlan")) {
-    issues.push({ path: "voiceVlan", message: "must be different from vlan" });
-  }
   const policy = type === "access" ? eff("accessPolicyType") : desired.accessPolicyType;
   if (policy !== undefined && policy !== "Open" && type !== "access") issues.push({ path: "accessPolicyType", message: "can only be set on access ports" });
-  const needs: Array<[string, string]> = [
-    ["accessPolicyNumber", "Custom access policy"],
-    ["macAllowList", "MAC allow list"],
-    ["stickyMacAllowList", "Sticky MAC allow list"],
-    ["stickyMacAllowListLimit", "Sticky MAC allow list"],
-  ];
-  for (const [f, p] of needs) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
+  for (const [f, p] of Object.entries(POLICY_FIELDS)) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
   if (policy === "Custom access policy" && eff("accessPolicyNumber") === undefined) issues.push({ path: "accessPolicyNumber", message: "is required with accessPolicyType 'Custom access policy'" });
-  if (policy === "MAC allow list" && !(eff("macAllowList") as unknown[] | undefined)?.length) issues.push({ path: "macAllowList", message: "is required with accessPolicyType 'MAC allow list'" });
+  const sticky = eff("stickyMacAllowList");
+  const limit = eff("stickyMacAllowListLimit");
+  if (policy === "Sticky MAC allow list" && Array.isArray(sticky) && typeof limit === "number" && sticky.length > limit) {
+    // "must be equal to or greater than the list size" (ansible-meraki meraki_ms_switchport)
+    issues.push({ path: "stickyMacAllowListLimit", message: `must be at least the number of MACs in stickyMacAllowList (${sticky.length})` });
+  }
   const caps = live.linkNegotiationCapabilities;
   if (typeof desired.linkNegotiation === "string" && Array.isArray(caps) && !caps.includes(desired.linkNegotiation)) {
     issues.push({ path: "linkNegotiation", message: `must be one of this port's capabilities: ${caps.join(", ")}` });
@@ -138,12 +145,6 @@ export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecor
 }
 
 const NULLABLE = ["name", "vlan", "voiceVlan", "portScheduleId", "adaptivePolicyGroupId"];
-const POLICY_FIELDS: Record<string, string> = {
-  accessPolicyNumber: "Custom access policy",
-  macAllowList: "MAC allow list",
-  stickyMacAllowList: "Sticky MAC allow list",
-  stickyMacAllowListLimit: "Sticky MAC allow list",
-};
 
 /**
  * Keeps only what the port will accept once the body applies: no trunk-only fields on an access
@@ -164,7 +165,7 @@ function applicable(body: Record<string, unknown>, live: LiveRecord): Record<str
   return out;
 }
 
-function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired: Record<string, unknown>, live: LiveRecord, extra: Record<string, unknown> = {}): Change {
+function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired: Record<string, unknown>, live: LiveRecord): Change {
   // Project first, then normalise: only the managed fields are worth copying.
   const view = normalise(project(live, desired) as Record<string, unknown>);
   const fields = fieldChanges(view, desired);
@@ -173,9 +174,9 @@ function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired:
     const body: Record<string, unknown> = {};
     for (const f of new Set(fields.map((c) => c.path.split(".")[0]))) body[f] = desired[f];
     // Fields that only apply together travel together.
-    if (body.accessPolicyType !== undefined) for (const f of ["accessPolicyNumber", "macAllowList", "stickyMacAllowList", "stickyMacAllowListLimit"]) if (desired[f] !== undefined) body[f] = desired[f];
+    if (body.accessPolicyType !== undefined) for (const f of Object.keys(POLICY_FIELDS)) if (desired[f] !== undefined) body[f] = desired[f];
     if (body.type === "trunk" && desired.allowedVlans !== undefined) body.allowedVlans = desired.allowedVlans;
-    actions.push({ resource: resource(p), operation: "update", body: { ...body, ...extra } });
+    actions.push({ resource: resource(p), operation: "update", body });
   }
   return { key: key(p), kind: "switchPort", name: ctx.name, description: describe(p), op: fields.length ? op : "noop", fields, live: view, actions, dependsOn: [] };
 }
@@ -197,8 +198,7 @@ export const switchPortKind: KindModule<SwitchPortProps> = {
     const desired = normalise(without(p, KEY_FIELDS));
     const issues = portRuleIssues(desired, port!);
     if (issues.length) return { issues };
-    const extra = p.macWhitelistLimit !== undefined ? { macWhitelistLimit: p.macWhitelistLimit } : {};
-    return { change: update(p, ctx, "update", desired, port!, extra) };
+    return { change: update(p, ctx, "update", desired, port!) };
   },
 
   planDelete(p, spec: DeleteSpec, ctx): KindPlan {

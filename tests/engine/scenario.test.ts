@@ -11,7 +11,7 @@ test("the documentation's scenario plans to the expected actions in one synchron
   expect(plan.batches).toHaveLength(1);
   expect(plan.batches[0].synchronous).toBe(true);
   expect(plan.batches[0].actions).toEqual([
-    { resource: `/networks/${NET}/appliance/vlans`, operation: "create", body: { id: 99, name: "API-VLAN", subnet: "172.16.99.0/24", applianceIp: "172.16.99.1" } },
+    { resource: `/networks/${NET}/appliance/vlans`, operation: "create", body: { id: "99", name: "API-VLAN", subnet: "172.16.99.0/24", applianceIp: "172.16.99.1" } },
     { resource: `/devices/${SW_A}`, operation: "update", body: { tags: ["APIness"] } },
     { resource: `/devices/${SW_B}`, operation: "update", body: { tags: ["APIness"] } },
     { resource: `/devices/${SW_A}/switch/ports/1`, operation: "update", body: { tags: ["APIness"], vlan: 99 } },
@@ -89,7 +89,7 @@ test("a VLAN created in the plan and the ports that use it share a batch; update
   ]);
   expect(plan.batches).toHaveLength(1);
   const [first, second] = plan.batches[0].actions;
-  expect(first).toMatchObject({ operation: "create", body: { id: 30, name: "Voice" } });
+  expect(first).toMatchObject({ operation: "create", body: { id: "30", name: "Voice" } });
   expect(first.body).not.toHaveProperty("dnsNameservers");
   expect(second).toEqual({ resource: `/networks/${NET}/appliance/vlans/30`, operation: "update", body: { dnsNameservers: "google_dns", reservedIpRanges: [{ start: "10.30.0.2", end: "10.30.0.9", comment: "phones" }] } });
   expect(plan.batches[0].synchronous).toBe(false); // 42 actions
