@@ -174,46 +174,59 @@ class Run {
 
   private async run(): Promise<void> {
     if (!this.list().some((e) => !FINAL.has(e.state))) return;
-    // 1. What else is going on in the organization.
+    // 1. The whole claim: every batch made unconfirmed up front (those staged for review already exist).
+    await this.stageAll((e) => !e.batch.stagedId);
+    if (this.aborted) return this.interrupted();
+
+    // 2. One look at what else is pending in the organization.
     let c = this.classify(await this.api.list(this.org, "pending"));
     await this.removeAbandoned(c.abandoned.map((h) => h.id));
-    if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them)");
+    if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
     if (c.conflicts.length) return this.contended(c.conflicts);
-    for (const [index, draft] of c.adoptable) {
-      const e = this.entries.get(index)!;
-      e.draft = draft;
-      e.state = "staged";
-      this.emit({ type: "batch.staged", index, id: draft.id, actions: draft.actions.length, synchronous: draft.synchronous, reused: true });
-    }
-
-    // 2. The whole claim, then look again.
-    for (const e of this.list("waiting")) {
-      if (this.aborted) break;
-      await this.stage(e);
-    }
-    if (this.aborted) return this.interrupted();
-    const made = this.list().filter((e) => e.made && e.draft && e.state === "staged");
-    if (made.length) {
+    await this.adoptTwins(c);
+    // Batches staged for review whose drafts are gone are made now, and looked at once more.
+    if (this.list("waiting").length) {
+      await this.stageAll(() => true);
+      if (this.aborted) return this.interrupted();
       c = this.classify(await this.api.list(this.org, "pending"));
       if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan, confirmed by another run meanwhile");
       if (c.conflicts.length) return this.contended(c.conflicts);
-      // Another run made the same batch (the same program, at the same time): both confirm the
-      // older draft (confirming is idempotent), so the actions run once.
-      for (const [index, twin] of c.adoptable) {
-        const e = this.entries.get(index)!;
-        if (!e.made || !e.draft || compareIds(twin.id, e.draft.id) >= 0) continue;
-        await this.api.remove(this.org, e.draft.id).catch(() => this.leftDrafts.push(e.draft!.id));
-        this.ledger.forget(e.draft.id, this.client.baseUrl);
-        e.draft = twin;
-        e.made = false;
-        this.emit({ type: "batch.staged", index, id: twin.id, actions: twin.actions.length, synchronous: twin.synchronous, reused: true });
-      }
-      const older = olderClaims(c.drafts, made.filter((e) => e.made).map((e) => e.draft!.id));
-      if (older.length) return this.contended(older);
     }
+    const older = olderClaims(c.drafts, this.list("staged").map((e) => e.draft!.id));
+    if (older.length) return this.contended(older);
 
     // 3-4. Confirm waves as dependencies complete; poll together.
     await this.loop();
+  }
+
+  private async stageAll(which: (e: Entry) => boolean): Promise<void> {
+    for (const e of this.list("waiting")) {
+      if (this.aborted) return;
+      if (which(e)) await this.stage(e);
+    }
+  }
+
+  /**
+   * Drafts with exactly a batch's actions: the plan's own staged one, or one another run made for
+   * the same plan (the older draft is kept, and both runs confirm it: confirming is idempotent).
+   */
+  private async adoptTwins(c: Contention): Promise<void> {
+    for (const [index, twin] of c.adoptable) {
+      const e = this.entries.get(index)!;
+      if (FINAL.has(e.state)) continue;
+      const mine = e.draft;
+      if (mine && e.batch.stagedId !== twin.id && compareIds(twin.id, mine.id) >= 0) continue;
+      if (mine && e.made) {
+        await this.api.remove(this.org, mine.id).catch((err) => {
+          if (!isNotFound(err)) this.leftDrafts.push(mine.id);
+        });
+        this.ledger.forget(mine.id, this.client.baseUrl);
+      }
+      e.draft = twin;
+      e.made = false;
+      e.state = "staged";
+      this.emit({ type: "batch.staged", index, id: twin.id, actions: twin.actions.length, synchronous: twin.synchronous, reused: true });
+    }
   }
 
   // ---- staging -----------------------------------------------------------------------------------

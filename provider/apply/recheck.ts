@@ -9,6 +9,7 @@ import { fieldChanges } from "../plan/diff";
 import { stableJson } from "../plan/digest";
 import { Plan, Validated, ValidatedDelete, liveNeeds, validateAll } from "../plan/plan";
 import { Change, FieldChange } from "../resources/common";
+import { anticipateVlans } from "../resources/vlans-settings";
 
 type Item = (Validated & { remove?: false }) | (ValidatedDelete & { remove: true });
 
@@ -30,10 +31,20 @@ export interface Replanned {
 /** Reads the collections of `keys` once each (a fresh cache) and plans those resources again. */
 export async function replanKeys(client: DashboardClient, organizationId: string, specs: Map<string, Item>, keys: string[], intent: "as-planned" | "ensure"): Promise<Map<string, Replanned>> {
   const items = keys.map((k) => specs.get(k)).filter((i): i is Item => i !== undefined);
-  const live = await readLive(client, organizationId, liveNeeds(items), new LiveCache());
+  // The plan already checked that networks and devices exist: only the collections compared are read.
+  const needs = liveNeeds(items);
+  needs.networks = false;
+  needs.devices = items.some((i) => i.module.kind === "deviceTags");
+  const live = await readLive(client, organizationId, needs, new LiveCache());
+  // As in makePlan: VLANs of a network being enabled are compared against what enabling leaves.
+  const after = anticipateVlans(items, live);
   const out = new Map<string, Replanned>();
   for (const i of items) {
-    const ctx = { live, name: i.spec.name, intent: intent === "ensure" ? ("ensure" as const) : ((i.spec as { intent?: "ensure" | "create" }).intent ?? "ensure") };
+    const ctx = {
+      live: i.module.kind === "vlansSettings" ? live : after,
+      name: i.spec.name,
+      intent: intent === "ensure" ? ("ensure" as const) : ((i.spec as { intent?: "ensure" | "create" }).intent ?? "ensure"),
+    };
     const r = i.remove ? i.module.planDelete(i.props, i.spec, ctx) : i.module.plan(i.props, ctx);
     out.set(i.key, { key: i.key, change: r.change, issues: (r.issues ?? []).map((x) => `${x.path ? `${x.path}: ` : ""}${x.message}`) });
   }

@@ -16,10 +16,12 @@ test("both modes apply the 20-action scenario; batched needs far fewer requests"
   expect(perResource).toMatchObject({ mode: "per-resource", failed: 0, batches: 0 });
   expect(perResource.requests).toBeGreaterThanOrEqual(40); // a read and a write per port
   expect(batched).toMatchObject({ mode: "batched", failed: 0, batches: 1, minimumRequests: 4 });
-  expect(batched.requests).toBe(4); // one read of the org's devices, one of the switch's ports, create, confirm
+  // One read of the org's devices, one of the switch's ports, create, one look at the organization's
+  // pending batches (the claim), confirm, and one read of the switch's ports to verify.
+  expect(batched.requests).toBe(6);
   const table = markdown({ date: "2026-11-28", machine: "test", node: "v20", quick: true, timeScale: 20, scenarios: [{ scenario: s.name, actions: 20, perResource, batched }], planCost: [] });
   expect(table).toContain("| 20 (20 ports on 1 switch) | per-resource |");
-  expect(table).toMatch(/\| \| batched \| 4 \| 0 \| 1 \|/);
+  expect(table).toMatch(/\| \| batched \| 6 \| 0 \| 1 \|/);
 });
 
 test("the 480-action scenario is exactly 480 actions", () => {
