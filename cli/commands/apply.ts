@@ -54,7 +54,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   // Load before connecting: a broken program or plan file is reported without touching the API.
   const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined });
   const fromFile = planFile ? readPlanFile(planFile) : undefined;
-  const conn = await connect({ values, stackConfig: program?.config, fromPlan: fromFile, io });
+  const conn = await connect({ values, stackConfig: program?.config, stackFile: program?.stackFile, fromPlan: fromFile, io });
   try {
     try {
       if (fromFile) {
