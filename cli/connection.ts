@@ -86,7 +86,7 @@ export function resolveSetting(input: ConnectionInput, flag: string, name: Setti
 function timeoutMs(s: Sourced & { flag: string }, fallback: number): number {
   if (s.value === undefined) return fallback;
   const ms = parseSeconds(s.value);
-  if (ms === undefined) throw new CliError(`--${s.flag} must be a number of seconds above 0 and at most ${DEFAULTS.maxTimeoutMs / 1000}, got '${s.value}' from ${s.source}`, undefined, 2);
+  if (ms === undefined) throw new CliError(`the ${s.flag.replace("-", " ")} must be a number of seconds above 0 and at most ${DEFAULTS.maxTimeoutMs / 1000}, got '${s.value}' from ${s.source}`, undefined, 2);
   return ms;
 }
 

@@ -32,6 +32,12 @@ export class StackCapture {
     return this.sites.get(err);
   }
 
+  /** The whole stack of a thrown value, as the sources say; undefined when it has none. */
+  stackOf(err: unknown): string | undefined {
+    const sites = this.sitesOf(err);
+    return sites ? this.mapped(err as Error, sites) : err instanceof Error ? err.stack : undefined;
+  }
+
   /** The stack as the sources say (through ts-node's source maps for TypeScript). */
   mapped(err: Error, sites: NodeJS.CallSite[]): string {
     const prepare: Prepare | undefined = this.previous.prepare;
@@ -96,7 +102,7 @@ function flatten(m: string | MessageChain, indent = 0): string {
 const MAX_SHOWN = 10;
 
 /** A program that does not compile (TypeScript through ts-node, or a JavaScript syntax error), else undefined. */
-export function compileError(err: unknown, cwd: string): CliError | undefined {
+export function compileError(err: unknown, capture: StackCapture, cwd: string): CliError | undefined {
   const e = err as Error & { diagnostics?: Diagnostic[]; diagnosticText?: string };
   if (e?.name === "TSError" && Array.isArray(e.diagnostics) && e.diagnostics.length) {
     const lines: string[] = [];
@@ -114,12 +120,13 @@ export function compileError(err: unknown, cwd: string): CliError | undefined {
     const n = e.diagnostics.length;
     return new CliError(`the program does not compile (${n} error${n === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`, "fix the program; nothing was sent", 1, {
       cause: err,
-      debug: `TypeScript is compiled by ts-node with transpileOnly: syntax errors stop the program, type errors are not checked (run tsc for those).\n${e.stack ?? ""}`,
+      debug: `TypeScript is compiled by ts-node with transpileOnly: syntax errors stop the program, type errors are not checked (run tsc for those).\n${capture.stackOf(err) ?? ""}`,
     });
   }
   // Node puts "<file>:<line>", the line and a caret above a SyntaxError's stack.
-  if (err instanceof SyntaxError && typeof err.stack === "string") {
-    const m = /^(.+):(\d+)\n(.*)\n( *)\^/.exec(err.stack);
+  const stack = err instanceof SyntaxError ? err.stack : undefined;
+  if (err instanceof SyntaxError && typeof stack === "string") {
+    const m = /^(.+):(\d+)\n(.*)\n( *)\^/.exec(stack);
     if (m && fs.existsSync(m[1])) {
       const line = Number(m[2]);
       const column = m[4].length + 1;
@@ -127,7 +134,7 @@ export function compileError(err: unknown, cwd: string): CliError | undefined {
         [`the program does not compile:`, `${display(m[1], cwd)}:${line}:${column} - SyntaxError: ${err.message}`, ...codeFrame(m[3], line, column)].join("\n  "),
         "fix the program; nothing was sent",
         1,
-        { cause: err, debug: err.stack },
+        { cause: err, debug: capture.stackOf(err) },
       );
     }
   }
@@ -144,7 +151,6 @@ export function failure(err: unknown, capture: StackCapture, programDir: string,
   if (err instanceof CliError) return err;
   const sites = capture.sitesOf(err);
   let location: string | undefined;
-  let stack: string | undefined;
   if (sites && err instanceof Error) {
     const own = sites.find((s) => {
       const file = s.getFileName();
@@ -155,12 +161,11 @@ export function failure(err: unknown, capture: StackCapture, programDir: string,
       const m = /\(([^()]+):(\d+):(\d+)\)$/.exec(frame) ?? /^\s*at (.+):(\d+):(\d+)$/.exec(frame);
       if (m) location = `${display(m[1], cwd)}:${m[2]}:${m[3]}`;
     }
-    stack = capture.mapped(err, sites);
   }
   return new CliError(
     `the program failed: ${oneLine(err)}`,
     location ? `thrown at ${location} (MERAKI_BATCH_DEBUG=1 shows the whole stack)` : "set MERAKI_BATCH_DEBUG=1 for the whole stack",
     1,
-    { cause: err, debug: stack },
+    { cause: err, debug: capture.stackOf(err) },
   );
 }

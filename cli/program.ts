@@ -151,7 +151,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
       if (typeof fn === "function") await (fn as () => unknown)();
       await pulumi.runtime.disconnect();
     } catch (err) {
-      throw compileError(err, cwd) ?? failure(err, capture, dir, cwd);
+      throw compileError(err, capture, cwd) ?? failure(err, capture, dir, cwd);
     }
   } finally {
     process.chdir(cwd);
