@@ -17,7 +17,12 @@ export class StackCapture {
   private readonly sites = new WeakMap<object, NodeJS.CallSite[]>();
   private readonly previous = { prepare: Error.prepareStackTrace, limit: Error.stackTraceLimit };
 
-  constructor(limit = 50) {
+  /**
+   * Node's usual 10 frames reach from a throw in meraki-batch or Pulumi back to the program. Each
+   * frame costs on every promise Pulumi makes: at 10, loading 480 resources costs what it did with
+   * no stacks at all and ts-node's source maps (measured side by side); at 20, about 9% more.
+   */
+  constructor(limit = 10) {
     Error.stackTraceLimit = limit;
     Error.prepareStackTrace = (err, sites) => {
       if (err && typeof err === "object") this.sites.set(err, sites);
