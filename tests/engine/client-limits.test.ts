@@ -91,6 +91,21 @@ linux("connect timeout: nothing was sent, so even a POST was not committed", asy
   expect(c.stats.retries).toBe(0);
 });
 
+test("a refused connection is retried for reads, then names the URL and the base URL's source", async () => {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((r) => server.close(r)); // nothing listens there now
+  const sleeps: number[] = [];
+  const clock = { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) };
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  const err = (await client(base, { clock, random: () => 1, baseUrlSource: "MERAKI_DASHBOARD_API_BASE_URL" }).get("/organizations").catch((e) => e)) as DashboardApiError;
+  expect(err.message).toBe(`GET /organizations: connection failed: connect ECONNREFUSED 127.0.0.1:${port} (${base}/organizations; base URL from MERAKI_DASHBOARD_API_BASE_URL)`);
+  expect(err).toMatchObject({ code: "NETWORK_ERROR", details: { url: `${base}/organizations`, maybeCommitted: false } });
+  expect(err.details.timeout).toBeUndefined();
+  expect(sleeps).toEqual([500, 1000, 2000, 4000]); // DEFAULTS.maxAttempts: 5
+});
+
 describe("an organization the key does not see", () => {
   test("the engine's reads (the Pulumi provider's organizationId) say so and list the visible ones", async () => {
     const t = await testEmulator();
