@@ -169,7 +169,7 @@ export function failure(err: unknown, capture: StackCapture, programDir: string,
   }
   return new CliError(
     `the program failed: ${oneLine(err)}`,
-    location ? `thrown at ${location} (MERAKI_BATCH_DEBUG=1 shows the whole stack)` : "set MERAKI_BATCH_DEBUG=1 for the whole stack",
+    location ? `thrown at ${location} (MERAKI_BATCH_DEBUG=1 shows the stack)` : "set MERAKI_BATCH_DEBUG=1 for the stack",
     1,
     { cause: err, debug: capture.stackOf(err) },
   );

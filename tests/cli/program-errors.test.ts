@@ -101,7 +101,7 @@ describe("a program that throws", () => {
     const dir = tempProgram("throws", { "index.ts": THROWS_TS });
     const r = await cli(["plan", dir], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: the program failed: site branch has no switches\nhint: thrown at ${path.join(dir, "index.ts")}:11:33 (MERAKI_BATCH_DEBUG=1 shows the whole stack)\n`);
+    expect(r.stderr).toBe(`error: the program failed: site branch has no switches\nhint: thrown at ${path.join(dir, "index.ts")}:11:33 (MERAKI_BATCH_DEBUG=1 shows the stack)\n`);
   });
 
   test("thrown inside meraki-batch: the program's line that called it", async () => {
@@ -109,14 +109,14 @@ describe("a program that throws", () => {
     const r = await cli(["plan", dir], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `error: the program failed: invalid port range 'banana': expected ids and ranges such as "1-24,48"\nhint: thrown at ${path.join(dir, "index.ts")}:3:8 (MERAKI_BATCH_DEBUG=1 shows the whole stack)\n`,
+      `error: the program failed: invalid port range 'banana': expected ids and ranges such as "1-24,48"\nhint: thrown at ${path.join(dir, "index.ts")}:3:8 (MERAKI_BATCH_DEBUG=1 shows the stack)\n`,
     );
   });
 
   test("a JavaScript program, relative to the working directory", async () => {
     const r = await cli(["plan", path.join(PROGRAMS, "broken")], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("error: the program failed: the program's own bug\nhint: thrown at tests/fixtures/programs/broken/index.js:3:7 (MERAKI_BATCH_DEBUG=1 shows the whole stack)\n");
+    expect(r.stderr).toBe("error: the program failed: the program's own bug\nhint: thrown at tests/fixtures/programs/broken/index.js:3:7 (MERAKI_BATCH_DEBUG=1 shows the stack)\n");
     noTrace(r.stderr);
   });
 
@@ -124,7 +124,7 @@ describe("a program that throws", () => {
     const dir = tempProgram("throws", { "index.ts": THROWS_TS });
     const r = await cli(["plan", dir], { env: debug() });
     const lines = r.stderr.split("\n");
-    expect(lines.slice(0, 2)).toEqual(["error: the program failed: site branch has no switches", `hint: thrown at ${path.join(dir, "index.ts")}:11:33 (MERAKI_BATCH_DEBUG=1 shows the whole stack)`]);
+    expect(lines.slice(0, 2)).toEqual(["error: the program failed: site branch has no switches", `hint: thrown at ${path.join(dir, "index.ts")}:11:33 (MERAKI_BATCH_DEBUG=1 shows the stack)`]);
     expect(lines[2]).toBe("debug: Error: site branch has no switches");
     expect(lines[3]).toBe(`debug:     at firstSwitch (${path.join(dir, "index.ts")}:11:33)`);
     expect(lines[4]).toBe(`debug:     at Object.<anonymous> (${path.join(dir, "index.ts")}:15:41)`);
