@@ -12,7 +12,22 @@ export const DEFAULTS = {
   backoffMaxMs: 30_000,
   /** Cap for a 429 without Retry-After (the SDK's NGINX_429_RETRY_WAIT_TIME). */
   rateLimitFallbackMaxMs: 60_000,
-  requestTimeoutMs: 60_000,
+  /**
+   * Longest wait for a TCP (and TLS) connection. undici's own default; a Dashboard that does not
+   * accept within 10 s is not reachable. Not retried: the wait stays bounded by this.
+   */
+  connectTimeoutMs: 10_000,
+  /**
+   * Longest wait for the response to start, and then between two parts of its body (undici's
+   * headersTimeout and bodyTimeout). 60 s is the Python SDK's single_request_timeout; a
+   * synchronous batch of 20 actions answers well within it. Not retried (a POST that timed out
+   * may have been committed; a GET that took this long would only take as long again).
+   */
+  responseTimeoutMs: 60_000,
+  /** Bounds for the timeout settings (seconds in flags, stack config and environment). */
+  maxTimeoutMs: 3_600_000,
+  /** A request pending this long shows a "waiting for …" line on a terminal. */
+  waitingNoticeMs: 1_000,
   maxRedirects: 5,
 
   /** Action batch limits (reference §1.4). */

@@ -67,7 +67,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   // Everything that can be checked without the network is checked first: nothing is sent for a bad file.
   const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined });
   const fromFile = planFile ? checkFile(planFile, values["expect-digest"] as string | undefined) : undefined;
-  const conn = await connect({ values, stackConfig: program?.config, fromPlan: fromFile, io });
+  const conn = await connect({ values, stackConfig: program?.config, stackFile: program?.stackFile, fromPlan: fromFile, io });
   try {
     return await new Apply(conn.engine, io, values).run(program?.resources, fromFile);
   } catch (err) {

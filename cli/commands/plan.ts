@@ -44,7 +44,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   if (positionals.length !== 1) throw new CliError(positionals.length ? `expected one program directory, got ${positionals.length}` : "missing the program directory", "e.g. meraki-batch plan examples/branch-office", 2);
   const program = await loadProgram(positionals[0], { stack: values.stack as string | undefined });
   for (const r of program.ignored) io.stderr.write(`note: ${r} is not a meraki-batch resource; the CLI leaves it alone\n`);
-  const conn = await connect({ values, stackConfig: program.config, io });
+  const conn = await connect({ values, stackConfig: program.config, stackFile: program.stackFile, io });
   try {
     let plan: Plan;
     let reused: string[] = [];

@@ -18,6 +18,10 @@ export const SETTINGS = {
   requestsPerSecond: "MERAKI_BATCH_REQUESTS_PER_SECOND",
   batchWindowMs: "MERAKI_BATCH_WINDOW_MS",
   liveCacheTtlMs: "MERAKI_BATCH_LIVE_CACHE_TTL_MS",
+  /** Seconds (decimals allowed), as the CLI's --connect-timeout. */
+  connectTimeout: "MERAKI_BATCH_CONNECT_TIMEOUT",
+  /** Seconds (decimals allowed), as the CLI's --response-timeout. */
+  responseTimeout: "MERAKI_BATCH_RESPONSE_TIMEOUT",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -25,6 +29,8 @@ export type SettingName = keyof typeof SETTINGS;
 export interface Settings {
   apiKey: string;
   baseUrl: string;
+  /** Where baseUrl came from, for connection errors. */
+  baseUrlSource: string;
   organizationId?: string;
   maxBatchesInFlight: number;
   maxActionsPerBatch: number;
@@ -34,6 +40,8 @@ export interface Settings {
   batchWindowMs: number;
   /** How long a collection read for diff and plan is reused within one Pulumi operation. */
   liveCacheTtlMs: number;
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
 }
 
 export const DYNAMIC_DEFAULTS = {
@@ -54,12 +62,40 @@ function int(name: SettingName, raw: string | undefined, fallback: number, min: 
   return n;
 }
 
+/** A timeout setting in seconds ("5", "0.5") as milliseconds; undefined when it is not one. */
+export function parseSeconds(raw: string): number | undefined {
+  const s = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(s) || s <= 0 || s * 1000 > DEFAULTS.maxTimeoutMs) return undefined;
+  return Math.round(s * 1000);
+}
+
+function seconds(name: SettingName, raw: string | undefined, fallbackMs: number): number {
+  if (raw === undefined || raw === "") return fallbackMs;
+  const ms = parseSeconds(raw);
+  if (ms === undefined) {
+    throw new MerakiBatchError("CONFIG_INVALID", `${CONFIG_NAMESPACE}:${name} (or ${SETTINGS[name]}) must be a number of seconds above 0 and at most ${DEFAULTS.maxTimeoutMs / 1000}, got '${raw}'`);
+  }
+  return ms;
+}
+
+/** What the Dashboard client takes from the settings (spread into its options). */
+export function clientOptions(settings: Settings) {
+  return {
+    baseUrl: settings.baseUrl,
+    baseUrlSource: settings.baseUrlSource,
+    requestsPerSecond: settings.requestsPerSecond,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    responseTimeoutMs: settings.responseTimeoutMs,
+  };
+}
+
 /** Resolves every setting from `config` (stack config) then `env`. */
 export function resolveSettings(config: Lookup, env: NodeJS.ProcessEnv = process.env): Settings {
-  const get = (name: SettingName) => {
+  const fromConfig = (name: SettingName) => {
     const v = config(name);
-    return v !== undefined && v !== "" ? v : env[SETTINGS[name]] || undefined;
+    return v !== undefined && v !== "" ? v : undefined;
   };
+  const get = (name: SettingName) => fromConfig(name) ?? (env[SETTINGS[name]] || undefined);
   const apiKey = get("apiKey");
   if (!apiKey) {
     throw new MerakiBatchError(
@@ -74,6 +110,7 @@ export function resolveSettings(config: Lookup, env: NodeJS.ProcessEnv = process
   return {
     apiKey,
     baseUrl: get("baseUrl") ?? DEFAULTS.baseUrl,
+    baseUrlSource: fromConfig("baseUrl") ? `the stack config (${CONFIG_NAMESPACE}:baseUrl)` : get("baseUrl") ? SETTINGS.baseUrl : "the built-in default",
     organizationId: get("organizationId"),
     maxBatchesInFlight: int("maxBatchesInFlight", get("maxBatchesInFlight"), DEFAULTS.maxBatchesInFlight, 1, DEFAULTS.apiMaxBatchesInFlight),
     maxActionsPerBatch: int("maxActionsPerBatch", get("maxActionsPerBatch"), DEFAULTS.maxActionsPerBatch, 1, DEFAULTS.maxActionsPerBatch),
@@ -81,5 +118,7 @@ export function resolveSettings(config: Lookup, env: NodeJS.ProcessEnv = process
     requestsPerSecond: int("requestsPerSecond", get("requestsPerSecond"), DEFAULTS.requestsPerSecond, 1, 1000),
     batchWindowMs: int("batchWindowMs", get("batchWindowMs"), DYNAMIC_DEFAULTS.batchWindowMs, 1, 60_000),
     liveCacheTtlMs: int("liveCacheTtlMs", get("liveCacheTtlMs"), DYNAMIC_DEFAULTS.liveCacheTtlMs, 0, 3_600_000),
+    connectTimeoutMs: seconds("connectTimeout", get("connectTimeout"), DEFAULTS.connectTimeoutMs),
+    responseTimeoutMs: seconds("responseTimeout", get("responseTimeout"), DEFAULTS.responseTimeoutMs),
   };
 }
