@@ -263,7 +263,8 @@ function linkDependencies(changes: Change[], items: Validated[], removals: Valid
   if (!created.length && !destroyed.length) return;
   for (const port of changes.filter((c) => c.kind === "switchPort" && c.actions.length)) {
     const props = propsOf.get(port.key);
-    const networkId = live.devices?.[props.serial]?.networkId;
+    // The switch's network from the device list, or from the port read that found the switch.
+    const networkId = live.devices?.[props.serial]?.networkId ?? live.portSources?.[props.serial]?.networkId;
     if (!networkId) continue;
     const after = (port.actions[0].body ?? {}) as Record<string, unknown>;
     for (const v of created) {
