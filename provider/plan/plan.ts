@@ -256,11 +256,11 @@ function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: L
  * switch's network) waits for that create; a VLAN destroy waits for the ports that move off it.
  */
 function linkDependencies(changes: Change[], items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot): void {
-  const byKey = new Map(changes.map((c) => [c.key, c]));
-  const propsOf = new Map<string, any>([...items, ...removals].map((i) => [i.key, i.props]));
   const created = changes.filter((c) => c.kind === "vlan" && c.op === "create");
   const destroyed = changes.filter((c) => c.kind === "vlan" && c.op === "delete");
   if (!created.length && !destroyed.length) return;
+  const byKey = new Map(changes.map((c) => [c.key, c]));
+  const propsOf = new Map<string, any>([...items, ...removals].map((i) => [i.key, i.props]));
   for (const port of changes.filter((c) => c.kind === "switchPort" && c.actions.length)) {
     const props = propsOf.get(port.key);
     // The switch's network from the device list, or from the port read that found the switch.
