@@ -88,17 +88,32 @@ interface BySwitchItem {
 
 const byPortId = (list: LiveRecord[]) => Object.fromEntries(list.map((p) => [String(p.portId), p]));
 
+/** Which switches are read organization-wide (bySwitch) and which per switch. */
+export function portReadSources(needs: LiveNeeds): { orgWide: string[]; perSwitch: string[] } {
+  const orgWide: string[] = [];
+  const perSwitch: string[] = [];
+  for (const serial of needs.portSerials) {
+    const fields = needs.portFields.get(serial);
+    (fields !== undefined && bySwitchCarries(fields) ? orgWide : perSwitch).push(serial);
+  }
+  return { orgWide, perSwitch };
+}
+
+/**
+ * The requests readLive makes for these needs with nothing cached, when every switch asked for
+ * exists: one per collection or page (`devices` is the organization's device count).
+ */
+export function readRequests(needs: LiveNeeds, devices: number): number {
+  const { orgWide, perSwitch } = portReadSources(needs);
+  const deviceList = needs.devices || perSwitch.length ? Math.max(1, Math.ceil(devices / DEFAULTS.devicesPerPage)) : 0;
+  return Number(needs.networks) + deviceList + needs.vlanNetworks.size + Math.ceil(orgWide.length / DEFAULTS.portsBySwitchPerPage) + perSwitch.length;
+}
+
 export async function readLive(client: DashboardClient, organizationId: string, needs: LiveNeeds, cache = new LiveCache()): Promise<LiveSnapshot> {
   const snapshot = emptySnapshot(organizationId);
   snapshot.portSources = {};
   const org = encodeURIComponent(organizationId);
-  const wanted = [...needs.portSerials];
-  const orgWide = wanted.filter((s) => {
-    const fields = needs.portFields.get(s);
-    return fields !== undefined && bySwitchCarries(fields);
-  });
-  const orgWideSet = new Set(orgWide);
-  const perSwitch = wanted.filter((s) => !orgWideSet.has(s));
+  const { orgWide, perSwitch } = portReadSources(needs);
 
   const readDevices = () =>
     cache.get(collectionKeys.devices, async () => {

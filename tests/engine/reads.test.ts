@@ -6,7 +6,8 @@
  * plan does not need.
  */
 import { DEMO_API_KEY } from "../../emulator/seeds";
-import { DashboardClient, LiveCache, LiveSnapshot, ResourceSpec, ValidationError, makePlan, validate } from "../../provider";
+import { DashboardClient, LiveCache, LiveSnapshot, ResourceSpec, ValidationError, liveNeeds, makePlan, validate } from "../../provider";
+import { readRequests } from "../../provider/live/read";
 import { soleOrganization } from "../../provider/dashboard/organizations";
 import { BY_SWITCH_PORT_FIELDS } from "../../provider/live/snapshot";
 import { testEmulator } from "../helpers/api";
@@ -42,6 +43,8 @@ describe("switch ports through bySwitch", () => {
     expect(asked.map((a) => a.length)).toEqual([50, 50, 20]);
     expect(asked.flat().sort()).toEqual(Array.from({ length: 120 }, (_, i) => serial(i + 1)).sort());
     expect(log.every((r) => new URLSearchParams(r.query).get("perPage") === "50")).toBe(true);
+    // The count the benchmark's minimum uses agrees with what was read.
+    expect(readRequests(liveNeeds(validate(specs).items), 121)).toBe(3);
   });
 
   test("the campus seed's 50 switches: one request for their ports, and the plan made again reads the same", async () => {
@@ -75,6 +78,7 @@ describe("switch ports through bySwitch", () => {
     // The device list proves that the switch read per switch is this organization's.
     expect(log.filter((p) => p.startsWith("/api/v1/organizations/2930418/devices"))).toHaveLength(1);
     expect(log).toHaveLength(3);
+    expect(readRequests(liveNeeds(validate(plan.resources).items), 11)).toBe(3);
 
     const byKey = Object.fromEntries(plan.changes.map((c) => [c.key, c]));
     expect(byKey[`switchPort/${serial(1)}/1`]).toMatchObject({ op: "update", fields: [{ path: "isolationEnabled", old: true, new: false }] });
