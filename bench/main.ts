@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --quick] [--json] [--scenarios 480,2400] [--plan-sizes 1000,10000,50000]
+ * (an empty list, e.g. --scenarios=, skips that part)
  * Batched apply against the per-resource pattern, side by side against the same emulator, and
  * the plan's cost as it grows. Not part of the test suite.
  */
@@ -35,8 +36,10 @@ async function main(): Promise<void> {
   });
   const quick = values.quick === true;
   const scale = quick ? QUICK_SCALE : 1;
-  const sizes = values.scenarios ? values.scenarios.split(",").map(Number) : quick ? QUICK : FULL;
-  const planSizes = values["plan-sizes"] ? values["plan-sizes"].split(",").map(Number) : quick ? [1000, 10000] : [1000, 10000, 50000];
+  // An empty list ("--scenarios=") skips that part.
+  const list = (v: string) => v.split(",").filter((x) => x.trim() !== "").map(Number);
+  const sizes = values.scenarios !== undefined ? list(values.scenarios) : quick ? QUICK : FULL;
+  const planSizes = values["plan-sizes"] !== undefined ? list(values["plan-sizes"]) : quick ? [1000, 10000] : [1000, 10000, 50000];
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   const report: BenchReport = {

@@ -23,7 +23,7 @@ export interface PlanCost {
   batches: number;
 }
 
-function world(ports: number): { live: LiveSnapshot; resources: ResourceSpec[] } {
+export function world(ports: number): { live: LiveSnapshot; resources: ResourceSpec[] } {
   const switches = Math.ceil(ports / 48);
   // As read through bySwitch (the desired fields are all in its subset): the common path.
   const live: LiveSnapshot = { organizationId: "1", networks: null, devices: {}, vlans: {}, ports: {}, portSources: {} };

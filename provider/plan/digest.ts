@@ -13,6 +13,7 @@ import { Change } from "../resources/common";
  */
 export function stableJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
   if (typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) {
     let out = "[";
@@ -27,10 +28,21 @@ export function stableJson(value: unknown): string {
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;
-    out += (first ? "" : ",") + JSON.stringify(k) + ":" + stableJson(v);
+    out += (first ? "" : ",") + quotedKey(k) + stableJson(v);
     first = false;
   }
   return out + "}";
+}
+
+/** `"key":`, remembered for the field names that recur in every resource (bounded: keys can be data). */
+const QUOTED = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = QUOTED.get(k);
+  if (q === undefined) {
+    q = `${JSON.stringify(k)}:`;
+    if (QUOTED.size < 10_000) QUOTED.set(k, q);
+  }
+  return q;
 }
 
 function isSorted(keys: string[]): boolean {
