@@ -235,6 +235,7 @@ export class BatchService {
         return;
       }
     }
+    this.state.recordConfigurationChanges(org, journal);
     batch.status = { completed: true, failed: false, errors: [], createdResources: created };
     delete batch.dueAt;
     this.finish(batch);

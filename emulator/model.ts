@@ -165,6 +165,12 @@ export interface OrgState {
   /** networkId → vlanId → VLAN */
   vlans: Record<string, Record<string, Vlan>>;
   batches: Record<string, ActionBatch>;
+  /**
+   * serial → emulator clock (ms) of the last write that changed one of the switch's ports, for
+   * bySwitch's `configurationUpdatedAfter`. A switch without an entry has not changed since seeding.
+   * Optional so that worlds saved before it existed still load.
+   */
+  portsConfiguredAt?: Record<string, number>;
 }
 
 export interface World {

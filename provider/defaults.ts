@@ -30,6 +30,14 @@ export const DEFAULTS = {
   waitingNoticeMs: 1_000,
   maxRedirects: 5,
 
+  /**
+   * Page sizes of the lists the engine reads, the largest each endpoint takes (reference §3.4):
+   * an organization's devices (3-5000) and its switch ports by switch (3-50). A bySwitch request
+   * names at most that many switches (serials[]), so each is one page.
+   */
+  devicesPerPage: 5000,
+  portsBySwitchPerPage: 50,
+
   /** Action batch limits (reference §1.4). */
   maxActionsPerBatch: 100,
   maxSyncActions: 20,

@@ -11,7 +11,9 @@ export function visibleOrganizations(client: Pick<DashboardClient, "getAll">): P
   return client.getAll<Organization>("/organizations");
 }
 
-const describe = (orgs: Organization[]) => orgs.map((o) => `${o.id} (${o.name})`).join(", ");
+/** At most ten, then how many more: a key can see thousands of organizations. */
+const describe = (orgs: Organization[], shown = 10) =>
+  orgs.slice(0, shown).map((o) => `${o.id} (${o.name})`).join(", ") + (orgs.length > shown ? `, … and ${orgs.length - shown} more` : "");
 
 /** The key's only organization, for when none is configured; otherwise says which there are and how to choose. */
 export async function soleOrganization(client: Pick<DashboardClient, "getAll">, howToChoose: string): Promise<string> {

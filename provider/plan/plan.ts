@@ -266,7 +266,6 @@ function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: L
  * for every VLAN change of the network.
  */
 function linkDependencies(changes: Change[], items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot): void {
-  const byKey = new Map(changes.map((c) => [c.key, c]));
   const propsOf = new Map<string, any>([...items, ...removals].map((i) => [i.key, i.props]));
   const vlanChanges = changes.filter((c) => c.kind === "vlan" && c.actions.length);
   for (const s of changes.filter((c) => c.kind === "vlansSettings" && c.actions.length)) {
@@ -280,9 +279,11 @@ function linkDependencies(changes: Change[], items: Validated[], removals: Valid
   const created = changes.filter((c) => c.kind === "vlan" && c.op === "create");
   const destroyed = changes.filter((c) => c.kind === "vlan" && c.op === "delete");
   if (!created.length && !destroyed.length) return;
+  const byKey = new Map(changes.map((c) => [c.key, c]));
   for (const port of changes.filter((c) => c.kind === "switchPort" && c.actions.length)) {
     const props = propsOf.get(port.key);
-    const networkId = live.devices?.[props.serial]?.networkId;
+    // The switch's network from the device list, or from the port read that found the switch.
+    const networkId = live.devices?.[props.serial]?.networkId ?? live.portSources?.[props.serial]?.networkId;
     if (!networkId) continue;
     const after = (port.actions[0].body ?? {}) as Record<string, unknown>;
     for (const v of created) {

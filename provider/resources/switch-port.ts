@@ -7,7 +7,7 @@ import { z } from "zod";
 import { SWITCH_PORT_DEFAULTS } from "../../lib/switch-port-defaults";
 import { canonicalVlanList, parseVlanList, vlanListIncludes } from "../../lib/vlan-list";
 import { Action } from "../dashboard/batches";
-import { LiveRecord } from "../live/snapshot";
+import { LiveRecord, LiveSnapshot, needPorts, portFieldRead } from "../live/snapshot";
 import { fieldChanges } from "../plan/diff";
 import { Change, DeleteSpec, allowedVlans, clean, encode, mac, project, sortedUnique, tag, without } from "./common";
 import { KindModule, KindPlan, PHASE, PlanContext } from "./kind";
@@ -114,9 +114,11 @@ function livePort(p: SwitchPortProps, ctx: PlanContext): { port?: LiveRecord; is
 
 /**
  * The rules that depend on the port's effective type and access policy (the desired value, else
- * the live one), checked before anything is sent.
+ * the live one), checked before anything is sent. `read` says which live fields were read (see
+ * portFieldsNeeded): a policy's required field that was not read is not judged, because the live
+ * port already has that policy and the API never leaves such a port without the field.
  */
-export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecord): Array<{ path: string; message: string }> {
+export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecord, read: (field: string) => boolean = () => true): Array<{ path: string; message: string }> {
   const eff = (k: string) => (desired[k] !== undefined ? desired[k] : live[k]);
   const type = eff("type");
   const issues: Array<{ path: string; message: string }> = [];
@@ -130,7 +132,8 @@ export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecor
   const policy = type === "access" ? eff("accessPolicyType") : desired.accessPolicyType;
   if (policy !== undefined && policy !== "Open" && type !== "access") issues.push({ path: "accessPolicyType", message: "can only be set on access ports" });
   for (const [f, p] of Object.entries(POLICY_FIELDS)) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
-  if (policy === "Custom access policy" && eff("accessPolicyNumber") === undefined) issues.push({ path: "accessPolicyNumber", message: "is required with accessPolicyType 'Custom access policy'" });
+  // Skipped when the number was not read and the port already has that policy: the API never leaves such a port without one.
+  if (policy === "Custom access policy" && eff("accessPolicyNumber") === undefined && read("accessPolicyNumber")) issues.push({ path: "accessPolicyNumber", message: "is required with accessPolicyType 'Custom access policy'" });
   const sticky = eff("stickyMacAllowList");
   const limit = eff("stickyMacAllowListLimit");
   if (policy === "Sticky MAC allow list" && Array.isArray(sticky) && typeof limit === "number" && sticky.length > limit) {
@@ -165,6 +168,28 @@ function applicable(body: Record<string, unknown>, live: LiveRecord): Record<str
   return out;
 }
 
+/**
+ * The live port fields planning this resource reads: the fields it manages and the ones its rule
+ * checks consult. They choose the source (live/read.ts): a switch is read through bySwitch only
+ * when all of them are in its subset. Checking a new linkNegotiation needs the port's
+ * linkNegotiationCapabilities, which only the per-switch read carries, so managing
+ * linkNegotiation reads that switch per switch (a check that is never skipped).
+ */
+export function portFieldsNeeded(p: SwitchPortProps): string[] {
+  const fields = [...Object.keys(without(p, KEY_FIELDS)), "type", "vlan", "voiceVlan", "accessPolicyType"];
+  if (p.linkNegotiation !== undefined) fields.push("linkNegotiationCapabilities");
+  if (p.accessPolicyType === "Custom access policy" && p.accessPolicyNumber === undefined) fields.push("accessPolicyNumber");
+  return fields;
+}
+
+/** Managed fields the live read did not carry: they cannot be compared, so the plan stops instead. */
+function unreadIssues(p: SwitchPortProps, live: LiveSnapshot, managed: Record<string, unknown>): Array<{ path: string; message: string }> {
+  const source = live.portSources?.[p.serial]?.endpoint === "bySwitch" ? "the organization-wide bySwitch list" : "the live read";
+  return Object.keys(managed)
+    .filter((f) => !portFieldRead(live, p.serial, f))
+    .map((f) => ({ path: f, message: `cannot be compared: switch ${p.serial}'s ports were read through ${source}, which does not carry '${f}'` }));
+}
+
 function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired: Record<string, unknown>, live: LiveRecord): Change {
   // Project first, then normalise: only the managed fields are worth copying.
   const view = normalise(project(live, desired) as Record<string, unknown>);
@@ -188,15 +213,17 @@ export const switchPortKind: KindModule<SwitchPortProps> = {
   key,
   describe,
   needs(p, n) {
-    n.devices = true;
-    n.portSerials.add(p.serial);
+    // Membership of the switch in the organization comes with the ports (live/read.ts).
+    needPorts(n, p.serial, portFieldsNeeded(p));
   },
 
   plan(p, ctx): KindPlan {
     const { port, issue } = livePort(p, ctx);
     if (issue) return { issues: [issue] };
     const desired = normalise(without(p, KEY_FIELDS));
-    const issues = portRuleIssues(desired, port!);
+    const unread = unreadIssues(p, ctx.live, desired);
+    if (unread.length) return { issues: unread };
+    const issues = portRuleIssues(desired, port!, (f) => portFieldRead(ctx.live, p.serial, f));
     if (issues.length) return { issues };
     return { change: update(p, ctx, "update", desired, port!) };
   },
@@ -205,6 +232,10 @@ export const switchPortKind: KindModule<SwitchPortProps> = {
     const port = ctx.live.ports[p.serial]?.[p.portId];
     const mode = spec.onDelete ?? p.onDelete ?? "restore";
     const managed = normalise(without(p, KEY_FIELDS));
+    if (port && mode !== "retain") {
+      const unread = unreadIssues(p, ctx.live, managed);
+      if (unread.length) return { issues: unread };
+    }
     if (!port || mode === "retain" || (mode === "restore" && !spec.original)) {
       return { change: { key: key(p), kind: "switchPort", name: ctx.name, description: describe(p), op: "noop", fields: [], live: null, actions: [], dependsOn: [] } };
     }

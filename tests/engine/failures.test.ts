@@ -102,7 +102,8 @@ test("429 bursts with and without Retry-After, and 5xx: apply completes", async 
   // The client believes it may send 40 requests/s: as if other apps shared the organization's 10/s.
   s = await engineSetup({ seed: "campus", batchLatencyMs: 300, client: { requestsPerSecond: 40 } });
   await s.control.fault({ type: "serverError", count: 2, status: 503 });
-  const plan = await s.engine.plan(campusPorts(10));
+  // isolationEnabled is outside bySwitch's subset: one read per switch, enough requests to meet the limit.
+  const plan = await s.engine.plan(campusPorts(10).map((r) => ({ ...r, props: { ...(r.props as object), isolationEnabled: false } })));
   await s.control.fault({ type: "rateLimitWithoutRetryAfter", count: 3 });
   const result = await s.engine.apply(plan);
   expect(result.ok).toBe(true);
