@@ -210,7 +210,7 @@ export class Engine {
     for (const c of plan.changes) {
       if (!remaining.has(c.key)) continue;
       const d = now.get(c.key);
-      if (d && stableJson(c.live) !== stableJson(d.live)) moved.push(`${c.description} changed since the plan was made: ${describeMove(c.live, d.live)}`);
+      if (d && stableJson(c.live) !== stableJson(d.live)) moved.push(`${c.description}: ${describeMove(c.live, d.live)}`);
     }
     if (moved.length) return { state: "stale", differences: moved, derived };
     const differences = diffDerived(plan, derived, applied.size ? remaining : undefined);

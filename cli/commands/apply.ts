@@ -136,7 +136,7 @@ class Apply {
       if (check.state === "stale") {
         const header = `the live network changed since the plan was made:\n  ${check.differences.join("\n  ")}`;
         if (!this.values.replan || !check.derived) {
-          throw new CliError(header, "make a new plan and review it, or apply with --replan to plan again and review it here");
+          throw new CliError(header, "make a new plan and review it (at a terminal, --replan plans again and asks you here)");
         }
         this.say(this.c.yellow(`The plan is stale: ${header}\nPlanned again; this is the new plan, which was not reviewed:`));
         plan = check.derived;

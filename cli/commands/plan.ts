@@ -2,7 +2,8 @@ import * as path from "path";
 import { parse } from "../args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
-import { formatMarkdown, formatPlan } from "../format";
+import { formatJson, formatMarkdown, formatPlan } from "../format";
+import { plural } from "../format/shared";
 import { Io, colours, processIo } from "../io";
 import { writeFileAtomic } from "../plan-file";
 import { describeHolder } from "../outcome";
@@ -12,17 +13,18 @@ import { loadProgram } from "../program";
 export const help = `Usage: meraki-batch plan <program-dir> [options]
 
 Runs the Pulumi program under Pulumi's mock runtime to collect its Vlan, DeviceTags and
-SwitchPort resources, reads the live network, and prints what would change per resource
-(+ create, ~ update, - delete; each field old → new) and the exact action batches.
+SwitchPort resources, reads the live network, and prints what would change, grouped by
+network and device (+ create, ~ update, - delete; each field old → new; ports with the same
+changes on one line), and the exact action batches in execution order.
 
 Options:
   --stack NAME             stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev)
   --out FILE               save the plan (JSON, no secrets) for 'meraki-batch apply --plan FILE'
-  --markdown FILE          write a Markdown summary fit for a pull-request comment
+  --markdown FILE          write a Markdown summary fit for a pull-request comment (under 60,000 characters)
   --stage                  also create the batches unconfirmed in the organization, for review;
                            'apply --plan' then confirms them instead of creating them again
   --detailed-exitcode      exit 0 when there are no changes, 2 when there are (1 on errors)
-  --json                   print the plan as JSON instead of text
+  --json                   print the plan as JSON instead of text (the plan file, plus a "grouped" view)
   -h, --help               show this help
 
 ${CONNECTION_HELP}`;
@@ -63,17 +65,20 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     }
     const file = { ...plan, source: { program: path.relative(process.cwd(), program.dir) || ".", project: program.project, stack: program.stack } };
     if (values.out) writeFileAtomic(values.out as string, JSON.stringify(file, null, 2) + "\n");
-    if (values.markdown) writeFileAtomic(values.markdown as string, formatMarkdown(plan, { program: file.source.program, stack: program.stack }));
-    if (values.json) io.stdout.write(JSON.stringify({ ...file, pendingDrafts: drafts.map((d) => ({ id: d.id, description: describeHolder(d) })) }, null, 2) + "\n");
+    if (values.markdown) writeFileAtomic(values.markdown as string, formatMarkdown(plan, { program: file.source.program, stack: program.stack, planFile: values.out as string | undefined }));
+    if (values.json) io.stdout.write(formatJson(file, { pendingDrafts: drafts.map((d) => ({ id: d.id, description: describeHolder(d) })) }));
     else {
       io.stdout.write(formatPlan(plan, colours(io)));
       if (values.stage && plan.summary.actions) {
         const made = plan.batches.filter((b) => !reused.includes(b.stagedId!));
-        const parts = [made.length ? `staged ${made.length} unconfirmed batch${made.length === 1 ? "" : "es"} for review: ${made.map((b) => b.stagedId).join(", ")}` : "", reused.length ? `reused ${reused.length} identical unconfirmed batch${reused.length === 1 ? "" : "es"} already staged: ${reused.join(", ")}` : ""].filter(Boolean);
+        const parts = [
+          made.length ? `staged ${plural(made.length, "unconfirmed batch", "unconfirmed batches")} for review: ${made.map((b) => b.stagedId).join(", ")}` : "",
+          reused.length ? `reused ${plural(reused.length, "identical unconfirmed batch", "identical unconfirmed batches")} already staged: ${reused.join(", ")}` : "",
+        ].filter(Boolean);
         io.stdout.write(`\n${parts.join("; ").replace(/^./, (x) => x.toUpperCase())}\n`);
       }
       if (drafts.length) {
-        io.stdout.write(`\n${drafts.length} other unconfirmed batch${drafts.length === 1 ? "" : "es"} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying waits for, or stops at, them):\n`);
+        io.stdout.write(`\n${plural(drafts.length, "other unconfirmed batch", "other unconfirmed batches")} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying stops at them, or waits for them with --wait):\n`);
         for (const d of drafts) io.stdout.write(`  ${describeHolder(d)}\n`);
       }
       if (values.out) io.stdout.write(`\nSaved the plan to ${values.out as string}; apply it with: meraki-batch apply --plan ${values.out as string}\n`);

@@ -8,7 +8,7 @@ import { parseCidr, cidrsOverlap } from "../../lib/ipv4";
 import { DEFAULTS, SyncPreference } from "../defaults";
 import { ValidationError, ValidationIssue } from "../errors";
 import { LiveNeeds, LiveSnapshot, emptyNeeds } from "../live/snapshot";
-import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
+import { Change, ChangeScope, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
 import { KINDS } from "../resources";
 import { KindModule } from "../resources/kind";
 import { usesVlan } from "../resources/switch-port";
@@ -175,13 +175,13 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   const liveFor = (m: KindModule<any>) => (m.kind === "vlansSettings" ? live : after);
   for (const i of items) {
     const r = i.module.plan(i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure" });
-    for (const issue of r.issues ?? []) issues.push({ resource: label(i.module, i.spec.name, i.props), name: i.spec.name, ...issue });
-    if (r.change) changes.push(r.change);
+    issues.push(...oneIssuePerField(r.issues, label(i.module, i.spec.name, i.props), i.spec.name));
+    if (r.change) changes.push(withScope(r.change, i.props, live));
   }
   for (const d of removals) {
     const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure" });
-    for (const issue of r.issues ?? []) issues.push({ resource: label(d.module, d.spec.name, d.props), name: d.spec.name, ...issue });
-    if (r.change) changes.push(r.change);
+    issues.push(...oneIssuePerField(r.issues, label(d.module, d.spec.name, d.props), d.spec.name));
+    if (r.change) changes.push(withScope(r.change, d.props, live));
   }
   issues.push(...subnetOverlaps(items, removals, after));
   issues.push(...disablingIssues(items, changes, (i) => label(i.module as KindModule<any>, i.spec.name, i.props)));
@@ -215,6 +215,35 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
     },
   };
   return seal(plan);
+}
+
+/**
+ * A field's first problem only: a field that cannot be set on this port at all need not also be
+ * told which access policy it would need (one explanation per message).
+ */
+function oneIssuePerField(found: Array<{ path: string; message: string }> | undefined, resource: string, name: string): ValidationIssue[] {
+  const seen = new Set<string>();
+  const out: ValidationIssue[] = [];
+  for (const issue of found ?? []) {
+    if (seen.has(issue.path)) continue;
+    seen.add(issue.path);
+    out.push({ resource, name, ...issue });
+  }
+  return out;
+}
+
+/** The change with where its object lives, from the resource's identifying props (API names) and the live devices. */
+function withScope(change: Change, props: Record<string, unknown>, live: LiveSnapshot): Change {
+  const text = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+  const serial = text(props.serial);
+  // The switch's network from the device list, or from the port read that found the switch.
+  const networkId = text(props.networkId) ?? (serial ? text(live.devices?.[serial]?.networkId ?? live.portSources?.[serial]?.networkId) : undefined);
+  const portId = serial ? text(props.portId) : undefined;
+  const scope: ChangeScope = {};
+  if (networkId) scope.networkId = networkId;
+  if (serial) scope.serial = serial;
+  if (portId) scope.portId = portId;
+  return Object.keys(scope).length ? { ...change, scope } : change;
 }
 
 /** The plan with its digest computed over its current content. */

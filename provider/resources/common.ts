@@ -45,6 +45,13 @@ export interface FieldChange {
 
 export type Op = "create" | "update" | "delete" | "noop";
 
+/** Where a change's object lives, for grouping plans (organization → network → device → port). */
+export interface ChangeScope {
+  networkId?: string;
+  serial?: string;
+  portId?: string;
+}
+
 /** One resource's change, with the actions that carry it out. */
 export interface Change {
   key: string;
@@ -52,6 +59,8 @@ export interface Change {
   name: string;
   /** e.g. "VLAN 99 on network L_000000000000000" */
   description: string;
+  /** Set by makePlan from the resource and the live devices; plan output groups by it. */
+  scope?: ChangeScope;
   op: Op;
   fields: FieldChange[];
   /** The managed fields as they are live now (null when the object does not exist). */

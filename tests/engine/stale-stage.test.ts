@@ -31,7 +31,7 @@ test("a saved plan is stale when the live network changed since, naming what cha
   await s.control.clearRequests();
   const check = await s.engine.checkSaved(plan);
   expect(check.state).toBe("stale");
-  expect(check.differences).toEqual([`port 1 of switch ${SW_A} changed since the plan was made: vlan 1 → 5`]);
+  expect(check.differences).toEqual([`port 1 of switch ${SW_A}: vlan 1 → 5`]);
   expect(check.derived!.changes.find((c) => c.key === `switchPort/${SW_A}/1`)!.fields).toEqual([
     { path: "tags", old: [], new: ["APIness"] },
     { path: "vlan", old: 5, new: 99 },

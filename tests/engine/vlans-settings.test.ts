@@ -149,9 +149,9 @@ test("the plan output shows the notes under the change", () => {
   const text = formatPlan(plan([settings(OFF, true), vlan(OFF, 10)]), { green: plain, yellow: plain, red: plain, dim: plain, bold: plain, cyan: plain });
   expect(text).toContain(
     [
-      `~ VlansSettings vlans-${OFF}  (VLAN settings of network ${OFF})`,
-      "    vlansEnabled: false → true",
-      "    note: enabling VLANs turns the MX's LAN ports into trunks that drop untagged traffic (dashboard-api-ansible#52)",
+      `Network ${OFF}`,
+      `  ~ VlansSettings vlans-${OFF} (VLAN settings): vlansEnabled false → true`,
+      "      note: enabling VLANs turns the MX's LAN ports into trunks that drop untagged traffic (dashboard-api-ansible#52)",
     ].join("\n"),
   );
 });
