@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--json] [--scenarios 20,100] [--plan-sizes 1000,10000]
+ * npm run bench [-- --quick] [--json] [--scenarios 20,100] [--plan-sizes 1000,10000] [--pulumi-path 96,480]
  * Batched apply against the per-resource pattern, side by side against the same emulator, and
  * the plan's cost as it grows. Not part of the test suite.
  */
@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { PlanCost } from "./plan-cost";
+import { pulumiPath, pulumiPathMarkdown } from "./pulumi-path";
 import { BenchReport, markdown } from "./report";
 import { runMode } from "./run";
 import { FULL, QUICK, scenario } from "./scenarios";
@@ -16,7 +17,7 @@ const QUICK_SCALE = 10;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" } },
+    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" }, "pulumi-path": { type: "string" } },
   });
   const quick = values.quick === true;
   const scale = quick ? QUICK_SCALE : 1;
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
     runs.sort((a, b) => a.cpuMs - b.cpuMs);
     report.planCost.push(runs[1]);
   }
-  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : markdown(report));
+  const pulumiRows = await pulumiPath((values["pulumi-path"] ?? (quick ? "96" : "96,480")).split(",").filter(Boolean).map(Number), log);
+  process.stdout.write(values.json ? JSON.stringify({ ...report, pulumiPath: pulumiRows }, null, 2) + "\n" : markdown(report) + (pulumiRows.length ? "\n" + pulumiPathMarkdown(pulumiRows) : ""));
 }
 
 main().catch((err) => {
