@@ -28,6 +28,8 @@ const config = () => ({
   "meraki-batch:apiKey": DEMO_API_KEY,
   "meraki-batch:baseUrl": t.emu.url,
   "meraki-batch:organizationId": "1234567",
+  // The steps of a wave arrive a Check apart; on a busy machine that can exceed the default 50 ms.
+  "meraki-batch:batchWindowMs": "200",
 });
 
 /** The resources (not actions: a VLAN create may carry an update) each batch holds. */
