@@ -1,8 +1,9 @@
 /**
  * The dynamic provider's implementation, loaded by package name at call time by the serialised
  * shim (shim.ts). One instance per process (on globalThis), shared by every resource type and
- * every provider text in state: it holds the settings, the Dashboard client, the live-state cache
- * and the coalescer that turns concurrent calls into batches.
+ * every provider text in state: it holds the settings, the Dashboard client, the live-state cache,
+ * the coalescer that turns concurrent calls into batches, and for lookahead the changes Check and
+ * Diff announced (lookahead.ts) and the record of those applied ahead of their step (ahead-store.ts).
  *
  * This file's path (meraki-batch/dist/provider/dynamic/runtime.js) is part of every stored
  * resource's provider text: keep it stable.
@@ -14,10 +15,9 @@ import { Engine } from "../engine";
 import { MerakiBatchError, ValidationError, ValidationIssue } from "../errors";
 import { ApplyResult, ResourceResult } from "../apply/execute";
 import { LiveCache, readLive } from "../live/read";
-import { issueMessage, liveNeeds, validate } from "../plan/plan";
+import { Plan, issueMessage, liveNeeds, validate } from "../plan/plan";
 import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
 import { KINDS } from "../resources";
-import { Plan } from "../plan/plan";
 import { AheadRecord, AheadStore, aheadFile } from "./ahead-store";
 import { Coalescer, Flushable } from "./coalescer";
 import { Announcement, LOOKAHEAD, Ledger, signature } from "./lookahead";
