@@ -23,7 +23,8 @@ const config = () => ({
   "meraki-batch:apiKey": secret(DEMO_API_KEY),
   "meraki-batch:baseUrl": t.emu.url,
   "meraki-batch:organizationId": ORG,
-  "meraki-batch:batchWindowMs": "100",
+  // Calls sent together must land in one flush even when a busy machine spreads their arrival.
+  "meraki-batch:batchWindowMs": "250",
 });
 
 beforeAll(async () => {
