@@ -7,4 +7,6 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 30000,
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  // Each test process (and the CLIs it spawns) keeps its draft ledger in a temporary directory.
+  setupFiles: ["<rootDir>/tests/setup-env.ts"],
 };

@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- --quick] [--json] [--scenarios 20,100] [--plan-sizes 1000,10000]
+ * npm run bench [-- --quick] [--json] [--scenarios 480,2400] [--plan-sizes 1000,10000,50000] [--pulumi-path 96,480]
+ * (an empty list, e.g. --scenarios=, skips that part)
  * Batched apply against the per-resource pattern, side by side against the same emulator, and
  * the plan's cost as it grows. Not part of the test suite.
  */
@@ -8,20 +9,38 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { PlanCost } from "./plan-cost";
+import { pulumiPath, pulumiPathMarkdown } from "./pulumi-path";
 import { BenchReport, markdown } from "./report";
 import { runMode } from "./run";
 import { FULL, QUICK, scenario } from "./scenarios";
 
 const QUICK_SCALE = 10;
+/** Fresh processes per plan size; each metric is reported as their median. */
+const PLAN_COST_RUNS = 3;
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+}
+
+/** Each numeric metric of the runs, as its median (the runs plan the same thing). */
+export function medianCost(runs: PlanCost[]): PlanCost {
+  const out = { ...runs[0] } as unknown as Record<string, number>;
+  for (const key of Object.keys(out)) out[key] = median(runs.map((r) => (r as unknown as Record<string, number>)[key]));
+  return out as unknown as PlanCost;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" } },
+    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" }, "pulumi-path": { type: "string" } },
   });
   const quick = values.quick === true;
   const scale = quick ? QUICK_SCALE : 1;
-  const sizes = values.scenarios ? values.scenarios.split(",").map(Number) : quick ? QUICK : FULL;
-  const planSizes = values["plan-sizes"] ? values["plan-sizes"].split(",").map(Number) : quick ? [1000, 10000] : [1000, 10000, 50000];
+  // An empty list ("--scenarios=") skips that part.
+  const list = (v: string) => v.split(",").filter((x) => x.trim() !== "").map(Number);
+  const sizes = values.scenarios !== undefined ? list(values.scenarios) : quick ? QUICK : FULL;
+  const planSizes = values["plan-sizes"] !== undefined ? list(values["plan-sizes"]) : quick ? [1000, 10000] : [1000, 10000, 50000];
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   const report: BenchReport = {
@@ -39,19 +58,20 @@ async function main(): Promise<void> {
     const perResource = await runMode(s, "per-resource", scale);
     log(`${s.name}: batched…`);
     const batched = await runMode(s, "batched", scale);
-    report.scenarios.push({ scenario: s.name, actions: n, perResource, batched });
+    report.scenarios.push({ scenario: s.name, actions: n, switches: s.switches, perResource, batched });
   }
   for (const n of planSizes) {
     log(`plan cost: ${n} ports…`);
-    // Three fresh processes; the median CPU time (CPU time counts V8's GC and compiler threads too, which vary).
-    const runs = Array.from({ length: 3 }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "plan-cost.js"), String(n)], { encoding: "utf8" })) as PlanCost);
-    runs.sort((a, b) => a.cpuMs - b.cpuMs);
-    report.planCost.push(runs[1]);
+    const runs = Array.from({ length: PLAN_COST_RUNS }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "plan-cost.js"), String(n)], { encoding: "utf8" })) as PlanCost);
+    report.planCost.push(medianCost(runs));
   }
-  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : markdown(report));
+  const pulumiRows = await pulumiPath((values["pulumi-path"] ?? (quick ? "96" : "96,480")).split(",").filter(Boolean).map(Number), log);
+  process.stdout.write(values.json ? JSON.stringify({ ...report, pulumiPath: pulumiRows }, null, 2) + "\n" : markdown(report) + (pulumiRows.length ? "\n" + pulumiPathMarkdown(pulumiRows) : ""));
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench failed: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`bench failed: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,7 +1,7 @@
 /** The streams and environment a command runs with (injected in tests). */
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
 }
@@ -16,3 +16,9 @@ export function colours(io: Io) {
 }
 
 export type Colours = ReturnType<typeof colours>;
+
+/** MERAKI_BATCH_DEBUG=1 (any value but "", "0" or "false"): stacks and a line per request on stderr. */
+export function debugEnabled(env: NodeJS.ProcessEnv): boolean {
+  const v = env.MERAKI_BATCH_DEBUG?.trim().toLowerCase();
+  return !!v && v !== "0" && v !== "false";
+}

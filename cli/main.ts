@@ -4,6 +4,7 @@
  * Every error is reported as one line plus a hint; never a stack trace.
  */
 import { CliError } from "./errors";
+import { debugEnabled } from "./io";
 
 interface Command {
   summary: string;
@@ -49,17 +50,40 @@ export async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
-export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr, env: NodeJS.ProcessEnv = process.env): number {
+  const debug = debugEnabled(env);
   if (err instanceof CliError) {
     stderr.write(`error: ${err.message}\n`);
     if (err.hint) stderr.write(`hint: ${err.hint}\n`);
+    if (debug) stderr.write(debugDetails(err));
     return err.exitCode;
   }
-  const e = err as Error & { code?: string };
+  const e = err as Error | undefined;
   stderr.write(`error: ${e?.message ?? String(err)}\n`);
-  if (process.env.MERAKI_BATCH_DEBUG) stderr.write(`${e?.stack ?? ""}\n`);
+  if (debug) stderr.write(debugDetails(err));
   else stderr.write("hint: set MERAKI_BATCH_DEBUG=1 for details\n");
   return 1;
+}
+
+/** MERAKI_BATCH_DEBUG: what the one-line error leaves out (stacks, request details), cause by cause. */
+export function debugDetails(err: unknown): string {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e !== undefined && e !== null && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    if (e instanceof CliError) {
+      // Its own stack is the CLI's, not the problem's; its debug text, when given, says it all.
+      if (e.debug) {
+        out.push(e.debug);
+        break;
+      }
+      continue;
+    }
+    const details = (e as { details?: unknown }).details;
+    if (details) out.push(`details: ${JSON.stringify(details)}`);
+    out.push(e instanceof Error ? (e.stack ?? String(e)) : String(e));
+  }
+  return out.map((block) => block.split("\n").map((l) => `debug: ${l}`).join("\n") + "\n").join("");
 }
 
 /** Exits once stdout and stderr are flushed: process.exit() alone cuts a long plan short in a pipe. */

@@ -1,7 +1,8 @@
-/** Saved plans: written atomically, read back with a check that they are plans. */
+/** Saved plans: written atomically, read back with a check of their shape. */
 import * as fs from "fs";
 import * as path from "path";
 import { Plan } from "../provider";
+import { parsePlan } from "../provider/plan/contract";
 import { PLAN_VERSION } from "../provider/plan/plan";
 import { CliError } from "./errors";
 
@@ -20,29 +21,29 @@ export function writeFileAtomic(file: string, text: string): void {
   }
 }
 
+const HINT = "make a plan with 'meraki-batch plan <program-dir> --out plan.json'";
+
 export function readPlanFile(file: string): PlanFile {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
-    throw new CliError(`cannot read the plan file ${file}`, "make one with 'meraki-batch plan <program-dir> --out plan.json'");
+    throw new CliError(`cannot read the plan file ${file}`, HINT);
   }
-  let plan: PlanFile;
+  let data: unknown;
   try {
-    plan = JSON.parse(text);
+    data = JSON.parse(text);
   } catch {
-    throw new CliError(`${file} is not JSON`, "make a plan with 'meraki-batch plan <program-dir> --out plan.json'");
+    throw new CliError(`${file} is not JSON`, HINT);
   }
-  const ok =
-    plan &&
-    plan.version === PLAN_VERSION &&
-    typeof plan.organizationId === "string" &&
-    typeof plan.digest === "string" &&
-    typeof plan.liveDigest === "string" &&
-    Array.isArray(plan.changes) &&
-    Array.isArray(plan.batches) &&
-    Array.isArray(plan.resources) &&
-    plan.batches.every((b) => Array.isArray(b.actions) && Array.isArray(b.owners) && Array.isArray(b.after) && typeof b.synchronous === "boolean");
-  if (!ok) throw new CliError(`${file} is not a meraki-batch plan (version ${PLAN_VERSION})`, "make a plan with 'meraki-batch plan <program-dir> --out plan.json'");
-  return plan;
+  const version = (data as { version?: unknown } | null)?.version;
+  if (!data || typeof data !== "object" || typeof (data as { batches?: unknown }).batches === "undefined") {
+    throw new CliError(`${file} is not a meraki-batch plan (version ${PLAN_VERSION})`, HINT);
+  }
+  if (version !== PLAN_VERSION) {
+    throw new CliError(`${file} is a plan of version ${JSON.stringify(version)}; this meraki-batch reads version ${PLAN_VERSION}`, HINT);
+  }
+  const { plan, problems } = parsePlan(data);
+  if (!plan) throw new CliError(`${file} is not a valid meraki-batch plan:\n  ${problems.join("\n  ")}`, HINT);
+  return plan as PlanFile;
 }

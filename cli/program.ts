@@ -9,11 +9,13 @@ import { parse as parseYaml } from "yaml";
 import { Kind, ResourceSpec } from "../provider";
 import { resourceProps } from "../provider/dynamic/runtime";
 import { CliError } from "./errors";
+import { compileError, failure, StackCapture } from "./program-errors";
 
 const KIND_OF_TYPE: Record<string, Kind> = {
   "pulumi-nodejs:dynamic/meraki:Vlan": "vlan",
   "pulumi-nodejs:dynamic/meraki:DeviceTags": "deviceTags",
   "pulumi-nodejs:dynamic/meraki:SwitchPort": "switchPort",
+  "pulumi-nodejs:dynamic/meraki:VlansSettings": "vlansSettings",
 };
 
 export interface Program {
@@ -22,6 +24,8 @@ export interface Program {
   stack: string;
   /** Namespaced stack config (plain values only). */
   config: Record<string, string>;
+  /** The stack file the config came from (relative to the working directory), if there is one. */
+  stackFile?: string;
   resources: ResourceSpec[];
   /** Resources of other types, which the CLI does not manage. */
   ignored: string[];
@@ -41,17 +45,32 @@ function readYaml(file: string): unknown {
   }
 }
 
-/** The stack: the one asked for, else the only Pulumi.<stack>.yaml, else "dev". */
-function pickStack(dir: string, asked?: string): string {
-  if (asked) return asked;
-  const stacks = fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s);
+/** The stack: the one asked for (its Pulumi.<stack>.yaml must exist), else the only one, else "dev" without config. */
+function pickStack(dir: string, programDir: string, asked?: string): string {
+  const stacks = fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+  if (asked) {
+    if (stacks.includes(asked)) return asked;
+    throw new CliError(
+      `no stack '${asked}' in ${programDir}: there is no Pulumi.${asked}.yaml (${stacks.length ? `its stacks: ${stacks.join(", ")}` : "it has no stack files"})`,
+      stacks.length ? `pick one with --stack NAME, or create Pulumi.${asked}.yaml` : `create Pulumi.${asked}.yaml, or leave out --stack`,
+    );
+  }
   if (stacks.length === 1) return stacks[0];
-  if (stacks.length > 1) throw new CliError(`${dir} has several stacks (${stacks.sort().join(", ")})`, "pick one with --stack NAME");
+  if (stacks.length > 1) throw new CliError(`${dir} has several stacks (${stacks.join(", ")})`, "pick one with --stack NAME");
   return "dev";
 }
 
-function stackConfig(dir: string, project: string, stack: string): Record<string, string> {
-  const file = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+function stackFileOf(dir: string, stack: string): string | undefined {
+  return ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+}
+
+/** A path as the user would type it from here (absolute when it is outside the working directory). */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+function stackConfig(file: string | undefined, project: string): Record<string, string> {
   if (!file) return {};
   const doc = (readYaml(file) ?? {}) as { config?: Record<string, unknown> };
   const out: Record<string, string> = {};
@@ -92,8 +111,9 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
   if (!project.name) throw new CliError(`${projectFile} has no project name`);
   const runtime = typeof project.runtime === "string" ? project.runtime : project.runtime?.name;
   if (runtime !== "nodejs") throw new CliError(`${projectFile}: runtime '${runtime}' is not supported (only nodejs programs)`);
-  const stack = pickStack(dir, opts.stack);
-  const config = stackConfig(dir, project.name, stack);
+  const stack = pickStack(dir, programDir, opts.stack);
+  const file = stackFileOf(dir, stack);
+  const config = stackConfig(file, project.name);
   const main = entryPoint(dir, project);
   if (/\.ts$/.test(main)) registerTypeScript();
 
@@ -120,27 +140,23 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
   );
 
   const cwd = process.cwd();
-  // Pulumi records a stack trace for every promise it makes, which ts-node's source-map support
-  // makes costly (seconds for a few hundred resources). Only error messages are shown, so none.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // Pulumi records a stack trace for every promise it makes; formatting them through ts-node's
+  // source maps costs seconds for a few hundred resources. While the program runs, stacks are
+  // captured cheaply and only a failure's is mapped, to point at the program's own line.
+  const capture = new StackCapture();
   try {
     process.chdir(dir);
-    let exported: unknown;
     try {
-      exported = require(main);
+      const exported: unknown = require(main);
+      const fn = (exported as { default?: unknown })?.default ?? exported;
+      if (typeof fn === "function") await (fn as () => unknown)();
+      await pulumi.runtime.disconnect();
     } catch (err) {
-      throw new CliError(`the program failed: ${oneLine(err)}`, `in ${path.relative(cwd, main) || main}`);
+      throw compileError(err, capture, cwd) ?? failure(err, capture, dir, cwd);
     }
-    const fn = (exported as { default?: unknown })?.default ?? exported;
-    if (typeof fn === "function") await (fn as () => unknown)();
-    await pulumi.runtime.disconnect();
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`the program failed: ${oneLine(err)}`);
   } finally {
     process.chdir(cwd);
-    Error.stackTraceLimit = stackTraceLimit;
+    capture.restore();
   }
 
   const resources: ResourceSpec[] = [];
@@ -150,10 +166,5 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
     if (kind) resources.push({ kind, name: r.name, props: resourceProps(r.inputs) });
     else if (r.type !== "pulumi:pulumi:Stack") ignored.push(`${r.type} ${r.name}`);
   }
-  return { dir, project: project.name, stack, config, resources, ignored };
-}
-
-function oneLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split("\n").find((l) => l.trim()) ?? message;
+  return { dir, project: project.name, stack, config, stackFile: file && displayPath(file), resources, ignored };
 }

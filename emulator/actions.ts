@@ -6,7 +6,7 @@
 import { ApiError, badRequest } from "./errors";
 import { ExecContext, OpResult } from "./resources/context";
 import { updateDevice } from "./resources/devices";
-import { updatePort } from "./resources/switch-ports";
+import { cyclePorts, updatePort } from "./resources/switch-ports";
 import { createVlan, destroyVlan, updateVlan, updateVlanSettings } from "./resources/vlans";
 import { Body } from "./validate";
 
@@ -39,6 +39,9 @@ const TEMPLATES: Template[] = [
     legacy: false,
     operations: { update: (ctx, p, body) => updateDevice(ctx, p.serial, body, false) },
   },
+  // cycle: x-batchable-actions names the collection, the Python SDK's builder the REST path (reference §2.1).
+  { template: "/devices/{serial}/switch/ports", legacy: false, operations: { cycle: (ctx, p, body) => cyclePorts(ctx, p.serial, body) } },
+  { template: "/devices/{serial}/switch/ports/cycle", legacy: false, operations: { cycle: (ctx, p, body) => cyclePorts(ctx, p.serial, body) } },
   {
     template: "/devices/{serial}/switch/ports/{portId}",
     legacy: false,

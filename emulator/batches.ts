@@ -223,6 +223,7 @@ export class BatchService {
       try {
         const injected = this.faults.actionFailure(action);
         if (injected !== undefined) throw new ApiError(400, [injected], "other");
+        if (this.faults.dropChange(action)) continue;
         const resolved = resolveAction(action.resource, action.operation);
         const result = resolved.handler(ctx, resolved.params, action.body, action.resource);
         if (result.created) created.push(result.created);
@@ -234,6 +235,7 @@ export class BatchService {
         return;
       }
     }
+    this.state.recordConfigurationChanges(org, journal);
     batch.status = { completed: true, failed: false, errors: [], createdResources: created };
     delete batch.dueAt;
     this.finish(batch);

@@ -1,7 +1,8 @@
 /**
  * Faults injected through POST /_emulator/faults, for testing clients against the failures the
  * real Dashboard produces: a failing action, 5xx responses, a lost response after a committed
- * batch create or confirm, and 429 without Retry-After.
+ * batch create or confirm, 429 without Retry-After, and an action whose change silently does not
+ * happen.
  */
 import { z } from "zod";
 import { BatchAction } from "./model";
@@ -31,6 +32,17 @@ export const faultSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("rateLimitWithoutRetryAfter"),
     count: z.number().int().positive(),
+  }),
+  z.object({
+    /**
+     * A batch action that "succeeds" without changing anything: the batch completes, the change is
+     * not there (the "applied but not really" reports of cisco-open provider #61, #234). For
+     * testing that clients read their result back.
+     */
+    type: z.literal("dropChange"),
+    operation: z.string().optional(),
+    resource: z.string().optional(),
+    times: z.number().int().positive().optional(),
   }),
 ]);
 
@@ -67,6 +79,11 @@ export class Faults {
   /** The injected message when this action is set to fail. */
   actionFailure(action: BatchAction): string | undefined {
     return this.consume("actionFailure", (f) => (f.operation === undefined || f.operation === action.operation) && (f.resource === undefined || action.resource.includes(f.resource)))?.message;
+  }
+
+  /** Whether this action's change is to be silently dropped. */
+  dropChange(action: BatchAction): boolean {
+    return this.consume("dropChange", (f) => (f.operation === undefined || f.operation === action.operation) && (f.resource === undefined || action.resource.includes(f.resource))) !== undefined;
   }
 
   serverError(): number | undefined {

@@ -5,6 +5,8 @@
  */
 export class Journal {
   private undo: Array<() => void> = [];
+  /** Per list written with setAt: each replaced index and its value before this journal began. */
+  private replaced = new Map<unknown[], Map<number, unknown>>();
 
   set<T>(record: Record<string, T>, key: string, value: T): void {
     const had = Object.prototype.hasOwnProperty.call(record, key);
@@ -31,7 +33,21 @@ export class Journal {
     this.undo.push(() => {
       list[index] = old;
     });
+    let indexes = this.replaced.get(list);
+    if (!indexes) this.replaced.set(list, (indexes = new Map()));
+    if (!indexes.has(index)) indexes.set(index, old);
     list[index] = value;
+  }
+
+  /** Whether setAt left any element of `list` different in value from what it was before. */
+  changedList(list: unknown[]): boolean {
+    for (const [index, old] of this.replaced.get(list) ?? []) if (JSON.stringify(old) !== JSON.stringify(list[index])) return true;
+    return false;
+  }
+
+  /** The lists written with setAt. */
+  get writtenLists(): unknown[][] {
+    return [...this.replaced.keys()];
   }
 
   /** Sets a field of an object that is itself the stored entity (used for network settings). */
@@ -50,5 +66,6 @@ export class Journal {
   rollback(): void {
     for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]();
     this.undo = [];
+    this.replaced.clear();
   }
 }

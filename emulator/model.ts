@@ -19,6 +19,9 @@ export interface Network {
   notes: string;
   /** appliance/vlans/settings */
   vlansEnabled: boolean;
+  /** Bound to a configuration template: its VLANs take `cidr`/`mask`/`templateVlanType`, not `subnet`/`applianceIp`. */
+  isBoundToConfigTemplate?: boolean;
+  configTemplateId?: string;
 }
 
 export interface Device {
@@ -38,7 +41,11 @@ export interface Device {
   floorPlanId: string | null;
 }
 
-/** A switch port as the API returns it; optional fields are present only when they apply. */
+/**
+ * A switch port's configuration as stored; GET adds the read-only fields (capabilities from the
+ * switch model, schedule, module, mirror…): see renderPort. Optional fields exist only while they
+ * apply (the access-policy fields under their policy).
+ */
 export interface SwitchPort {
   portId: string;
   name: string | null;
@@ -54,12 +61,12 @@ export interface SwitchPort {
   stpGuard: string;
   stpPortFastTrunk: boolean;
   linkNegotiation: string;
-  linkNegotiationCapabilities: string[];
   portScheduleId: string | null;
   udld: string;
   accessPolicyType: string;
   accessPolicyNumber?: number;
   macAllowList?: string[];
+  macWhitelistLimit?: number;
   stickyMacAllowList?: string[];
   stickyMacAllowListLimit?: number;
   stormControlEnabled: boolean;
@@ -70,8 +77,6 @@ export interface SwitchPort {
   profile: { enabled: boolean; id: string; iname: string | null };
   dot3az: { enabled: boolean };
   highSpeed?: { enabled: boolean };
-  mirror: { mode: string };
-  module: { model: string | null };
 }
 
 export interface DhcpOption {
@@ -86,10 +91,12 @@ export interface ReservedIpRange {
   comment: string;
 }
 
-/** An appliance VLAN as the API returns it (the id is a number in responses). */
+/**
+ * An appliance VLAN as stored (the id is a number in responses, as the real API returns it:
+ * meraki/openapi#54). GET leaves out what the API does not return: see renderVlan.
+ */
 export interface Vlan {
   id: number;
-  networkId: string;
   interfaceId: string;
   name: string;
   subnet: string;
@@ -110,7 +117,8 @@ export interface Vlan {
   dhcpOptions: DhcpOption[];
   vpnNatSubnet?: string;
   mandatoryDhcp: { enabled: boolean };
-  ipv6: { enabled: boolean; prefixAssignments?: unknown[] };
+  /** Prefix assignments keep `disabled` (required on write, TFP#121), which GET leaves out. */
+  ipv6: { enabled: boolean; prefixAssignments?: Array<Record<string, unknown>> };
   sgt?: Record<string, unknown>;
   vrf?: Record<string, unknown>;
   uplinks?: unknown[];
@@ -157,6 +165,12 @@ export interface OrgState {
   /** networkId → vlanId → VLAN */
   vlans: Record<string, Record<string, Vlan>>;
   batches: Record<string, ActionBatch>;
+  /**
+   * serial → emulator clock (ms) of the last write that changed one of the switch's ports, for
+   * bySwitch's `configurationUpdatedAfter`. A switch without an entry has not changed since seeding.
+   * Optional so that worlds saved before it existed still load.
+   */
+  portsConfiguredAt?: Record<string, number>;
 }
 
 export interface World {

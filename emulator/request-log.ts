@@ -10,6 +10,8 @@ export interface LoggedRequest {
   time: string;
   /** Confirmed but unfinished batches in the organization right after this request. */
   runningBatches: number;
+  /** The client's User-Agent header (the API asks for "ApplicationName/Version VendorName"). */
+  userAgent: string | null;
   /** The response was never sent (an injected lost response). */
   dropped?: boolean;
 }

@@ -5,20 +5,21 @@
  *   with only the base URL changed (organization 1234567 with network L_000000000000000, an MX with
  *   VLANs enabled and VLAN 1, switches AAAA-BBBB-CCCC and DDDD-EEEE-FFFF; organization 1234567890
  *   with switch QXXX-XXXX-XXXX). The example script's key sees both.
- * - `campus`: one larger organization for benchmarks (`switches` MS switches of 48 ports spread
- *   over several networks).
+ * - `campus`: one larger organization for benchmarks (`switches` MS225-48LP switches, 48 access
+ *   ports and 4 uplinks each, spread over several networks), plus a branch network bound to a
+ *   configuration template (its VLANs take `cidr`/`mask`/`templateVlanType`).
  * - `empty`: one organization with no networks.
  * - a file path: a world saved by `--state`.
  */
 import * as fs from "fs";
 import { Device, Network, OrgState, SwitchPort, World } from "./model";
+import { portLayout } from "./resources/switch-models";
 import { defaultPort } from "./resources/switch-ports";
 import { defaultVlan } from "./resources/vlans";
 
 export const DEMO_API_KEY = "aaaaaaaaaaaaaaaaaaabbbbbbbcccccccc";
 export const CAMPUS_API_KEY = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
 export const EMPTY_API_KEY = "0000000000000000000000000000000000000000";
-export const PORTS_PER_SWITCH = 48;
 /** First generated id; batch ids look like the documentation's ("173869674715420"). */
 const FIRST_ID = 173869674715420;
 
@@ -67,11 +68,7 @@ function device(o: OrgState, net: Network, serial: string, model: string, name: 
     floorPlanId: null,
   };
   o.devices[serial] = d;
-  if (productType === "switch") {
-    const ports: SwitchPort[] = [];
-    for (let p = 1; p <= PORTS_PER_SWITCH; p++) ports.push(defaultPort(String(p)));
-    o.switchPorts[serial] = ports;
-  }
+  if (productType === "switch") o.switchPorts[serial] = portLayout(model).map((p): SwitchPort => defaultPort(p.portId));
   return d;
 }
 
@@ -80,7 +77,7 @@ function world(orgs: OrgState[], apiKeys: World["apiKeys"]): World {
 }
 
 function addDefaultVlan(w: World, o: OrgState, networkId: string): void {
-  o.vlans[networkId] = { "1": defaultVlan(networkId, 1, String(w.nextId++)) };
+  o.vlans[networkId] = { "1": defaultVlan(o.networks[networkId], 1, String(w.nextId++)) };
 }
 
 export function demoWorld(): World {
@@ -116,8 +113,14 @@ export function campusWorld(switches = 10): World {
     const n = String(s).padStart(4, "0");
     device(o, nets[(s - 1) % networks], `Q2CA-MS${n.slice(0, 2)}-${n}`, "MS225-48LP", `Access Switch ${s}`, `10.1.${Math.floor(s / 250)}.${(s % 250) + 2}`);
   }
+  // A branch bound to a configuration template: VLANs by cidr/mask (docs/emulator.md, "Template-bound networks").
+  const branch = network(o, "L_646829496481199001", "Retail Branch (template)", ["appliance"], true);
+  branch.isBoundToConfigTemplate = true;
+  branch.configTemplateId = "L_646829496481199000";
+  device(o, branch, "Q2CA-MX00-0101", "MX68", "Branch MX", "192.168.128.1");
   const w = world([o], [{ key: CAMPUS_API_KEY, organizationIds: [o.organization.id] }]);
   addDefaultVlan(w, o, core.id);
+  addDefaultVlan(w, o, branch.id);
   return w;
 }
 

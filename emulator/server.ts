@@ -17,6 +17,7 @@ import { ActionBatch, Device, World } from "./model";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
 import { renderDevice } from "./resources/devices";
+import { listPortsBySwitch } from "./resources/ports-by-switch";
 import { getPort, listPorts } from "./resources/switch-ports";
 import { getVlan, getVlanSettings, listVlans } from "./resources/vlans";
 import { loadSeed, loadWorldFile } from "./seeds";
@@ -54,6 +55,18 @@ export const DEFAULTS = {
 } as const;
 
 const API_PREFIXES = ["/api/v1", "/api/v0"];
+
+/**
+ * `perPage` ranges and defaults of the paginated lists: networks and bySwitch as in spec v1.42;
+ * organizations (3–9000, default 9000) and devices (3–5000, default 1000) as the current API and
+ * the Python SDK document them (spec v1.42 had devices at 3–1000 and organizations unpaginated).
+ */
+const PAGE_LIMITS = {
+  organizations: { min: 3, max: 9000, default: 9000 },
+  networks: { min: 3, max: 100000, default: 1000 },
+  devices: { min: 3, max: 5000, default: 1000 },
+  portsBySwitch: { min: 3, max: 50, default: 50 },
+};
 const RATE_LIMIT_BODY = { errors: ["API rate limit exceeded for organization"] };
 
 interface RequestContext {
@@ -101,7 +114,7 @@ export class Emulator {
     });
     this.seedWorld = () => loadSeed(this.opts.seed, { switches: this.opts.switches });
     const initial = this.opts.statePath && fs.existsSync(this.opts.statePath) ? loadWorldFile(this.opts.statePath) : this.seedWorld();
-    this.state = new EmulatorState(initial, this.opts.statePath);
+    this.state = new EmulatorState(initial, this.opts.statePath, () => this.clock.now());
     this.state.persist();
     const now = () => this.clock.now();
     this.orgLimiter = new RateLimiter(this.opts.rateLimit, now);
@@ -181,6 +194,7 @@ export class Emulator {
         organizationId: orgId ?? null,
         time: new Date(this.clock.now()).toISOString(),
         runningBatches: orgId ? this.batches.runningCount(orgId) : 0,
+        userAgent: req.headers["user-agent"] ?? null,
         ...(dropped ? { dropped: true } : {}),
       });
       if (dropped) {
@@ -277,18 +291,22 @@ export class Emulator {
   private registerRoutes(): void {
     const r = this.router;
     const enc = encodeURIComponent;
-    r.add("GET", "/organizations", (ctx) =>
-      reply(200, ctx.orgs.map((id) => this.state.org(id)).filter((o) => o !== undefined).map((o) => renderOrg(o!.organization))),
-    );
+    r.add("GET", "/organizations", (ctx) => {
+      const orgs = ctx.orgs.map((id) => this.state.org(id)).filter((o) => o !== undefined).map((o) => renderOrg(o!.organization));
+      return paginate(ctx, orgs, (o) => o.id as string, PAGE_LIMITS.organizations);
+    });
     r.add("GET", "/organizations/{organizationId}", (ctx, p) => reply(200, renderOrg(this.state.org(p.organizationId)!.organization)));
     r.add("GET", "/organizations/{organizationId}/networks", (ctx, p) => {
       const nets = Object.values(this.state.org(p.organizationId)!.networks).map(renderNetwork);
-      return paginate(ctx, nets, (n) => n.id as string, { min: 3, max: 100000, default: 1000 });
+      return paginate(ctx, nets, (n) => n.id as string, PAGE_LIMITS.networks);
     });
     r.add("GET", "/organizations/{organizationId}/devices", (ctx, p) => {
       const devices = filterDevices(Object.values(this.state.org(p.organizationId)!.devices), ctx.url.searchParams).map(renderDevice);
-      return paginate(ctx, devices, (d) => d.serial as string, { min: 3, max: 1000, default: 1000 });
+      return paginate(ctx, devices, (d) => d.serial as string, PAGE_LIMITS.devices);
     });
+    r.add("GET", "/organizations/{organizationId}/switch/ports/bySwitch", (ctx, p) =>
+      paginate(ctx, listPortsBySwitch(this.state.org(p.organizationId)!, ctx.url.searchParams), (s) => s.serial as string, PAGE_LIMITS.portsBySwitch),
+    );
     r.add("GET", "/networks/{networkId}", (ctx, p) => reply(200, renderNetwork(this.state.org(this.orgIdOf(ctx, p))!.networks[p.networkId])));
     r.add("GET", "/networks/{networkId}/devices", (ctx, p) => {
       const org = this.state.org(this.orgIdOf(ctx, p))!;
@@ -302,6 +320,9 @@ export class Emulator {
     r.add("GET", "/devices/{serial}/switch/ports/{portId}", (ctx, p) => reply(200, this.read(ctx, p, (c) => getPort(c, p.serial, p.portId))));
     r.add("PUT", "/devices/{serial}/switch/ports/{portId}", (ctx, p) =>
       this.write(ctx, p, `/devices/${enc(p.serial)}/switch/ports/${enc(p.portId)}`, "update", 200, () => this.read(ctx, p, (c) => getPort(c, p.serial, p.portId))),
+    );
+    r.add("POST", "/devices/{serial}/switch/ports/cycle", (ctx, p) =>
+      this.write(ctx, p, `/devices/${enc(p.serial)}/switch/ports/cycle`, "cycle", 200, () => ({ ports: ctx.body.ports })),
     );
     r.add("GET", "/networks/{networkId}/appliance/vlans/settings", (ctx, p) => reply(200, this.read(ctx, p, (c) => getVlanSettings(c, p.networkId))));
     r.add("PUT", "/networks/{networkId}/appliance/vlans/settings", (ctx, p) =>
@@ -452,7 +473,7 @@ function renderOrg(o: { id: string; name: string; url: string }): Body {
   };
 }
 
-function renderNetwork(n: { id: string; organizationId: string; name: string; productTypes: string[]; timeZone: string; tags: string[]; notes: string }): Body {
+function renderNetwork(n: { id: string; organizationId: string; name: string; productTypes: string[]; timeZone: string; tags: string[]; notes: string; isBoundToConfigTemplate?: boolean }): Body {
   return {
     id: n.id,
     organizationId: n.organizationId,
@@ -463,7 +484,7 @@ function renderNetwork(n: { id: string; organizationId: string; name: string; pr
     enrollmentString: null,
     url: `https://n1.meraki.com/${encodeURIComponent(n.name)}/n/${n.id}/manage/usage/list`,
     notes: n.notes,
-    isBoundToConfigTemplate: false,
+    isBoundToConfigTemplate: n.isBoundToConfigTemplate === true,
   };
 }
 

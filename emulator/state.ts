@@ -16,6 +16,8 @@ export class EmulatorState {
   constructor(
     public world: World,
     private readonly statePath?: string,
+    /** The emulator clock, for when a switch's port configuration last changed. */
+    private readonly now: () => number = Date.now,
   ) {
     this.reindex();
   }
@@ -67,12 +69,26 @@ export class EmulatorState {
     const journal = new Journal();
     try {
       const result = fn(this.context(org, journal));
+      this.recordConfigurationChanges(org, journal);
       if (journal.changed) this.persist();
       return result;
     } catch (err) {
       journal.rollback();
       throw err;
     }
+  }
+
+  /**
+   * Notes the time on every switch whose ports the journal's writes changed in value (a write
+   * that sets a port to what it already was is not a change). Call before committing.
+   */
+  recordConfigurationChanges(org: OrgState, journal: Journal): void {
+    const lists = new Set(journal.writtenLists);
+    if (!lists.size) return;
+    const changed = Object.keys(org.switchPorts).filter((serial) => lists.has(org.switchPorts[serial]) && journal.changedList(org.switchPorts[serial]));
+    if (!changed.length) return;
+    org.portsConfiguredAt ??= {};
+    for (const serial of changed) journal.set(org.portsConfiguredAt, serial, this.now());
   }
 
   /** Runs a read: anything `fn` touched on the way is undone. */

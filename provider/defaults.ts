@@ -12,8 +12,31 @@ export const DEFAULTS = {
   backoffMaxMs: 30_000,
   /** Cap for a 429 without Retry-After (the SDK's NGINX_429_RETRY_WAIT_TIME). */
   rateLimitFallbackMaxMs: 60_000,
-  requestTimeoutMs: 60_000,
+  /**
+   * Longest wait for a TCP (and TLS) connection. undici's own default; a Dashboard that does not
+   * accept within 10 s is not reachable. Not retried: the wait stays bounded by this.
+   */
+  connectTimeoutMs: 10_000,
+  /**
+   * Longest wait for the response to start, and then between two parts of its body (undici's
+   * headersTimeout and bodyTimeout). 60 s is the Python SDK's single_request_timeout; a
+   * synchronous batch of 20 actions answers well within it. Not retried (a POST that timed out
+   * may have been committed; a GET that took this long would only take as long again).
+   */
+  responseTimeoutMs: 60_000,
+  /** Bounds for the timeout settings (seconds in flags, stack config and environment). */
+  maxTimeoutMs: 3_600_000,
+  /** A request pending this long shows a "waiting for …" line on a terminal. */
+  waitingNoticeMs: 1_000,
   maxRedirects: 5,
+
+  /**
+   * Page sizes of the lists the engine reads, the largest each endpoint takes (reference §3.4):
+   * an organization's devices (3-5000) and its switch ports by switch (3-50). A bySwitch request
+   * names at most that many switches (serials[]), so each is one page.
+   */
+  devicesPerPage: 5000,
+  portsBySwitchPerPage: 50,
 
   /** Action batch limits (reference §1.4). */
   maxActionsPerBatch: 100,
@@ -32,6 +55,16 @@ export const DEFAULTS = {
   concurrencyRetryMaxMs: 60_000,
   /** How many times a lost batch create is recovered (orphan found and removed) before giving up. */
   maxCreateRecoveries: 3,
+  /** How long polls may go unanswered (the API unreachable) before a confirmed batch's outcome is called unknown. */
+  unreachableMs: 30_000,
+  /** Attempts per poll request: the poll loop itself retries, so each poll gives up early. */
+  pollAttempts: 2,
+  /** A plan read this recently is not read again before its first batches are confirmed. */
+  liveFreshMs: 5_000,
+  /** Interrupted: how long confirmed batches are waited for before the run reports and exits. */
+  drainMs: 60_000,
+  /** With --wait: how long other runs' batches on the same resources are waited for. */
+  waitTimeoutMs: 30 * 60_000,
 } as const;
 
 export type SyncPreference = typeof DEFAULTS.synchronous;

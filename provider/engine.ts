@@ -1,13 +1,21 @@
 /**
  * The engine's front door: plan desired resources against the live network, stage a plan's
- * batches for review, and apply a plan (refusing a stale one unless told to re-plan).
+ * batches for review (idempotently), check a saved plan against the live network (stale or not,
+ * and whether it is still what its desired resources give), and apply a plan.
  */
-import { ExecuteOptions, ApplyResult, executePlan } from "./apply/execute";
-import { stage, submitDefaults } from "./apply/submit";
-import { BatchApi } from "./dashboard/batches";
+import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
+import { Holder, classify } from "./apply/contention";
+import { createDraft } from "./apply/drafts";
+import { DraftLedger, MemoryLedger, THIS_RUN, runAlive } from "./apply/ledger";
+import { sameActions } from "./apply/objects";
+import { describeMove } from "./apply/recheck";
+import { isNotFound, submitDefaults } from "./apply/submit";
+import { ActionBatch, BatchApi } from "./dashboard/batches";
 import { DashboardClient } from "./dashboard/client";
 import { MerakiBatchError, ValidationError } from "./errors";
 import { LiveCache, readLive } from "./live/read";
+import { diffDerived } from "./plan/contract";
+import { stableJson } from "./plan/digest";
 import { Plan, PlanOptions, liveNeeds, makePlan, seal, validateAll } from "./plan/plan";
 import { DeleteSpec, ResourceSpec } from "./resources/common";
 import { Clock, realClock } from "./clock";
@@ -18,18 +26,45 @@ export interface EngineOptions extends PlanOptions {
   clock?: Clock;
   /** Shared collection cache (the Pulumi provider keeps one per process); a fresh one per call otherwise. */
   cache?: LiveCache;
+  /** Where drafts this tool makes are recorded (CLI and provider: a file ledger). */
+  ledger?: DraftLedger;
 }
 
-export interface StaleCheck {
-  stale: boolean;
-  /** What differs, one line per resource. */
+/** How a saved plan stands against the live network now. */
+export interface SavedPlanCheck {
+  /**
+   * current: the network has not moved and the plan is what its desired resources give;
+   * stale: the network moved (differences say where);
+   * altered: the network has not moved but the plan's changes are not what its resources give.
+   */
+  state: "current" | "stale" | "altered";
   differences: string[];
   /** The plan as it would be made now. */
-  current?: Plan;
-  error?: string;
+  derived?: Plan;
 }
 
+/** The state of a plan's staged batches (plan --stage) now. */
+export interface StagedState {
+  /** Batches already confirmed by someone (`batches confirm`, another apply), final. */
+  settled: BatchResult[];
+  /** One line per settled or vanished batch. */
+  notes: string[];
+}
+
+export interface ApplyOptions extends ExecuteOptions {
+  /**
+   * Called when the run waited for other batches and the plan was made again: return true to
+   * apply the new plan (a front end shows it and asks again), false to stop.
+   */
+  onReplan?: (next: Plan, waitedFor: string[]) => Promise<boolean>;
+}
+
+const sharedLedger = new MemoryLedger();
+
 export class Engine {
+  /** Clock time at which each plan this engine made read the live state. */
+  private readonly readAt = new WeakMap<Plan, number>();
+
   constructor(
     readonly client: DashboardClient,
     readonly options: EngineOptions,
@@ -38,79 +73,175 @@ export class Engine {
     client.useOrganization(options.organizationId);
   }
 
+  private get clock(): Clock {
+    return this.options.clock ?? realClock;
+  }
+
+  get ledger(): DraftLedger {
+    return this.options.ledger ?? sharedLedger;
+  }
+
   /**
    * Validates, reads live state once per collection, diffs and compiles. Every problem is
    * reported at once, before anything is written: the resources that pass their schema are
    * still checked against the live network (reads only) so that its problems are listed too.
    */
-  async plan(resources: ResourceSpec[], deletes: DeleteSpec[] = [], cache = this.options.cache ?? new LiveCache()): Promise<Plan> {
+  async plan(resources: ResourceSpec[], deletes: DeleteSpec[] = [], cache = this.options.cache ?? new LiveCache(), options: PlanOptions = this.options): Promise<Plan> {
     const { items, removals, issues } = validateAll(resources, deletes);
     if (issues.length && !items.length && !removals.length) throw new ValidationError(issues);
+    const readAt = this.clock.now();
     const live = await readLive(this.client, this.options.organizationId, liveNeeds([...items, ...removals]), cache);
     try {
-      const plan = makePlan(items, removals, live, this.options);
+      const plan = seal({ ...makePlan(items, removals, live, options), baseUrl: this.client.baseUrl });
       if (issues.length) throw new ValidationError(issues);
-      return seal({ ...plan, baseUrl: this.client.baseUrl });
+      this.readAt.set(plan, readAt);
+      return plan;
     } catch (err) {
       if (issues.length && err instanceof ValidationError && err.issues !== issues) throw new ValidationError([...issues, ...err.issues]);
       throw err;
     }
   }
 
-  /** Makes the plan again from its own desired resources, against fresh live state, and compares. */
-  async checkStale(plan: Plan): Promise<StaleCheck> {
-    let current: Plan;
-    try {
-      current = await this.plan(plan.resources, plan.deletes, new LiveCache());
-    } catch (err) {
-      if (MerakiBatchError.is(err) && err.code === "VALIDATION_FAILED") return { stale: true, differences: [err.message], error: err.message };
-      throw err;
-    }
-    if (current.liveDigest === plan.liveDigest) return { stale: false, differences: [], current };
-    const before = new Map(plan.changes.map((c) => [c.key, c]));
-    const differences: string[] = [];
-    for (const c of current.changes) {
-      const old = before.get(c.key);
-      if (old && JSON.stringify(old.live) !== JSON.stringify(c.live)) differences.push(`${c.description} changed since the plan was made`);
-    }
-    return { stale: true, differences, current };
-  }
-
-  /** Creates every batch of the plan unconfirmed, for review; returns the plan with their ids. */
-  async stage(plan: Plan, clock: Clock = realClock): Promise<Plan> {
+  /**
+   * Creates every batch of the plan unconfirmed, for review. Idempotent: a draft with exactly a
+   * batch's actions already in the organization is reused, not made again.
+   */
+  async stage(plan: Plan): Promise<Plan & { reused: string[] }> {
     const api = new BatchApi(this.client);
-    const batches = [];
+    const org = plan.organizationId;
+    const pending = await api.list(org, "pending");
+    const taken = new Set<string>();
+    const reused: string[] = [];
+    const batches: Plan["batches"] = [];
+    const defaults = submitDefaults(this.clock);
     for (const b of plan.batches) {
-      const draft = await stage(api, plan.organizationId, b, submitDefaults(clock), () => undefined);
+      const twin = pending.find((p) => !p.confirmed && !taken.has(p.id) && sameActions(p.actions ?? [], b.actions));
+      if (twin) {
+        taken.add(twin.id);
+        if (twin.synchronous !== b.synchronous) await api.update(org, twin.id, { synchronous: b.synchronous });
+        reused.push(twin.id);
+        batches.push({ ...b, stagedId: twin.id });
+        continue;
+      }
+      const draft = await createDraft(api, org, b, {
+        maxRecoveries: defaults.maxCreateRecoveries,
+        keep: (x) => taken.has(x.id) || batches.some((y) => y.stagedId === x.id),
+      });
+      this.ledger.record({ id: draft.id, organizationId: org, baseUrl: this.client.baseUrl, purpose: "review", ...THIS_RUN, createdAt: Date.now(), actions: b.actions.length });
       batches.push({ ...b, stagedId: draft.id });
     }
-    return { ...plan, batches };
+    return { ...plan, batches, reused };
+  }
+
+  /** Unconfirmed drafts in the organization that touch the plan's resources (not the plan's own staged ones). */
+  async draftsTouching(plan: Plan): Promise<Holder[]> {
+    const pending = await new BatchApi(this.client).list(plan.organizationId, "pending");
+    const own = new Set(plan.batches.flatMap((b) => (b.stagedId ? [b.stagedId] : [])));
+    const c = classify({
+      ours: plan.batches.map((b) => ({ index: b.index, actions: b.actions })),
+      ownIds: own,
+      pending,
+      record: (id) => this.ledger.get(id, this.client.baseUrl),
+      alive: (r) => runAlive(r),
+    });
+    const twins: Holder[] = [...c.adoptable.values()].map((b) => ({ id: b.id, state: "unconfirmed", objects: [], actions: b.actions.length, record: this.ledger.get(b.id, this.client.baseUrl) }));
+    return [...c.drafts, ...c.abandoned, ...twins, ...c.conflicts];
   }
 
   /**
-   * Applies a plan. A plan made earlier is checked against the live network first: when it has
-   * drifted the apply is refused (PLAN_STALE), or re-planned when `replan` is set.
+   * A saved plan's staged batches (plan --stage) as they are now. Confirmed ones (by `batches
+   * confirm` or another apply) are final or waited for: they are not planned again.
    */
-  async apply(plan: Plan, opts: ExecuteOptions & { checkStale?: boolean; replan?: boolean } = {}): Promise<ApplyResult & { plan: Plan }> {
-    let effective = plan;
-    if (opts.checkStale) {
-      const check = await this.checkStale(plan);
-      if (check.stale) {
-        if (!opts.replan || !check.current) {
-          throw new MerakiBatchError("PLAN_STALE", `the live network changed since the plan was made:\n  ${check.differences.join("\n  ") || "the live state no longer matches"}`);
-        }
-        effective = check.current;
+  async stagedState(plan: Plan, opts: { onWait?: (id: string) => void } = {}): Promise<StagedState> {
+    const api = new BatchApi(this.client);
+    const org = plan.organizationId;
+    const settled: BatchResult[] = [];
+    const notes: string[] = [];
+    const defaults = submitDefaults(this.clock);
+    for (const b of plan.batches) {
+      if (!b.stagedId) continue;
+      let found: ActionBatch;
+      try {
+        found = await api.get(org, b.stagedId);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        notes.push(`batch #${b.index + 1}: its staged batch ${b.stagedId} no longer exists (deleted, or expired after 7 days); it will be made again`);
+        continue;
       }
+      if (!sameActions(found.actions ?? [], b.actions)) {
+        notes.push(`batch #${b.index + 1}: batch ${b.stagedId} does not carry this batch's actions; it is not used`);
+        continue;
+      }
+      if (!found.confirmed) continue;
+      const started = this.clock.now();
+      let delay = defaults.pollInitialMs;
+      while (!found.status.completed && !found.status.failed) {
+        if (this.clock.now() - started > defaults.deadlineMs) break;
+        opts.onWait?.(found.id);
+        await this.clock.sleep(delay);
+        delay = Math.min(Math.round(delay * 1.5), defaults.pollMaxMs);
+        found = await api.get(org, found.id);
+      }
+      const state = found.status.completed ? "completed" : found.status.failed ? "failed" : "unknown";
+      settled.push({ index: b.index, id: found.id, state, errors: state === "unknown" ? [`batch #${b.index + 1} (${found.id}) was already confirmed and has not finished; its outcome is not known`] : found.status.errors ?? [], createdResources: found.status.createdResources ?? [] });
+      notes.push(`batch #${b.index + 1} (${found.id}) was already confirmed (by 'meraki-batch batches confirm' or another apply) and ${state === "unknown" ? "is still running" : state}; it is not sent again`);
     }
-    if (plan.organizationId !== this.options.organizationId) {
-      throw new MerakiBatchError("CONFIG_INVALID", `the plan is for organization ${plan.organizationId}, not ${this.options.organizationId}`);
+    return { settled, notes };
+  }
+
+  /**
+   * Makes the plan again from its own desired resources and options against fresh live state and
+   * compares. Changes of batches in `settled` (applied by someone already) are left out.
+   */
+  async checkSaved(plan: Plan, settled: BatchResult[] = []): Promise<SavedPlanCheck> {
+    const applied = new Set(settled.flatMap((s) => plan.batches.find((b) => b.index === s.index)?.owners ?? []));
+    let derived: Plan;
+    try {
+      derived = await this.plan(plan.resources, plan.deletes, new LiveCache(), plan.options);
+    } catch (err) {
+      if (MerakiBatchError.is(err) && err.code === "VALIDATION_FAILED") {
+        return { state: "stale", differences: [`the plan's resources no longer validate against the live network: ${err.message}`] };
+      }
+      throw err;
     }
-    const result = await executePlan(this.client, effective, {
-      clock: this.options.clock,
-      maxBatchesInFlight: this.options.maxBatchesInFlight,
-      ...opts,
-    });
-    this.options.cache?.invalidate();
-    return { ...result, plan: effective };
+    const remaining = new Set(plan.changes.map((c) => c.key).filter((k) => !applied.has(k)));
+    const now = new Map(derived.changes.map((c) => [c.key, c]));
+    const moved: string[] = [];
+    for (const c of plan.changes) {
+      if (!remaining.has(c.key)) continue;
+      const d = now.get(c.key);
+      if (d && stableJson(c.live) !== stableJson(d.live)) moved.push(`${c.description}: ${describeMove(c.live, d.live)}`);
+    }
+    if (moved.length) return { state: "stale", differences: moved, derived };
+    const differences = diffDerived(plan, derived, applied.size ? remaining : undefined);
+    return { state: differences.length ? "altered" : "current", differences, derived };
+  }
+
+  /**
+   * Applies a plan. When the run had to wait for batches that carried its actions (a run that
+   * was interrupted after confirming), or for another run (waitForOthers), the plan is made
+   * again from its desired resources and, if `onReplan` agrees, applied.
+   */
+  async apply(plan: Plan, opts: ApplyOptions = {}): Promise<ApplyResult & { plan: Plan }> {
+    let current = plan;
+    for (let round = 0; ; round++) {
+      const result = await executePlan(this.client, current, {
+        clock: this.options.clock,
+        maxBatchesInFlight: this.options.maxBatchesInFlight,
+        ledger: this.ledger,
+        ...opts,
+        liveReadAt: (round === 0 ? opts.liveReadAt : undefined) ?? this.readAt.get(current),
+        settled: round === 0 ? opts.settled : undefined,
+      });
+      this.options.cache?.invalidate();
+      if (result.status !== "replan" || round >= 5) return { ...result, plan: current };
+      const next = await this.plan(current.resources, current.deletes, new LiveCache(), current.options);
+      if (next.summary.actions === 0) {
+        // What was waited for did it all.
+        return { ...result, ok: true, status: "done", resources: next.changes.map((c) => ({ key: c.key, name: c.name, description: c.description, outcome: { status: "unchanged" as const } })), batches: [], plan: next };
+      }
+      if (opts.onReplan && !(await opts.onReplan(next, result.waitedFor))) return { ...result, plan: next };
+      current = next;
+    }
   }
 }

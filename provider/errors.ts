@@ -10,11 +10,13 @@ export type ErrorCode =
   | "API_ERROR"
   | "AUTH_FAILED"
   | "NOT_FOUND"
+  /** A 404 under /organizations/{id} for an organization the key does not see (the message lists those it does). */
+  | "ORGANIZATION_NOT_VISIBLE"
   /** 429 after every allowed retry. */
   | "RATE_LIMITED"
   /** 5xx after every allowed retry (or on a request that cannot be retried blindly). */
   | "SERVER_ERROR"
-  /** The connection failed or the response was lost. */
+  /** The connection failed, timed out, or the response was lost. */
   | "NETWORK_ERROR"
   /** The client's retry budget is spent. */
   | "RETRY_BUDGET_EXHAUSTED"
@@ -61,6 +63,10 @@ export class DashboardApiError extends MerakiBatchError {
       requestId?: string;
       /** For a POST that failed without an answer: it may have been committed. */
       maybeCommitted?: boolean;
+      /** The full URL, for errors about reaching it (never carries the key). */
+      url?: string;
+      /** Set when no answer came in time: which limit and how long it was. */
+      timeout?: { phase: "connect" | "response"; ms: number };
     },
   ) {
     super(code, message);

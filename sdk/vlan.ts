@@ -9,7 +9,9 @@ const provider = makeProvider("vlan");
  * An appliance VLAN (`/networks/{networkId}/appliance/vlans/{vlanId}`): every field of the
  * Dashboard API's VLAN, validated before anything is sent. Fields the API only takes on update
  * (`fixedIpAssignments`, `reservedIpRanges`, `dnsNameservers`, `vpnNatSubnet`) are sent in an
- * update that follows the create in the same atomic batch.
+ * update that follows the create in the same atomic batch. On a network bound to a configuration
+ * template, give `cidr`, `mask` and `templateVlanType` instead of `subnet` and `applianceIp`. On a
+ * network whose VLANs are off, declare a `VlansSettings` and pass its `networkId`.
  *
  * Set `adopt: true` to take over a VLAN that already exists (VLAN 1 always does); otherwise
  * creating it fails with the API's "Vlan has already been taken". Changing `networkId` or

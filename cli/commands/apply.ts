@@ -1,11 +1,13 @@
-import { Plan } from "../../provider";
+import { ApplyResult, Engine, Plan } from "../../provider";
+import { integrityProblems } from "../../provider/plan/contract";
 import { parse } from "../args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { formatPlan } from "../format";
-import { formatOutcome } from "../outcome";
+import { interruptible } from "../interrupt";
 import { Io, colours, processIo } from "../io";
-import { readPlanFile } from "../plan-file";
+import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
+import { PlanFile, readPlanFile } from "../plan-file";
 import { loadProgram } from "../program";
 import { progress } from "../progress";
 import { confirm } from "../prompt";
@@ -14,27 +16,40 @@ export const help = `Usage: meraki-batch apply <program-dir> [options]
        meraki-batch apply --plan FILE [options]
 
 Applies a program (planning it first) or a saved plan through action batches: shows the plan,
-asks for confirmation (unless --yes), shows progress while the batches run, and prints what
-happened to every resource. Exits 1 when anything failed.
+asks for confirmation (unless --yes), shows progress while the batches run, prints what happened
+to every resource and reads the result back.
 
-A saved plan is refused when the live network changed since it was made; batches staged with
-'plan --stage' are confirmed rather than created again.
+A saved plan is a contract: it is refused, with nothing sent, when its batches are not exactly
+what its shown changes give, when it was edited after it was made (its digest), when its
+options or organization differ from the connection's, or when the live network changed since it
+was made (--replan plans again and asks again). Batches staged with 'plan --stage' are confirmed
+rather than made again; batches already confirmed by someone else are not sent twice.
 
 Options:
   --plan FILE              apply a plan saved with 'meraki-batch plan --out FILE'
+  --expect-digest DIGEST   with --plan: refuse unless the plan's digest is DIGEST (the reviewed one)
   --yes                    do not ask for confirmation (required when not on a terminal)
-  --replan                 with --plan: if the network changed, plan again and apply that
+  --replan                 with --plan: if the network changed, plan again, show it, ask again
+  --wait                   when other batches hold the plan's resources, wait for them and plan again
+  --no-verify              do not read the result back after the last batch
   --stack NAME             stack whose Pulumi.<stack>.yaml config to use
-  --json                   print the result as JSON
+  --json                   print the result as JSON (the plan goes to stderr)
   -h, --help               show this help
+
+Exit codes: 0 applied (or nothing to do), 1 something failed or was refused, 2 bad usage,
+3 a confirmed batch's outcome is unknown, 4 other batches hold the plan's resources (nothing was
+confirmed), 130 interrupted.
 
 ${CONNECTION_HELP}`;
 
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
   const { values, positionals } = parse("apply", argv, {
     plan: { type: "string" },
+    "expect-digest": { type: "string" },
     yes: { type: "boolean", short: "y" },
     replan: { type: "boolean" },
+    wait: { type: "boolean" },
+    "no-verify": { type: "boolean" },
     stack: { type: "string" },
     json: { type: "boolean" },
     ...CONNECTION_OPTIONS,
@@ -47,50 +62,177 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   if (planFile && positionals.length) throw new CliError("give either a program directory or --plan FILE, not both", undefined, 2);
   if (!planFile && positionals.length !== 1) throw new CliError("missing the program directory (or --plan FILE)", "e.g. meraki-batch apply examples/branch-office", 2);
   if (values.replan && !planFile) throw new CliError("--replan only applies to --plan FILE", undefined, 2);
-  const c = colours(io);
+  if (values["expect-digest"] && !planFile) throw new CliError("--expect-digest only applies to --plan FILE", undefined, 2);
 
-  let plan: Plan;
-  let saved = false;
-  // Load before connecting: a broken program or plan file is reported without touching the API.
+  // Everything that can be checked without the network is checked first: nothing is sent for a bad file.
   const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined });
-  const fromFile = planFile ? readPlanFile(planFile) : undefined;
-  const conn = await connect({ values, stackConfig: program?.config, fromPlan: fromFile, io });
+  const fromFile = planFile ? checkFile(planFile, values["expect-digest"] as string | undefined) : undefined;
+  const conn = await connect({ values, stackConfig: program?.config, stackFile: program?.stackFile, fromPlan: fromFile, io });
   try {
-    try {
-      if (fromFile) {
-        plan = fromFile;
-        saved = true;
-      } else {
-        plan = await conn.engine.plan(program!.resources);
-      }
-    } catch (err) {
-      throw asCliError(err);
-    }
-    const out = values.json ? io.stderr : io.stdout;
-    out.write(formatPlan(plan, values.json ? colours({ ...io, stdout: io.stderr }) : c));
-    if (plan.summary.actions === 0) {
-      if (values.json) io.stdout.write(JSON.stringify({ ok: true, resources: [], batches: [] }, null, 2) + "\n");
-      return 0;
-    }
-    const question = `\nApply ${plan.summary.batches} batch${plan.summary.batches === 1 ? "" : "es"} (${plan.summary.actions} actions) to organization ${plan.organizationId}?`;
-    if (!(await confirm(io, question, values.yes === true))) {
-      io.stdout.write("Apply cancelled; nothing was sent.\n");
-      return 1;
-    }
-    const bar = values.json ? undefined : progress(plan, io);
-    let result;
-    try {
-      result = await conn.engine.apply(plan, { checkStale: saved, replan: values.replan === true, onEvent: (e) => bar?.onEvent(e) });
-    } catch (err) {
-      throw asCliError(err);
-    } finally {
-      bar?.done();
-    }
-    if (result.plan !== plan && !values.json) io.stdout.write(c.yellow("The network had changed since the plan was made; applied a new plan instead.\n"));
-    if (values.json) io.stdout.write(JSON.stringify({ ok: result.ok, resources: result.resources, batches: result.batches }, null, 2) + "\n");
-    else io.stdout.write("\n" + formatOutcome(result, c));
-    return result.ok ? 0 : 1;
+    return await new Apply(conn.engine, io, values).run(program?.resources, fromFile);
+  } catch (err) {
+    throw asCliError(err);
   } finally {
     await conn.close();
+  }
+}
+
+/** The plan file's own consistency: its batches are what its changes give, its digest is its content's. */
+function checkFile(file: string, expectDigest: string | undefined): PlanFile {
+  const plan = readPlanFile(file);
+  const problems = integrityProblems(plan);
+  if (problems.length) {
+    throw new CliError(`${file} is not the plan that was made; nothing was sent:\n  ${problems.join("\n  ")}`, "make a new plan and review it: meraki-batch plan <program-dir> --out plan.json");
+  }
+  if (expectDigest !== undefined && expectDigest !== plan.digest && !(expectDigest.length >= 15 && plan.digest.startsWith(expectDigest))) {
+    throw new CliError(`${file} has digest ${plan.digest}, not the expected ${expectDigest}; nothing was sent`, "apply the plan that was reviewed");
+  }
+  return plan;
+}
+
+/** A duration in seconds from the environment, as an option; a clear error when it is not one. */
+function seconds<T>(raw: string | undefined, name: string, make: (ms: number) => T): T | {} {
+  if (raw === undefined || raw === "") return {};
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 86_400) throw new CliError(`${name} must be a number of seconds between 0 and 86400, got '${raw}'`, undefined, 2);
+  return make(Math.round(n * 1000));
+}
+
+class Apply {
+  private readonly c;
+  private readonly out: Io["stdout"];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly io: Io,
+    private readonly values: Record<string, unknown>,
+  ) {
+    this.c = colours(values.json ? { ...io, stdout: io.stderr as Io["stdout"] } : io);
+    // With --json the human-readable parts go to stderr.
+    this.out = values.json ? (io.stderr as Io["stdout"]) : io.stdout;
+  }
+
+  private say(text: string): void {
+    this.out.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  async run(resources: Plan["resources"] | undefined, file: PlanFile | undefined): Promise<number> {
+    const opts = this.engine.options;
+    let plan: Plan;
+    let settled: ApplyResult["batches"] = [];
+    let liveReadAt: number | undefined;
+    if (file) {
+      this.checkOptions(file);
+      const staged = await this.engine.stagedState(file, { onWait: (id) => this.say(`waiting for batch ${id}, confirmed elsewhere, to finish…`) });
+      for (const n of staged.notes) this.say(this.c.dim(n));
+      settled = staged.settled;
+      if (settled.length === file.batches.length) return this.finishSettled(file, settled);
+      const clock = opts.clock;
+      const checkedAt = clock ? clock.now() : Date.now();
+      const check = await this.engine.checkSaved(file, settled);
+      if (check.state === "altered") {
+        throw new CliError(`the plan's changes are not what its desired resources give against the unchanged network; nothing was sent:\n  ${check.differences.join("\n  ")}`, "make a new plan and review it");
+      }
+      if (check.state === "stale") {
+        const header = `the live network changed since the plan was made:\n  ${check.differences.join("\n  ")}`;
+        if (!this.values.replan || !check.derived) {
+          throw new CliError(header, "make a new plan and review it (at a terminal, --replan plans again and asks you here)");
+        }
+        this.say(this.c.yellow(`The plan is stale: ${header}\nPlanned again; this is the new plan, which was not reviewed:`));
+        plan = check.derived;
+        settled = [];
+      } else {
+        plan = file;
+        liveReadAt = checkedAt;
+      }
+    } else {
+      plan = await this.engine.plan(resources!);
+    }
+
+    this.out.write(formatPlan(plan, this.c));
+    await this.reportDrafts(plan);
+    if (plan.summary.actions === 0) {
+      if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: true, status: "done", exitCode: 0, digest: plan.digest, resources: [], batches: [] }, null, 2) + "\n");
+      return EXIT.ok;
+    }
+    if (!(await this.ask(plan, file !== undefined && plan !== file))) return EXIT.failed;
+
+    const bar = this.values.json ? undefined : progress(plan, this.io);
+    const stop = interruptible(this.io, {
+      first: () => this.say(this.c.yellow("\nInterrupted: confirming no more batches, deleting this run's drafts, waiting for the confirmed ones (Ctrl-C again to exit now).")),
+      second: () => this.say(this.c.red(`\nExiting now. Batches still running: ${bar?.running().join(", ") || "none known"}; see 'meraki-batch batches list --status pending'.`)),
+    });
+    let result;
+    try {
+      result = await this.engine.apply(plan, {
+        onEvent: (e) => bar?.onEvent(e),
+        signal: stop.signal,
+        waitForOthers: this.values.wait === true,
+        verify: this.values["no-verify"] !== true,
+        settled,
+        liveReadAt,
+        onReplan: (next, waited) => this.reReview(next, waited),
+        ...seconds(this.io.env.MERAKI_BATCH_UNREACHABLE_SECONDS, "MERAKI_BATCH_UNREACHABLE_SECONDS", (ms) => ({ unreachableMs: ms })),
+        ...seconds(this.io.env.MERAKI_BATCH_DRAIN_SECONDS, "MERAKI_BATCH_DRAIN_SECONDS", (ms) => ({ drainMs: ms })),
+      });
+    } finally {
+      bar?.done();
+      stop.dispose();
+    }
+    return this.report(result);
+  }
+
+  /** Flags that would change the batches must agree with the saved plan's options. */
+  private checkOptions(file: PlanFile): void {
+    const o = this.engine.options;
+    const differ: string[] = [];
+    if (this.values["max-batch-size"] !== undefined && o.maxActionsPerBatch !== file.options.maxActionsPerBatch) differ.push(`--max-batch-size ${o.maxActionsPerBatch} (the plan was made with ${file.options.maxActionsPerBatch})`);
+    if (this.values.sync !== undefined && o.synchronous !== file.options.synchronous) differ.push(`--sync ${o.synchronous} (the plan was made with ${file.options.synchronous})`);
+    if (differ.length) throw new CliError(`the plan's options differ from this command's: ${differ.join(", ")}; nothing was sent`, "apply the plan without those flags, or make a new plan with them", 2);
+  }
+
+  /** Unconfirmed drafts of others on the plan's resources: they could be confirmed later and undo it. */
+  private async reportDrafts(plan: Plan): Promise<void> {
+    const drafts = (await this.engine.draftsTouching(plan)).filter((h) => h.state === "unconfirmed");
+    if (!drafts.length) return;
+    this.say(this.c.yellow(`\n${drafts.length} unconfirmed batch${drafts.length === 1 ? "" : "es"} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources:`));
+    for (const d of drafts) this.say(`  ${describeHolder(d)}`);
+    this.say(this.c.dim("  Identical drafts are reused; others hold the resources until deleted ('meraki-batch batches prune' deletes this tool's)."));
+  }
+
+  private async ask(plan: Plan, replanned: boolean): Promise<boolean> {
+    const question = `\nApply ${plan.summary.batches} batch${plan.summary.batches === 1 ? "" : "es"} (${plan.summary.actions} action${plan.summary.actions === 1 ? "" : "s"}) to organization ${plan.organizationId}${replanned ? " (a new plan, not the reviewed one)" : ""}?`;
+    if (this.values.yes && !this.io.stdin.isTTY) this.say(this.c.dim(`${question.trim()} yes (--yes)`));
+    if (!(await confirm({ ...this.io, stdout: this.out }, question, this.values.yes === true))) {
+      this.say("Apply cancelled; nothing was sent.");
+      return false;
+    }
+    return true;
+  }
+
+  /** A plan made again while applying (after waiting for other batches) is shown and asked for again. */
+  private async reReview(next: Plan, waited: string[]): Promise<boolean> {
+    this.say(this.c.yellow(`\nWaited for batch${waited.length === 1 ? "" : "es"} ${waited.join(", ")}; planned again. The new plan:`));
+    this.out.write(formatPlan(next, this.c));
+    return this.ask(next, true);
+  }
+
+  private finishSettled(plan: PlanFile, settled: ApplyResult["batches"]): number {
+    const failed = settled.filter((s) => s.state !== "completed");
+    this.say(failed.length ? this.c.red(`Every batch of this plan was already confirmed; ${failed.length} did not complete: ${failed.map((s) => `${s.id} (${s.state})`).join(", ")}.`) : this.c.green(`Every batch of this plan was already confirmed and completed (${settled.map((s) => s.id).join(", ")}); nothing to do.`));
+    if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: !failed.length, status: "done", exitCode: failed.length ? 1 : 0, digest: plan.digest, resources: [], batches: settled }, null, 2) + "\n");
+    return failed.length ? (failed.some((s) => s.state === "unknown") && !failed.some((s) => s.state === "failed") ? EXIT.unknown : EXIT.failed) : EXIT.ok;
+  }
+
+  private report(result: ApplyResult & { plan: Plan }): number {
+    const code = exitCode(result);
+    if (this.values.json) {
+      const { plan, ...rest } = result;
+      this.io.stdout.write(JSON.stringify({ ...rest, exitCode: code, digest: plan.digest }, null, 2) + "\n");
+      this.out.write("\n" + formatOutcome(result, this.c));
+    } else {
+      this.io.stdout.write("\n" + formatOutcome(result, this.c));
+    }
+    return code;
   }
 }

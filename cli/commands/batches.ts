@@ -1,29 +1,48 @@
-import { ActionBatch, BatchApi } from "../../provider";
-import { submit, submitDefaults } from "../../provider/apply/submit";
+import { ActionBatch, BatchApi, DraftLedger, runAlive } from "../../provider";
+import { confirmAndWait, isNotFound, submitDefaults } from "../../provider/apply/submit";
+import { madeByThisTool } from "../../provider/apply/shape";
 import { realClock } from "../../provider/clock";
+import { DEFAULTS } from "../../provider/defaults";
 import { parse } from "../args";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
+import { CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { summariseActions } from "../format";
 import { Io, colours, processIo } from "../io";
+import { age } from "../outcome";
 import { confirm } from "../prompt";
 
 export const help = `Usage: meraki-batch batches list [--status pending|completed|failed] [--json]
        meraki-batch batches show ID [--json]
        meraki-batch batches confirm ID [--yes]
        meraki-batch batches delete ID
+       meraki-batch batches prune [--dry-run] [--yes]
 
 Inspects and acts on the organization's action batches: list them, show one with its actions
-and status, confirm an unconfirmed (staged) batch and wait for it to finish, or delete an
-unconfirmed one. Confirmed batches cannot be deleted.
+and status, confirm an unconfirmed (staged) batch and wait for it to finish, delete an
+unconfirmed one, or prune the unconfirmed drafts meraki-batch made. Confirmed batches cannot be
+deleted.
+
+prune deletes unconfirmed batches that meraki-batch made and no run of it still needs:
+  - those this machine's draft ledger records (MERAKI_BATCH_STATE_DIR, else
+    ~/.local/state/meraki-batch) whose run has ended, including drafts staged for review
+    with 'plan --stage';
+  - those made elsewhere (another machine, a CI runner) whose every action is one meraki-batch
+    writes (VLAN create/update/destroy, VLAN settings, device tags, switch ports; v1 paths,
+    only fields meraki-batch sends). A run still going on this machine keeps its drafts.
+It lists what it deletes and asks first (--yes to skip, --dry-run to only list).
 
 Options:
   --status S               list only pending, completed or failed batches
   --json                   print JSON
-  --yes                    confirm without asking
+  --yes                    confirm or prune without asking
+  --dry-run                prune: list what would be deleted, delete nothing
+  --base-url URL           Dashboard API base URL (MERAKI_DASHBOARD_API_BASE_URL)
+  --org ID                 organization id (MERAKI_ORGANIZATION_ID; default: the key's only organization)
+  --connect-timeout S      seconds to wait for a connection (MERAKI_BATCH_CONNECT_TIMEOUT; default ${DEFAULTS.connectTimeoutMs / 1000})
+  --response-timeout S     seconds to wait for an answer, and between its parts (MERAKI_BATCH_RESPONSE_TIMEOUT; default ${DEFAULTS.responseTimeoutMs / 1000})
   -h, --help               show this help
-
-${CONNECTION_HELP}`;
+The API key is read from MERAKI_DASHBOARD_API_KEY.
+`;
 
 function state(b: ActionBatch): string {
   if (!b.confirmed) return "unconfirmed";
@@ -32,22 +51,40 @@ function state(b: ActionBatch): string {
   return "running";
 }
 
+/** "meraki-batch, 3 min ago" from the ledger, or "" when not known here. */
+function provenance(ledger: DraftLedger, baseUrl: string, b: ActionBatch): string {
+  const r = ledger.get(b.id, baseUrl);
+  if (!r) return "";
+  const alive = r.purpose === "run" ? (runAlive(r) ? ", run in progress" : ", run ended") : ", staged for review";
+  return `meraki-batch ${age(Date.now() - r.createdAt)} ago${alive}`;
+}
+
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
-  const { values, positionals } = parse("batches", argv, { status: { type: "string" }, json: { type: "boolean" }, yes: { type: "boolean", short: "y" }, ...CONNECTION_OPTIONS });
+  const { values, positionals } = parse("batches", argv, {
+    status: { type: "string" },
+    json: { type: "boolean" },
+    yes: { type: "boolean", short: "y" },
+    "dry-run": { type: "boolean" },
+    "base-url": CONNECTION_OPTIONS["base-url"],
+    org: CONNECTION_OPTIONS.org,
+    "connect-timeout": CONNECTION_OPTIONS["connect-timeout"],
+    "response-timeout": CONNECTION_OPTIONS["response-timeout"],
+  });
   if (values.help || positionals.length === 0) {
     io.stdout.write(help);
     return values.help ? 0 : 2;
   }
   const [sub, id, ...extra] = positionals;
-  if (!["list", "show", "confirm", "delete"].includes(sub)) throw new CliError(`unknown batches command '${sub}'`, "use list, show, confirm or delete", 2);
-  if (sub !== "list" && !id) throw new CliError(`missing the batch id`, `e.g. meraki-batch batches ${sub} 173869674715421`, 2);
-  if (extra.length || (sub === "list" && id)) throw new CliError(`unexpected argument '${extra[0] ?? id}'`, undefined, 2);
+  if (!["list", "show", "confirm", "delete", "prune"].includes(sub)) throw new CliError(`unknown batches command '${sub}'`, "use list, show, confirm, delete or prune", 2);
+  if (!["list", "prune"].includes(sub) && !id) throw new CliError(`missing the batch id`, `e.g. meraki-batch batches ${sub} 173869674715421`, 2);
+  if (extra.length || (["list", "prune"].includes(sub) && id)) throw new CliError(`unexpected argument '${extra[0] ?? id}'`, undefined, 2);
   const status = values.status as string | undefined;
   if (status !== undefined && !["pending", "completed", "failed"].includes(status)) throw new CliError(`--status must be pending, completed or failed, got '${status}'`, undefined, 2);
   const c = colours(io);
   const conn = await connect({ values, io });
   const api = new BatchApi(conn.client);
   const org = conn.organizationId;
+  const ledger = conn.engine.ledger;
   try {
     switch (sub) {
       case "list": {
@@ -56,7 +93,10 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
         else if (!list.length) io.stdout.write(`No action batches${status ? ` (${status})` : ""} in organization ${org}.\n`);
         else {
           io.stdout.write(`${"ID".padEnd(20)} ${"STATE".padEnd(12)} ${"MODE".padEnd(13)} ACTIONS\n`);
-          for (const b of list) io.stdout.write(`${b.id.padEnd(20)} ${state(b).padEnd(12)} ${(b.synchronous ? "synchronous" : "asynchronous").padEnd(13)} ${b.actions.length}  ${c.dim(summariseActions(b.actions))}\n`);
+          for (const b of list) {
+            const made = provenance(ledger, conn.client.baseUrl, b);
+            io.stdout.write(`${b.id.padEnd(20)} ${state(b).padEnd(12)} ${(b.synchronous ? "synchronous" : "asynchronous").padEnd(13)} ${b.actions.length}  ${c.dim(summariseActions(b.actions) + (made ? ` (${made})` : ""))}\n`);
+          }
         }
         return 0;
       }
@@ -66,7 +106,8 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
           io.stdout.write(JSON.stringify(b, null, 2) + "\n");
           return 0;
         }
-        io.stdout.write(`Batch ${b.id} in organization ${b.organizationId}: ${state(b)}, ${b.synchronous ? "synchronous" : "asynchronous"}, ${b.actions.length} actions\n`);
+        const made = provenance(ledger, conn.client.baseUrl, b);
+        io.stdout.write(`Batch ${b.id} in organization ${b.organizationId}: ${state(b)}, ${b.synchronous ? "synchronous" : "asynchronous"}, ${b.actions.length} action${b.actions.length === 1 ? "" : "s"}${made ? ` (made by ${made})` : ""}\n`);
         b.actions.forEach((a, i) => io.stdout.write(`  ${String(i + 1).padStart(3)}. ${a.operation.padEnd(7)} ${a.resource} ${c.dim(JSON.stringify(a.body ?? {}))}\n`));
         for (const e of b.status.errors ?? []) io.stdout.write(c.red(`  error: ${e}\n`));
         for (const r of b.status.createdResources ?? []) io.stdout.write(`  created ${r.uri}\n`);
@@ -78,11 +119,12 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
           io.stdout.write(`Batch ${id} is already confirmed (${state(b)}).\n`);
           return b.status.failed ? 1 : 0;
         }
-        if (!(await confirm(io, `Confirm batch ${id} (${b.actions.length} actions: ${summariseActions(b.actions)})?`, values.yes === true))) {
+        if (!(await confirm(io, `Confirm batch ${id} (${b.actions.length} action${b.actions.length === 1 ? "" : "s"}: ${summariseActions(b.actions)})?`, values.yes === true))) {
           io.stdout.write("Not confirmed.\n");
           return 1;
         }
-        const final = await submit(api, org, { index: 0, actions: b.actions, synchronous: b.synchronous, stagedId: id }, submitDefaults(realClock), () => undefined);
+        const final = await confirmAndWait(api, org, id, submitDefaults(realClock));
+        ledger.forget(id, conn.client.baseUrl);
         if (final.status.completed) {
           io.stdout.write(c.green(`Batch ${id} completed.\n`));
           return 0;
@@ -90,8 +132,11 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
         io.stdout.write(c.red(`Batch ${id} failed:\n${(final.status.errors ?? []).map((e) => `  ${e}`).join("\n")}\n`));
         return 1;
       }
+      case "prune":
+        return await prune(io, api, org, ledger, conn.client.baseUrl, values);
       default: {
         await api.remove(org, id);
+        ledger.forget(id, conn.client.baseUrl);
         io.stdout.write(`Deleted batch ${id}.\n`);
         return 0;
       }
@@ -101,4 +146,46 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   } finally {
     await conn.close();
   }
+}
+
+async function prune(io: Io, api: BatchApi, org: string, ledger: DraftLedger, baseUrl: string, values: Record<string, unknown>): Promise<number> {
+  const drafts = (await api.list(org, "pending")).filter((b) => !b.confirmed);
+  const doomed: Array<{ b: ActionBatch; why: string }> = [];
+  const kept: Array<{ b: ActionBatch; why: string }> = [];
+  for (const b of drafts) {
+    const r = ledger.get(b.id, baseUrl);
+    if (r) {
+      if (r.purpose === "run" && runAlive(r)) kept.push({ b, why: "its run is still going" });
+      else doomed.push({ b, why: `made by meraki-batch on this machine ${age(Date.now() - r.createdAt)} ago${r.purpose === "review" ? " (staged for review)" : ", its run has ended"}` });
+    } else if (madeByThisTool(b.actions ?? [])) {
+      doomed.push({ b, why: "made elsewhere; every action is one meraki-batch writes" });
+    } else {
+      kept.push({ b, why: "not made by meraki-batch" });
+    }
+  }
+  const line = (x: { b: ActionBatch; why: string }) => `  ${x.b.id}  ${x.b.actions.length} action${x.b.actions.length === 1 ? "" : "s"}: ${summariseActions(x.b.actions)} (${x.why})\n`;
+  if (!doomed.length) {
+    io.stdout.write(`No unconfirmed drafts of meraki-batch to delete in organization ${org}${kept.length ? ` (${kept.length} other unconfirmed kept)` : ""}.\n`);
+    return 0;
+  }
+  io.stdout.write(`${values["dry-run"] ? "Would delete" : "Deleting"} ${doomed.length} unconfirmed draft${doomed.length === 1 ? "" : "s"}:\n${doomed.map(line).join("")}`);
+  if (kept.length) io.stdout.write(`Keeping:\n${kept.map(line).join("")}`);
+  if (values["dry-run"]) return 0;
+  if (!(await confirm(io, "Delete them?", values.yes === true))) {
+    io.stdout.write("Nothing deleted.\n");
+    return 1;
+  }
+  let deleted = 0;
+  for (const { b } of doomed) {
+    try {
+      await api.remove(org, b.id);
+      deleted++;
+    } catch (err) {
+      // Confirmed meanwhile, or gone: either way not a draft any more.
+      if (!isNotFound(err)) io.stderr.write(`could not delete ${b.id}: ${(err as Error).message}\n`);
+    }
+    ledger.forget(b.id, baseUrl);
+  }
+  io.stdout.write(`Deleted ${deleted} draft${deleted === 1 ? "" : "s"}.\n`);
+  return 0;
 }

@@ -41,8 +41,12 @@ export function updateDevice(ctx: ExecContext, serial: string, body: Body, legac
     if (parsed.error) problems.push(parsed.error);
     tags = parsed.tags;
   }
-  // The emulator has no configuration templates or floor plans, so binding to one cannot succeed.
-  if (typeof body.switchProfileId === "string") problems.push("'switchProfileId' requires a switch in a network bound to a configuration template");
+  // "it must (1) be a switch, and (2) belong to a network that is bound to a configuration template" (PYSDK);
+  // the emulator has no switch profiles or floor plans, so binding to one cannot succeed.
+  if (typeof body.switchProfileId === "string") {
+    const bound = device.productType === "switch" && ctx.org.networks[device.networkId]?.isBoundToConfigTemplate === true;
+    problems.push(bound ? `Switch profile '${body.switchProfileId}' does not exist` : "'switchProfileId' requires a switch in a network bound to a configuration template");
+  }
   if (typeof body.floorPlanId === "string") problems.push(`Floor plan '${body.floorPlanId}' does not exist`);
   if (problems.length) throw new ApiError(400, problems);
 

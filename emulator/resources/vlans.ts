@@ -1,8 +1,8 @@
 /**
  * Appliance VLANs (/networks/{networkId}/appliance/vlans…), with the validation the Dashboard
- * applies on create and update (reference §3.1).
+ * applies on create and update (reference §3.1; each rule's source in docs/emulator.md).
  */
-import { Cidr, cidrContains, cidrsOverlap, formatCidr, isHostOf, parseCidr, parseIPv4 } from "../../lib/ipv4";
+import { Cidr, broadcastOf, cidrContains, cidrsOverlap, formatCidr, formatIPv4, isHostOf, parseCidr, parseIPv4 } from "../../lib/ipv4";
 import { ApiError, badRequest, notFound } from "../errors";
 import { DhcpOption, Network, ReservedIpRange, Vlan } from "../model";
 import { Body, Rule, asInteger, checkField, checkFields, isIPv4, isMac, isPlainObject, oneOfMessage } from "../validate";
@@ -156,6 +156,9 @@ function checkIpv6(ipv6: Body): string[] {
     // The API repeats this one per assignment (terraform-provider-meraki#121).
     if (typeof p.disabled !== "boolean") problems.push("Please specify if prefix assignment should be disabled");
     if (p.autonomous !== undefined && typeof p.autonomous !== "boolean") problems.push(`'ipv6.prefixAssignments.autonomous' must be a boolean`);
+    for (const k of ["staticPrefix", "staticApplianceIp6"]) {
+      if (p[k] !== undefined && typeof p[k] !== "string") problems.push(`'ipv6.prefixAssignments.${k}' must be a string`);
+    }
     if (p.origin !== undefined) {
       const type = isPlainObject(p.origin) ? p.origin.type : undefined;
       if (type !== "independent" && type !== "internet") problems.push(oneOfMessage("ipv6.prefixAssignments.origin.type", ["independent", "internet"]));
@@ -169,7 +172,6 @@ function checkAddressing(vlan: Vlan, others: Vlan[]): string[] {
   const subnet = parseCidr(vlan.subnet);
   if (!subnet) return [`'subnet' must be a subnet in CIDR notation, such as 192.168.1.0/24`];
   if (!subnet.aligned) return [`'subnet' ${vlan.subnet} is not a network address (did you mean ${formatCidr(subnet)}?)`];
-  if (subnet.prefix > 30) return [`'subnet' must be /30 or larger`];
   const problems: string[] = [];
   const ip = parseIPv4(vlan.applianceIp);
   if (ip === null) problems.push(`'applianceIp' must be an IPv4 address`);
@@ -248,14 +250,18 @@ function merge(vlan: Vlan, body: Body): Vlan {
   return next;
 }
 
-export function defaultVlan(networkId: string, id: number, interfaceId: string): Vlan {
+/**
+ * The VLAN 1 that enabling VLANs leaves (TFP#86). Its addressing is the emulator's choice: the
+ * MX's factory LAN, 192.168.128.0/24 (on a template-bound network: a "same" template VLAN).
+ */
+export function defaultVlan(network: Pick<Network, "isBoundToConfigTemplate">, id: number, interfaceId: string): Vlan {
   return {
     id,
-    networkId,
     interfaceId,
     name: "Default",
     subnet: "192.168.128.0/24",
     applianceIp: "192.168.128.1",
+    ...(network.isBoundToConfigTemplate ? { templateVlanType: "same", cidr: "192.168.128.0/24", mask: 24 } : {}),
     fixedIpAssignments: {},
     reservedIpRanges: [],
     dnsNameservers: "upstream_dns",
@@ -270,25 +276,80 @@ export function defaultVlan(networkId: string, id: number, interfaceId: string):
   };
 }
 
+const TEMPLATE_FIELDS = ["templateVlanType", "cidr", "mask"];
+const ADDRESS_FIELDS = ["subnet", "applianceIp"];
+
+/**
+ * `cidr`, `mask` and `templateVlanType` are "Applicable only for template network" (SPEC142); on
+ * such a network the subnet is picked from `cidr`, so `subnet` and `applianceIp` are not taken.
+ */
+function checkTemplateFields(network: Network, body: Body): string[] {
+  if (network.isBoundToConfigTemplate) {
+    return ADDRESS_FIELDS.filter((f) => body[f] !== undefined).map((f) => `'${f}' cannot be set on a network bound to a configuration template (the subnet comes from 'cidr' and 'mask')`);
+  }
+  return TEMPLATE_FIELDS.filter((f) => body[f] !== undefined).map((f) => `'${f}' only applies to networks bound to a configuration template`);
+}
+
+/**
+ * A template VLAN's subnet on this network: "same" uses `cidr` itself on every bound network;
+ * "unique" takes a /`mask` block of the `cidr` pool ("Each network bound to the template will
+ * automatically pick a subnet from this pool", SPEC142): the emulator picks the first block no
+ * other VLAN of the network overlaps. The appliance takes the first host address.
+ */
+function placeTemplateVlan(vlan: Vlan, others: Vlan[]): string[] {
+  const pool = vlan.cidr === undefined ? null : parseCidr(vlan.cidr);
+  if (!pool) return [`'cidr' must be a subnet in CIDR notation, such as 192.168.1.0/24`];
+  if (!pool.aligned) return [`'cidr' ${vlan.cidr} is not a network address (did you mean ${formatCidr(pool)}?)`];
+  const type = vlan.templateVlanType ?? "same";
+  vlan.templateVlanType = type;
+  let subnet: Cidr | undefined = pool;
+  if (type === "unique") {
+    if (vlan.mask === undefined) return ["'mask' is required with templateVlanType 'unique'"];
+    if (vlan.mask < pool.prefix) return [`'mask' must be at least ${pool.prefix} (the size of 'cidr' ${vlan.cidr})`];
+    const size = 2 ** (32 - vlan.mask);
+    const taken = others.map((o) => parseCidr(o.subnet)).filter((c): c is Cidr => !!c);
+    subnet = undefined;
+    for (let n = pool.network; n <= broadcastOf(pool); ) {
+      const block = { network: n, prefix: vlan.mask, aligned: true };
+      const clash = taken.find((t) => cidrsOverlap(t, block));
+      if (!clash) {
+        subnet = block;
+        break;
+      }
+      // Skip past the clashing subnet, to the next block boundary.
+      const after = broadcastOf(clash) + 1;
+      n = Math.max(n + size, Math.ceil(after / size) * size);
+    }
+    if (!subnet) return [`'cidr' ${vlan.cidr} has no free /${vlan.mask} subnet left on this network`];
+  }
+  vlan.subnet = formatCidr(subnet);
+  vlan.applianceIp = formatIPv4(subnet.prefix >= 31 ? subnet.network : subnet.network + 1);
+  return [];
+}
+
 function fail(problems: string[]): void {
   if (problems.length) throw new ApiError(400, problems, "validation");
 }
 
 /**
- * POST /networks/{networkId}/appliance/vlans. `legacy` is the v0 form, which also required
- * `subnet` and `applianceIp`; in v1 they are optional only for template-bound networks, which
- * the emulator does not have, so both are required here too.
+ * POST /networks/{networkId}/appliance/vlans. Only `id` and `name` are required by the spec
+ * (v1 made `subnet` and `applianceIp` optional for template networks); a network that is not bound
+ * to a template needs them, as v0 did, and a bound one needs `cidr` instead.
  */
 export function createVlan(ctx: ExecContext, networkId: string, body: Body, resourceBase: string): OpResult {
+  const network = findNetwork(ctx, networkId);
   const vlans = vlansOf(ctx, networkId);
   const problems: string[] = [];
-  for (const key of ["id", "name", "subnet", "applianceIp"]) if (body[key] === undefined) problems.push(`'${key}' is required`);
+  const required = network.isBoundToConfigTemplate ? ["id", "name", "cidr"] : ["id", "name", "subnet", "applianceIp"];
+  for (const key of required) if (body[key] === undefined) problems.push(`'${key}' is required`);
   fail(problems);
   const id = parseVlanId(body.id, "id");
-  fail([...checkFields(body, CREATE_RULES), ...checkStructures(body)]);
+  fail([...checkFields(body, CREATE_RULES), ...checkStructures(body), ...checkTemplateFields(network, body)]);
   if (vlans[String(id)]) throw badRequest(VLAN_TAKEN);
-  const vlan = merge({ ...defaultVlan(networkId, id, ctx.newId()), name: "" }, pickCreate(body));
-  fail([...checkAddressing(vlan, Object.values(vlans)), ...checkDhcpHandling(vlan)]);
+  const vlan = merge({ ...defaultVlan({}, id, ctx.newId()), name: "" }, pickCreate(body));
+  const others = Object.values(vlans);
+  if (network.isBoundToConfigTemplate) fail(placeTemplateVlan(vlan, others));
+  fail([...checkAddressing(vlan, others), ...checkDhcpHandling(vlan)]);
   ctx.journal.set(vlans, String(id), vlan);
   return { created: { id: String(id), uri: `${resourceBase.replace(/\/+$/, "")}/${id}` } };
 }
@@ -301,14 +362,16 @@ function pickCreate(body: Body): Body {
 
 /** PUT /networks/{networkId}/appliance/vlans/{vlanId}. `id` in the body is ignored (it is the key). */
 export function updateVlan(ctx: ExecContext, networkId: string, vlanIdRaw: string, body: Body): OpResult {
+  const network = findNetwork(ctx, networkId);
   const vlans = vlansOf(ctx, networkId);
   const id = parseVlanId(vlanIdRaw, "vlanId");
   const current = vlans[String(id)];
   if (!current) throw notFound(`VLAN ${id} not found`);
-  fail([...checkFields(body, UPDATE_RULES), ...checkStructures(body)]);
+  fail([...checkFields(body, UPDATE_RULES), ...checkStructures(body), ...checkTemplateFields(network, body)]);
   const next = merge(current, body);
   if (next.dhcpHandling !== "Relay DHCP to another server") delete next.dhcpRelayServerIps;
   const others = Object.values(vlans).filter((v) => v.id !== id);
+  if (network.isBoundToConfigTemplate && TEMPLATE_FIELDS.some((f) => body[f] !== undefined)) fail(placeTemplateVlan(next, others));
   fail([...checkAddressing(next, others), ...checkDhcpHandling(next)]);
   ctx.journal.set(vlans, String(id), next);
   return {};
@@ -318,32 +381,49 @@ export function destroyVlan(ctx: ExecContext, networkId: string, vlanIdRaw: stri
   const vlans = vlansOf(ctx, networkId);
   const id = parseVlanId(vlanIdRaw, "vlanId");
   if (!vlans[String(id)]) throw notFound(`VLAN ${id} not found`);
-  // A network with VLANs enabled always keeps at least one VLAN (the MX needs a LAN).
-  if (Object.keys(vlans).length === 1) throw badRequest("Cannot delete the only VLAN of a network; disable VLANs instead");
   ctx.journal.remove(vlans, String(id));
   return {};
 }
 
-/** PUT /networks/{networkId}/appliance/vlans/settings. Enabling VLANs creates the default VLAN 1. */
+/**
+ * PUT /networks/{networkId}/appliance/vlans/settings. Enabling VLANs leaves VLAN 1 (TFP#86) when
+ * the network has none; disabling puts the MX back on a single LAN and removes every VLAN (the
+ * emulator's reading of the Dashboard's "single LAN" mode; docs/emulator.md).
+ */
 export function updateVlanSettings(ctx: ExecContext, networkId: string, body: Body): OpResult {
   const network = findNetwork(ctx, networkId);
   if (!network.productTypes.includes("appliance")) throw badRequest("This network does not have a security appliance");
   fail(checkFields(body, { vlansEnabled: { type: "boolean" } }));
   if (body.vlansEnabled === undefined) return {};
   const enabled = body.vlansEnabled as boolean;
+  if (enabled === network.vlansEnabled) return {};
   ctx.journal.setField(network, "vlansEnabled", enabled);
-  if (enabled && Object.keys(ctx.org.vlans[networkId] ?? {}).length === 0) {
-    const vlans: Record<string, Vlan> = {};
-    ctx.journal.set(ctx.org.vlans, networkId, vlans);
-    ctx.journal.set(vlans, "1", defaultVlan(networkId, 1, ctx.newId()));
-  }
+  const vlans: Record<string, Vlan> = {};
+  if (enabled) vlans["1"] = defaultVlan(network, 1, ctx.newId());
+  ctx.journal.set(ctx.org.vlans, networkId, vlans);
   return {};
 }
 
-/** A VLAN as GET returns it: `dhcpRelayServerIps` is omitted unless relaying (ansible-meraki#434). */
+/** The fields of SPEC142's getNetworkApplianceVlan, in its order, then the newer sgt and vrf. */
+const RENDERED: Array<keyof Vlan> = [
+  "id", "interfaceId", "name", "subnet", "applianceIp", "groupPolicyId", "templateVlanType", "cidr", "mask", "dhcpRelayServerIps",
+  "dhcpHandling", "dhcpLeaseTime", "dhcpBootOptionsEnabled", "dhcpBootNextServer", "dhcpBootFilename", "fixedIpAssignments",
+  "reservedIpRanges", "dnsNameservers", "dhcpOptions", "vpnNatSubnet", "mandatoryDhcp", "ipv6", "sgt", "vrf",
+];
+
+/**
+ * A VLAN as GET returns it, shaped like the spec's response: no `networkId`, no `uplinks` (absent
+ * from the cisco.meraki collection's networks_appliance_vlans_info sample), no `disabled` in prefix
+ * assignments (not in the GET schema; TFP#121), and `dhcpRelayServerIps` only while relaying
+ * (ansible-meraki#434).
+ */
 export function renderVlan(vlan: Vlan): Body {
-  const out: Body = { ...vlan };
+  const out: Body = {};
+  for (const k of RENDERED) if (vlan[k] !== undefined) out[k] = vlan[k];
   if (vlan.dhcpHandling !== "Relay DHCP to another server") delete out.dhcpRelayServerIps;
+  if (vlan.ipv6.prefixAssignments) {
+    out.ipv6 = { ...vlan.ipv6, prefixAssignments: vlan.ipv6.prefixAssignments.map(({ disabled: _hidden, ...rest }) => rest) };
+  }
   return out;
 }
 

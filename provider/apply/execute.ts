@@ -1,143 +1,623 @@
 /**
- * Executes a plan's batches: dependencies first, at most N batches in flight per organization
- * (shared by every apply in the process), independent batches concurrently. Failures are mapped
- * back to the resource whose action failed; the rest of that batch is reported rolled back, and
- * batches that depended on it are not sent.
+ * Executes a plan's batches (ARCHITECTURE §4, §6, §11, §12):
+ * 1. reads the organization's pending batches: a running batch that carries this plan's actions
+ *    (a killed run's) is waited for, then the caller plans again; a running batch of another run
+ *    on the same resources stops the run before anything is confirmed (or is waited for);
+ * 2. creates every batch unconfirmed up front, so that another run sees the whole claim, and
+ *    reads the pending batches again: of two runs that claim the same resources, the older claim
+ *    (the smaller batch id) goes on and the younger stops without confirming anything;
+ * 3. confirms batches as their dependencies complete, at most N in flight, re-reading the live
+ *    fields each wave touches right before confirming it (a change made meanwhile stops the rest);
+ * 4. polls running batches together (one list request answers for all of them);
+ * 5. on every way out deletes the drafts it made and did not confirm, and says what it could not
+ *    learn ("unknown") rather than calling it failed;
+ * 6. reads back what it applied and compares every field (verification).
  */
 import { Clock, realClock } from "../clock";
-import { BatchApi, ActionBatch } from "../dashboard/batches";
+import { ActionBatch, BatchApi } from "../dashboard/batches";
 import { DashboardClient } from "../dashboard/client";
 import { DEFAULTS } from "../defaults";
-import { MerakiBatchError } from "../errors";
 import { Plan } from "../plan/plan";
+import { PlannedBatch } from "../plan/compile";
+import { Change } from "../resources/common";
+import { Contention, Holder, classify, olderClaims } from "./contention";
+import { DraftMayExistError, createDraft } from "./drafts";
 import { EventSink } from "./events";
-import { findFailedAction, parseFailure, reasonOf } from "./failures";
-import { SubmitOptions, submit, submitDefaults } from "./submit";
+import { DraftLedger, MemoryLedger, THIS_RUN, runAlive } from "./ledger";
+import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
+import { compareIds, describeObject } from "./objects";
+import { indexSpecs, mismatches, replanKeys, staleChanges } from "./recheck";
+import { SubmitOptions, isConcurrencyError, isConfirmedRefusal, isLostResponse, isNotFound, messageOf, sleepOrAbort, submitDefaults } from "./submit";
 
-export type Outcome =
-  | { status: "applied"; batch: number; batchId: string }
-  | { status: "unchanged" }
-  | { status: "failed"; batch: number; batchId?: string; reason: string }
-  | { status: "notApplied"; batch?: number; batchId?: string; reason: string };
-
-export interface ResourceResult {
-  key: string;
-  name: string;
-  description: string;
-  outcome: Outcome;
-}
-
-export interface BatchResult {
-  index: number;
-  id?: string;
-  state: "completed" | "failed" | "error" | "notSent";
-  errors: string[];
-  createdResources: { id: string; uri: string }[];
-}
-
-export interface ApplyResult {
-  ok: boolean;
-  resources: ResourceResult[];
-  batches: BatchResult[];
-}
+export type { ApplyResult, BatchResult, Outcome, ResourceResult, RunStatus, BatchState } from "./outcomes";
 
 export interface ExecuteOptions extends Partial<SubmitOptions> {
   maxBatchesInFlight?: number;
   clock?: Clock;
   onEvent?: EventSink;
+  /** Aborting stops confirming, deletes the run's drafts and waits (drainMs) for confirmed batches. */
+  signal?: AbortSignal;
+  drainMs?: number;
+  /** Where the drafts this tool makes are recorded (default: this process's memory). */
+  ledger?: DraftLedger;
+  /** Wait for other runs' batches on the same resources (then plan again) instead of stopping. */
+  waitForOthers?: boolean;
+  waitTimeoutMs?: number;
+  /** When the live state the plan shows was read (clock time): a recent read is not repeated before the first wave. */
+  liveReadAt?: number;
+  /** Read back and compare what was applied (default true). */
+  verify?: boolean;
+  /** Batches already dealt with before this run (staged batches confirmed by someone else). */
+  settled?: BatchResult[];
 }
+
+const processLedger = new MemoryLedger();
+
+interface Entry {
+  batch: PlannedBatch;
+  state: BatchState | "waiting" | "staged" | "running";
+  draft?: ActionBatch;
+  /** Made by this run (deleted when not confirmed), or found and adopted (left as found). */
+  made?: boolean;
+  final?: ActionBatch;
+  errors: string[];
+  perResource?: Record<string, string>;
+  confirmedAt?: number;
+  restaged?: boolean;
+  release?: () => void;
+}
+
+const FINAL = new Set(["completed", "failed", "error", "notSent", "stale", "cancelled", "contended", "unknown"]);
 
 export async function executePlan(client: DashboardClient, plan: Plan, options: ExecuteOptions = {}): Promise<ApplyResult> {
-  const clock = options.clock ?? realClock;
-  const opts: SubmitOptions = { ...submitDefaults(clock, options.random), ...stripUndefined(options) };
-  const emit: EventSink = options.onEvent ?? (() => undefined);
-  const inFlight = Math.min(options.maxBatchesInFlight ?? DEFAULTS.maxBatchesInFlight, DEFAULTS.apiMaxBatchesInFlight);
-  const slots = client.batchSlots(plan.organizationId, inFlight);
-  const api = new BatchApi(client);
-  const org = plan.organizationId;
-  const runs = new Map<number, Promise<BatchResult>>();
-  const byIndex = new Map(plan.batches.map((b) => [b.index, b]));
-
-  const run = (index: number): Promise<BatchResult> => {
-    let p = runs.get(index);
-    if (!p) {
-      p = (async (): Promise<BatchResult> => {
-        const batch = byIndex.get(index)!;
-        const deps = await Promise.all(batch.after.map(run));
-        const blocked = deps.find((d) => d.state !== "completed");
-        if (blocked) {
-          const reason = `not sent: it depends on batch #${blocked.index + 1}${blocked.id ? ` (${blocked.id})` : ""}, which ${blocked.state === "notSent" ? "was not sent" : "failed"}`;
-          emit({ type: "batch.skipped", index, reason });
-          return { index, state: "notSent", errors: [reason], createdResources: [] };
-        }
-        const release = await slots.acquire();
-        try {
-          const final: ActionBatch = await submit(api, org, batch, opts, emit);
-          return {
-            index,
-            id: final.id,
-            state: final.status.completed ? "completed" : "failed",
-            errors: final.status.errors ?? [],
-            createdResources: final.status.createdResources ?? [],
-          };
-        } catch (err) {
-          const message = MerakiBatchError.is(err) ? err.message : String((err as Error)?.message ?? err);
-          emit({ type: "batch.error", index, message });
-          return { index, state: "error", errors: [message], createdResources: [] };
-        } finally {
-          release();
-        }
-      })();
-      runs.set(index, p);
-    }
-    return p;
-  };
-
-  const batches = await Promise.all(plan.batches.map((b) => run(b.index)));
-  const resources = outcomes(plan, batches);
-  return { ok: resources.every((r) => r.outcome.status === "applied" || r.outcome.status === "unchanged"), resources, batches };
+  return new Run(client, plan, options).execute();
 }
 
-/** Per resource: applied, unchanged, failed (why) or not applied (why). */
-export function outcomes(plan: Plan, results: BatchResult[]): ResourceResult[] {
-  const byKey = new Map<string, Outcome>();
-  const describe = new Map(plan.changes.map((c) => [c.key, c.description]));
-  for (const r of results) {
-    const batch = plan.batches.find((b) => b.index === r.index)!;
-    const owners = [...new Set(batch.owners)];
-    const ref = `batch #${r.index + 1}${r.id ? ` (${r.id})` : ""}`;
-    if (r.state === "completed") {
-      for (const k of owners) byKey.set(k, { status: "applied", batch: r.index, batchId: r.id! });
-    } else if (r.state === "notSent") {
-      for (const k of owners) byKey.set(k, { status: "notApplied", batch: r.index, reason: r.errors[0] });
-    } else if (r.state === "error") {
-      for (const k of owners) byKey.set(k, { status: "failed", batch: r.index, batchId: r.id, reason: `${ref}: ${r.errors[0]}` });
-    } else {
-      const failed = new Map<string, string>();
-      for (const text of r.errors) {
-        const parsed = parseFailure(text);
-        const i = parsed ? findFailedAction(batch.actions, parsed) : -1;
-        if (parsed && i >= 0) failed.set(batch.owners[i], reasonOf(parsed.message));
+class Run {
+  private readonly api: BatchApi;
+  private readonly org: string;
+  private readonly clock: Clock;
+  private readonly opts: SubmitOptions;
+  private readonly emit: EventSink;
+  private readonly ledger: DraftLedger;
+  private readonly entries = new Map<number, Entry>();
+  private readonly specs: ReturnType<typeof indexSpecs>;
+  private readonly changeByKey: Map<string, Change>;
+  private readonly limit: number;
+  private holders: Holder[] = [];
+  private waitedFor: string[] = [];
+  private leftDrafts: string[] = [];
+  private removedAbandoned: string[] = [];
+  private status: RunStatus = "done";
+  /** Clock time of the first poll in the current run of unanswered polls. */
+  private unansweredSince?: number;
+  private firstWave = true;
+
+  constructor(
+    private readonly client: DashboardClient,
+    private readonly plan: Plan,
+    private readonly options: ExecuteOptions,
+  ) {
+    this.api = new BatchApi(client);
+    this.org = plan.organizationId;
+    this.clock = options.clock ?? realClock;
+    this.opts = { ...submitDefaults(this.clock, options.random), ...stripUndefined(options as Partial<SubmitOptions>) };
+    this.emit = options.onEvent ?? (() => undefined);
+    this.ledger = options.ledger ?? processLedger;
+    this.limit = Math.min(options.maxBatchesInFlight ?? DEFAULTS.maxBatchesInFlight, DEFAULTS.apiMaxBatchesInFlight);
+    this.specs = indexSpecs(plan);
+    this.changeByKey = new Map(plan.changes.map((c) => [c.key, c]));
+    for (const b of plan.batches) this.entries.set(b.index, { batch: b, state: "waiting", errors: [] });
+    for (const s of options.settled ?? []) {
+      const e = this.entries.get(s.index);
+      if (e) Object.assign(e, { state: s.state, errors: s.errors, final: s.id ? ({ id: s.id, status: { completed: s.state === "completed", failed: s.state === "failed", errors: s.errors, createdResources: s.createdResources } } as ActionBatch) : undefined });
+    }
+  }
+
+  private get aborted(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
+  private list(state?: Entry["state"]): Entry[] {
+    return [...this.entries.values()].filter((e) => state === undefined || e.state === state);
+  }
+
+  private ownIds(): Set<string> {
+    return new Set(this.list().flatMap((e) => (e.draft ? [e.draft.id] : [])));
+  }
+
+  private classify(pending: ActionBatch[]): Contention {
+    const ours = this.list()
+      .filter((e) => !FINAL.has(e.state))
+      .map((e) => ({ index: e.batch.index, actions: e.batch.actions }));
+    return classify({
+      ours,
+      ownIds: this.ownIds(),
+      pending,
+      record: (id) => this.ledger.get(id, this.client.baseUrl),
+      alive: (r) => runAlive(r),
+    });
+  }
+
+  async execute(): Promise<ApplyResult> {
+    try {
+      await this.run();
+    } catch (err) {
+      // Something unexpected (the API unreachable while reading its batch list…): nothing more is confirmed.
+      const message = messageOf(err);
+      for (const e of this.list()) {
+        if (e.state === "running") this.unknown(e, `${this.ref(e)} was confirmed, then ${message}: its outcome is not known`);
+        else if (!FINAL.has(e.state)) this.finalise(e, "error", message);
       }
-      if (failed.size === 0) {
-        for (const k of owners) byKey.set(k, { status: "failed", batch: r.index, batchId: r.id, reason: `${ref} failed: ${r.errors.join("; ") || "no reason given"}` });
+    } finally {
+      await this.cleanup();
+    }
+    const batches = this.results();
+    let resources = outcomes(this.plan, batches);
+    let verified = false;
+    if (this.options.verify !== false && (this.status === "done" || this.status === "stale") && resources.some((r) => r.outcome.status === "applied")) {
+      resources = await this.verify(resources);
+      verified = true;
+    }
+    return {
+      ok: this.status === "done" && allGood(resources),
+      status: this.status,
+      resources,
+      batches,
+      holders: this.holders,
+      waitedFor: this.waitedFor,
+      leftDrafts: this.leftDrafts,
+      removedAbandoned: this.removedAbandoned,
+      verified,
+    };
+  }
+
+  private async run(): Promise<void> {
+    if (!this.list().some((e) => !FINAL.has(e.state))) return;
+    // 1. The whole claim: every batch made unconfirmed up front (those staged for review already exist).
+    await this.stageAll((e) => !e.batch.stagedId);
+    if (this.aborted) return this.interrupted();
+
+    // 2. One look at what else is pending in the organization.
+    let c = this.classify(await this.api.list(this.org, "pending"));
+    await this.removeAbandoned(c.abandoned.map((h) => h.id));
+    if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
+    if (c.conflicts.length) return this.contended(c.conflicts);
+    await this.adoptTwins(c);
+    // Batches staged for review whose drafts are gone are made now, and looked at once more.
+    if (this.list("waiting").length) {
+      await this.stageAll(() => true);
+      if (this.aborted) return this.interrupted();
+      c = this.classify(await this.api.list(this.org, "pending"));
+      if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan, confirmed by another run meanwhile");
+      if (c.conflicts.length) return this.contended(c.conflicts);
+    }
+    const older = olderClaims(c.drafts, this.list("staged").map((e) => e.draft!.id));
+    if (older.length) return this.contended(older);
+
+    // 3-4. Confirm waves as dependencies complete; poll together.
+    await this.loop();
+  }
+
+  private async stageAll(which: (e: Entry) => boolean): Promise<void> {
+    for (const e of this.list("waiting")) {
+      if (this.aborted) return;
+      if (which(e)) await this.stage(e);
+    }
+  }
+
+  /**
+   * Drafts with exactly a batch's actions: the plan's own staged one, or one another run made for
+   * the same plan (the older draft is kept, and both runs confirm it: confirming is idempotent).
+   */
+  private async adoptTwins(c: Contention): Promise<void> {
+    for (const [index, twin] of c.adoptable) {
+      const e = this.entries.get(index)!;
+      if (FINAL.has(e.state)) continue;
+      const mine = e.draft;
+      if (mine && e.batch.stagedId !== twin.id && compareIds(twin.id, mine.id) >= 0) continue;
+      if (mine && e.made) {
+        await this.api.remove(this.org, mine.id).catch((err) => {
+          if (!isNotFound(err)) this.leftDrafts.push(mine.id);
+        });
+        this.ledger.forget(mine.id, this.client.baseUrl);
+      }
+      e.draft = twin;
+      e.made = false;
+      e.state = "staged";
+      this.emit({ type: "batch.staged", index, id: twin.id, actions: twin.actions.length, synchronous: twin.synchronous, reused: true });
+    }
+  }
+
+  // ---- staging -----------------------------------------------------------------------------------
+
+  private async stage(e: Entry): Promise<void> {
+    const { actions, synchronous, index } = e.batch;
+    try {
+      const created = await createDraft(this.api, this.org, e.batch, {
+        maxRecoveries: this.opts.maxCreateRecoveries,
+        keep: (b) => {
+          if (this.ownIds().has(b.id)) return true;
+          const r = this.ledger.get(b.id, this.client.baseUrl);
+          return !!r && r.runId !== THIS_RUN.runId && runAlive(r) === true;
+        },
+        onRecovered: (removed) => {
+          for (const id of removed) this.ledger.forget(id, this.client.baseUrl);
+          this.emit({ type: "batch.recovered", index, removedDrafts: removed });
+        },
+        stop: () => this.aborted,
+      });
+      e.draft = created;
+      e.made = true;
+      e.state = "staged";
+      this.ledger.record({ id: created.id, organizationId: this.org, baseUrl: this.client.baseUrl, purpose: "run", ...THIS_RUN, createdAt: Date.now(), actions: actions.length });
+      this.emit({ type: "batch.staged", index, id: created.id, actions: actions.length, synchronous, reused: false });
+    } catch (err) {
+      if (err instanceof DraftMayExistError) this.leftDrafts.push(`a draft of batch #${index + 1} may exist: ${err.message}`);
+      this.finalise(e, "error", messageOf(err));
+    }
+  }
+
+  private async removeAbandoned(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      try {
+        await this.api.remove(this.org, id);
+      } catch (err) {
+        if (!isNotFound(err)) continue;
+      }
+      this.ledger.forget(id, this.client.baseUrl);
+      this.removedAbandoned.push(id);
+    }
+    if (this.removedAbandoned.length) this.emit({ type: "run.abandoned", ids: this.removedAbandoned });
+  }
+
+  // ---- other runs ----------------------------------------------------------------------------------
+
+  private contended(holders: Holder[]): Promise<void> | void {
+    if (this.options.waitForOthers) return this.waitAndReplan(holders.map((h) => h.id), "another run's batches hold resources of this plan");
+    this.holders = holders;
+    this.status = "contended";
+    const what = holders.map((h) => `${h.state === "running" ? "running" : "unconfirmed"} batch ${h.id}`).join(", ");
+    for (const e of this.list()) {
+      if (!FINAL.has(e.state)) this.finalise(e, "contended", `another run holds its resources (${what})`);
+    }
+  }
+
+  /** Waits until the batches are no longer pending (finished, or deleted), then asks for a new plan. */
+  private async waitAndReplan(ids: string[], reason: string): Promise<void> {
+    // Our drafts would be claims on resources we are not going to touch now.
+    await this.cleanup();
+    const started = this.clock.now();
+    const timeout = this.options.waitTimeoutMs ?? DEFAULTS.waitTimeoutMs;
+    let delay = this.opts.pollInitialMs;
+    let waiting = ids;
+    while (waiting.length) {
+      this.emit({ type: "run.waitingFor", ids: waiting, reason, waitedMs: this.clock.now() - started });
+      if (this.aborted) return this.interrupted();
+      if (this.clock.now() - started >= timeout) {
+        this.holders = waiting.map((id) => ({ id, state: "running", objects: [], actions: 0 }));
+        this.status = "contended";
+        for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "contended", `batches ${waiting.join(", ")} were still pending after ${Math.round(timeout / 1000)} s`);
+        return;
+      }
+      await sleepOrAbort(this.clock, delay, this.options.signal);
+      delay = Math.min(Math.round(delay * 1.5), this.opts.pollMaxMs);
+      const pending = new Set((await this.api.list(this.org, "pending")).map((b) => b.id));
+      waiting = waiting.filter((id) => pending.has(id));
+    }
+    this.waitedFor = ids;
+    this.status = "replan";
+    for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "cancelled", `waited for batches ${ids.join(", ")}; planning again`);
+  }
+
+  private interrupted(): void {
+    this.status = "interrupted";
+    for (const e of this.list()) if (!FINAL.has(e.state) && e.state !== "running") this.finalise(e, "cancelled", `the run was interrupted before ${this.ref(e)} was confirmed`);
+  }
+
+  // ---- the main loop -------------------------------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    let delay = this.opts.pollInitialMs;
+    let confirming = true;
+    for (;;) {
+      this.skipBlocked();
+      if (this.aborted) break;
+      const wave = confirming ? await this.nextWave() : [];
+      if (wave.length) {
+        if (await this.recheck(wave)) await Promise.all(wave.map((e) => this.confirm(e)));
+        else confirming = false; // stale: nothing more is confirmed; running batches are still waited for
+        delay = this.opts.pollInitialMs;
         continue;
       }
-      const culprit = [...failed.entries()].map(([k, m]) => `${describe.get(k)} failed: ${m}`).join("; ");
-      for (const k of owners) {
-        const reason = failed.get(k);
-        byKey.set(
-          k,
-          reason !== undefined
-            ? { status: "failed", batch: r.index, batchId: r.id, reason }
-            : { status: "notApplied", batch: r.index, batchId: r.id, reason: `not applied: ${ref} rolled back because ${culprit}` },
-        );
+      if (!this.list("running").length) break;
+      await sleepOrAbort(this.clock, delay, this.options.signal);
+      if (this.aborted) break;
+      delay = Math.min(Math.round(delay * 1.5), this.opts.pollMaxMs);
+      await this.poll();
+    }
+    if (this.aborted) {
+      this.interrupted();
+      await this.drain();
+    }
+  }
+
+  /** Staged batches whose dependencies completed, as many as there are free slots. */
+  private async nextWave(): Promise<Entry[]> {
+    const ready = this.list("staged").filter((e) => e.batch.after.every((i) => this.entries.get(i)?.state === "completed"));
+    const slots = this.client.batchSlots(this.org, this.limit);
+    const wave: Entry[] = [];
+    for (const e of ready) {
+      const release = slots.tryAcquire();
+      if (!release) break;
+      e.release = release;
+      wave.push(e);
+    }
+    if (!wave.length && ready.length && !this.list("running").length) {
+      // Every slot is held by other plans of this process: wait for one.
+      ready[0].release = await slots.acquire();
+      wave.push(ready[0]);
+    }
+    return wave;
+  }
+
+  /** Batches whose dependencies ended without completing are not sent. */
+  private skipBlocked(): void {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const e of this.list("staged")) {
+        const blocked = e.batch.after.map((i) => this.entries.get(i)!).find((d) => FINAL.has(d.state) && d.state !== "completed");
+        if (!blocked) continue;
+        const reason = `it depends on ${this.ref(blocked)}, which ${blocked.state === "failed" ? "failed" : blocked.state === "unknown" ? "has an unknown outcome" : "was not applied"}`;
+        this.finalise(e, "notSent", `not sent: ${reason}`);
+        this.emit({ type: "batch.skipped", index: e.batch.index, reason: `not sent: ${reason}` });
+        changed = true;
       }
     }
   }
-  return plan.changes.map((c) => ({ key: c.key, name: c.name, description: c.description, outcome: byKey.get(c.key) ?? { status: "unchanged" } }));
+
+  /**
+   * Optimistic concurrency: the live fields the wave touches must still be what the plan saw.
+   * A plan read moments ago is not read again for its first wave.
+   */
+  private async recheck(wave: Entry[]): Promise<boolean> {
+    const first = this.firstWave;
+    this.firstWave = false;
+    if (first && this.options.liveReadAt !== undefined && this.clock.now() - this.options.liveReadAt < DEFAULTS.liveFreshMs) return true;
+    const keys = [...new Set(wave.flatMap((e) => e.batch.owners))];
+    let moved: Map<string, string>;
+    try {
+      moved = staleChanges(
+        keys.map((k) => this.changeByKey.get(k)!).filter(Boolean),
+        await replanKeys(this.client, this.org, this.specs, keys, "as-planned"),
+      );
+    } catch (err) {
+      for (const e of wave) this.finalise(e, "error", `the live state could not be checked before confirming it: ${messageOf(err)}`);
+      return true;
+    }
+    if (!moved.size) return true;
+    const details = [...moved].map(([k, what]) => `${this.changeByKey.get(k)?.description ?? k}: ${what}`);
+    this.emit({ type: "run.stale", details });
+    this.status = "stale";
+    const summary = `the live network changed since the plan was made (${details.join("; ")})`;
+    for (const e of this.list()) {
+      if (FINAL.has(e.state) || e.state === "running") continue;
+      const perResource: Record<string, string> = {};
+      for (const k of e.batch.owners) if (moved.has(k)) perResource[k] = `changed in the Dashboard since the plan was made: ${moved.get(k)}`;
+      this.finalise(e, "stale", summary);
+      e.perResource = perResource;
+    }
+    return false;
+  }
+
+  private async confirm(e: Entry): Promise<void> {
+    const started = this.clock.now();
+    let wait = this.opts.concurrencyRetryMs;
+    for (;;) {
+      if (this.aborted) return;
+      const id = e.draft!.id;
+      try {
+        const body = e.draft!.synchronous !== e.batch.synchronous ? { confirmed: true, synchronous: e.batch.synchronous } : { confirmed: true };
+        const b = await this.api.update(this.org, id, body);
+        this.confirmed(e, b);
+        return;
+      } catch (err) {
+        if (isConcurrencyError(err) && this.clock.now() - started < this.opts.deadlineMs) {
+          const ms = Math.round(wait / 2 + (wait / 2) * this.opts.random());
+          this.emit({ type: "batch.waiting", index: e.batch.index, id, reason: "the organization already has 5 batches running", waitMs: ms });
+          await sleepOrAbort(this.clock, ms, this.options.signal);
+          wait = Math.min(wait * 2, this.opts.concurrencyRetryMaxMs);
+          continue;
+        }
+        if (isNotFound(err) && !e.restaged) {
+          // Deleted by someone (or expired) before we confirmed it: make it again, once.
+          e.restaged = true;
+          this.ledger.forget(id, this.client.baseUrl);
+          e.state = "waiting";
+          e.draft = undefined;
+          await this.stage(e);
+          if ((e.state as Entry["state"]) !== "staged") return;
+          continue;
+        }
+        return this.confirmUnanswered(e, err);
+      }
+    }
+  }
+
+  /** The confirmation failed without a clear answer: whether it took effect is asked, not assumed. */
+  private async confirmUnanswered(e: Entry, err: unknown): Promise<void> {
+    const id = e.draft!.id;
+    if (!isLostResponse(err) && !(MerakiCodes.has((err as { code?: string }).code ?? ""))) {
+      // A plain refusal (4xx): the batch was not confirmed.
+      return this.finalise(e, "error", messageOf(err));
+    }
+    try {
+      const b = await this.api.get(this.org, id);
+      if (!b.confirmed) return this.finalise(e, "error", `confirming it failed: ${messageOf(err)}`);
+      this.confirmed(e, b);
+    } catch (again) {
+      this.unknown(e, `${this.ref(e)}: confirming it got no answer (${messageOf(err)}), nor did the check that followed (${messageOf(again)}); it may have been confirmed`);
+    }
+  }
+
+  private confirmed(e: Entry, b: ActionBatch): void {
+    e.confirmedAt = this.clock.now();
+    this.ledger.forget(b.id, this.client.baseUrl);
+    this.emit({ type: "batch.confirmed", index: e.batch.index, id: b.id });
+    e.state = "running";
+    this.update(e, b);
+  }
+
+  private update(e: Entry, b: ActionBatch): void {
+    if (!b.status.completed && !b.status.failed) return;
+    e.final = b;
+    this.finalise(e, b.status.completed ? "completed" : "failed", ...(b.status.errors ?? []));
+    this.emit({ type: "batch.done", index: e.batch.index, id: b.id, state: b.status.completed ? "completed" : "failed" });
+  }
+
+  /** One request for every running batch: the batch itself when one runs, else the pending list. */
+  private async poll(): Promise<void> {
+    const running = this.list("running");
+    if (!running.length) return;
+    const once = { maxAttempts: DEFAULTS.pollAttempts };
+    try {
+      if (running.length === 1) {
+        this.update(running[0], await this.api.get(this.org, running[0].draft!.id, once));
+      } else {
+        const pending = new Set((await this.api.list(this.org, "pending", once)).map((b) => b.id));
+        for (const e of running) if (!pending.has(e.draft!.id)) this.update(e, await this.api.get(this.org, e.draft!.id, once));
+      }
+      this.unansweredSince = undefined;
+    } catch (err) {
+      this.unansweredSince ??= this.clock.now();
+      if (this.clock.now() - this.unansweredSince >= this.opts.unreachableMs) {
+        for (const e of this.list("running")) this.unknown(e, `${this.ref(e)} was confirmed; the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s while it ran (${messageOf(err)})`);
+        return;
+      }
+    }
+    for (const e of this.list("running")) {
+      this.emit({ type: "batch.polled", index: e.batch.index, id: e.draft!.id, attempt: 0 });
+      if (this.clock.now() - (e.confirmedAt ?? 0) >= this.opts.deadlineMs) {
+        this.unknown(e, `${this.ref(e)} was confirmed and did not finish within ${Math.round(this.opts.deadlineMs / 1000)} s; it may still complete`);
+      }
+    }
+  }
+
+  /** Interrupted: waits, for a bounded time and visibly, for the batches already confirmed. */
+  private async drain(): Promise<void> {
+    const deadline = this.clock.now() + (this.options.drainMs ?? DEFAULTS.drainMs);
+    while (this.list("running").length && this.clock.now() < deadline) {
+      this.emit({ type: "run.draining", ids: this.list("running").map((e) => e.draft!.id), remainingMs: deadline - this.clock.now() });
+      await this.clock.sleep(Math.min(1000, deadline - this.clock.now()));
+      await this.poll();
+    }
+    for (const e of this.list("running")) this.unknown(e, `${this.ref(e)} was confirmed and still running when the run was interrupted`);
+  }
+
+  // ---- the end ---------------------------------------------------------------------------------------
+
+  /** Deletes every draft this run made and did not confirm; names those it could not delete. */
+  private async cleanup(): Promise<void> {
+    const deleted: string[] = [];
+    const left: string[] = [];
+    for (const e of this.list()) {
+      if (!e.made || !e.draft || e.confirmedAt !== undefined || e.state === "unknown") continue;
+      const id = e.draft.id;
+      try {
+        await this.api.remove(this.org, id);
+        deleted.push(id);
+        this.ledger.forget(id, this.client.baseUrl);
+      } catch (err) {
+        if (isNotFound(err)) {
+          this.ledger.forget(id, this.client.baseUrl);
+        } else if (isConfirmedRefusal(err)) {
+          // Its confirmation did take effect after all.
+          this.ledger.forget(id, this.client.baseUrl);
+          e.confirmedAt = this.clock.now();
+          this.unknown(e, `${this.ref(e)} was confirmed (the answer to its confirmation was lost); its outcome is not known`);
+          continue;
+        } else {
+          left.push(id);
+        }
+      }
+      e.made = false;
+    }
+    if (deleted.length || left.length) this.emit({ type: "run.cleanup", deleted, left });
+    this.leftDrafts.push(...left);
+  }
+
+  private async verify(resources: ApplyResult["resources"]): Promise<ApplyResult["resources"]> {
+    const applied = resources.filter((r) => r.outcome.status === "applied").map((r) => r.key);
+    let now;
+    try {
+      now = await replanKeys(this.client, this.org, this.specs, applied, "ensure");
+    } catch (err) {
+      return resources.map((r) =>
+        r.outcome.status === "applied" ? { ...r, outcome: { ...r.outcome, verified: false } } : r,
+      );
+    }
+    let verified = 0;
+    let mismatched = 0;
+    const out = resources.map((r) => {
+      if (r.outcome.status !== "applied") return r;
+      const m = mismatches(now.get(r.key)) ?? [];
+      if (!m.length) {
+        verified++;
+        return { ...r, outcome: { ...r.outcome, verified: true } };
+      }
+      mismatched++;
+      const reason = `${this.refOf(r.outcome.batch, r.outcome.batchId)} completed, but reading it back shows ${m.map((x) => `${x.path || "the resource"}: sent ${show(x.sent)}, live ${show(x.live)}`).join("; ")}`;
+      return { ...r, outcome: { status: "mismatch" as const, batch: r.outcome.batch, batchId: r.outcome.batchId, mismatches: m, reason } };
+    });
+    this.emit({ type: "verify.done", verified, mismatched });
+    return out;
+  }
+
+  private results(): BatchResult[] {
+    return this.plan.batches.map((b) => {
+      const e = this.entries.get(b.index)!;
+      const state: BatchState = FINAL.has(e.state) ? (e.state as BatchState) : e.state === "running" ? "unknown" : "cancelled";
+      return {
+        index: b.index,
+        id: e.final?.id ?? e.draft?.id,
+        state,
+        errors: e.errors,
+        createdResources: e.final?.status.createdResources ?? [],
+        ...(e.perResource && Object.keys(e.perResource).length ? { perResource: e.perResource } : {}),
+      };
+    });
+  }
+
+  private finalise(e: Entry, state: BatchState, ...errors: string[]): void {
+    e.state = state;
+    e.errors = errors;
+    e.release?.();
+    e.release = undefined;
+    if (state === "error") this.emit({ type: "batch.error", index: e.batch.index, id: e.draft?.id, message: errors[0] ?? "" });
+  }
+
+  private unknown(e: Entry, reason: string): void {
+    this.finalise(e, "unknown", `${reason}. Inspect it with: meraki-batch batches show ${e.draft?.id ?? ""}`.trim());
+    this.emit({ type: "batch.unknown", index: e.batch.index, id: e.draft?.id ?? "", reason });
+  }
+
+  private ref(e: Entry): string {
+    return this.refOf(e.batch.index, e.final?.id ?? e.draft?.id);
+  }
+
+  private refOf(index: number, id?: string): string {
+    return `batch #${index + 1}${id ? ` (${id})` : ""}`;
+  }
 }
+
+/** Errors after which a request may or may not have taken effect (no answer, or the API failing). */
+const MerakiCodes = new Set(["NETWORK_ERROR", "SERVER_ERROR", "RATE_LIMITED", "RETRY_BUDGET_EXHAUSTED"]);
+
+const show = (v: unknown) => (v === null || v === undefined ? "–" : JSON.stringify(v));
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+export { describeObject };

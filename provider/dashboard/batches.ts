@@ -40,12 +40,13 @@ export class BatchApi {
     return res.body;
   }
 
-  get(org: string, id: string): Promise<ActionBatch> {
-    return this.client.request<ActionBatch>({ method: "GET", path: `${base(org)}/${encodeURIComponent(id)}`, organizationId: org }).then((r) => r.body);
+  get(org: string, id: string, opts: { maxAttempts?: number } = {}): Promise<ActionBatch> {
+    return this.client.request<ActionBatch>({ method: "GET", path: `${base(org)}/${encodeURIComponent(id)}`, organizationId: org, ...opts }).then((r) => r.body);
   }
 
-  list(org: string, status?: "pending" | "completed" | "failed"): Promise<ActionBatch[]> {
-    return this.client.request<ActionBatch[]>({ method: "GET", path: base(org), query: { status }, organizationId: org }).then((r) => r.body);
+  /** Not paginated (reference §1.1). */
+  list(org: string, status?: "pending" | "completed" | "failed", opts: { maxAttempts?: number } = {}): Promise<ActionBatch[]> {
+    return this.client.request<ActionBatch[]>({ method: "GET", path: base(org), query: { status }, organizationId: org, ...opts }).then((r) => r.body);
   }
 
   remove(org: string, id: string): Promise<void> {

@@ -1,15 +1,18 @@
 /**
  * Dashboard API client on undici: Bearer auth, a keep-alive pool, per-organization rate limiting,
- * retries with capped jittered backoff, redirects that keep the key only on the Dashboard's own
- * hosts, Link-header pagination and typed errors. The key never appears in an error or a log line.
+ * retries with capped jittered backoff, connect and response timeouts (never retried, so a silent
+ * server fails within the limit), redirects that keep the key only on the Dashboard's own hosts,
+ * Link-header pagination and typed errors. The key never appears in an error or a log line.
  */
 import { Agent, Dispatcher, request } from "undici";
 import { Clock, realClock } from "../clock";
 import { DEFAULTS } from "../defaults";
 import { DashboardApiError, ErrorCode, MerakiBatchError } from "../errors";
 import { backoffMs } from "./backoff";
+import { explainOrganizationNotFound, organizationOfPath, Organization, visibleOrganizations } from "./organizations";
 import { OrgRateLimiter } from "./rate-limiter";
 import { Semaphore } from "./semaphore";
+import { userAgent } from "./user-agent";
 
 export interface ClientOptions {
   apiKey: string;
@@ -19,11 +22,17 @@ export interface ClientOptions {
   retryBudget?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  requestTimeoutMs?: number;
+  /** Longest wait for a connection (undici's connect.timeout; only applies to the client's own Agent). */
+  connectTimeoutMs?: number;
+  /** Longest wait for the response to start, and between parts of its body (headersTimeout, bodyTimeout). */
+  responseTimeoutMs?: number;
+  /** Where the base URL came from ("--base-url", "Pulumi.dev.yaml (meraki-batch:baseUrl)"…), named in connection errors. */
+  baseUrlSource?: string;
   clock?: Clock;
   random?: () => number;
   /** One line per request and per retry (method, path, status, timing); never the key. */
   log?: (line: string) => void;
+  /** Default "MerakiBatch/<version> MerakiBatch" (the format the API asks for: see user-agent.ts). */
   userAgent?: string;
   dispatcher?: Dispatcher;
 }
@@ -41,6 +50,8 @@ export interface RequestOptions {
    * for POST: a repeated POST /actionBatches could create a second batch.
    */
   idempotent?: boolean;
+  /** Attempts for this request (default: the client's). A caller that retries by itself (polling) asks for fewer. */
+  maxAttempts?: number;
 }
 
 export interface ApiResponse<T> {
@@ -48,6 +59,16 @@ export interface ApiResponse<T> {
   body: T;
   headers: Record<string, string | string[] | undefined>;
   requestId?: string;
+}
+
+/** A request that was sent and has no answer yet (for "waiting for …" on a terminal). */
+export interface PendingRequest {
+  method: string;
+  /** host:port */
+  host: string;
+  path: string;
+  /** clock.now() when it was sent */
+  startedAt: number;
 }
 
 export interface ClientStats {
@@ -70,7 +91,13 @@ export class DashboardClient {
   private readonly limiter: OrgRateLimiter;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
-  private readonly opts: Required<Pick<ClientOptions, "maxAttempts" | "backoffBaseMs" | "backoffMaxMs" | "requestTimeoutMs">>;
+  private readonly opts: Required<Pick<ClientOptions, "maxAttempts" | "backoffBaseMs" | "backoffMaxMs" | "connectTimeoutMs" | "responseTimeoutMs">>;
+  private readonly baseUrlSource?: string;
+  private readonly inFlight = new Set<PendingRequest>();
+  /** The key's organizations, fetched once, only to explain a 404 under /organizations/{id}. */
+  private organizations?: Promise<Organization[]>;
+  /** Organizations that answered a request: a later 404 under them is about the object, not them. */
+  private readonly answeringOrgs = new Set<string>();
   private retryBudget: number;
   private readonly retryBudgetMax: number;
   private readonly networkOrg = new Map<string, string>();
@@ -91,16 +118,23 @@ export class DashboardClient {
       maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
       backoffBaseMs: options.backoffBaseMs ?? DEFAULTS.backoffBaseMs,
       backoffMaxMs: options.backoffMaxMs ?? DEFAULTS.backoffMaxMs,
-      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      responseTimeoutMs: options.responseTimeoutMs ?? DEFAULTS.responseTimeoutMs,
     };
+    this.baseUrlSource = options.baseUrlSource;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: this.opts.connectTimeoutMs } });
     this.log = options.log ?? (() => undefined);
-    this.userAgent = options.userAgent ?? "meraki-batch";
+    this.userAgent = options.userAgent ?? userAgent();
   }
 
   private readonly log: (line: string) => void;
   private readonly userAgent: string;
+
+  /** Requests sent and not answered yet, oldest first. */
+  pending(): PendingRequest[] {
+    return [...this.inFlight];
+  }
 
   /** Rate-limits requests whose organization cannot be told from the path under this one. */
   useOrganization(organizationId: string): void {
@@ -154,12 +188,16 @@ export class DashboardClient {
     let method: string = opts.method;
     const fail = (code: ErrorCode, message: string, extra: Partial<DashboardApiError["details"]> = {}) =>
       new DashboardApiError(code, `${opts.method} ${path}: ${message}`, { method: opts.method, path, errors: [], ...extra });
+    const from = this.baseUrlSource ? `; base URL from ${this.baseUrlSource}` : "";
 
     for (let attempt = 1; ; attempt++) {
       await this.limiter.acquire(org);
       this.stats.requests++;
       const started = this.clock.now();
+      const pending: PendingRequest = { method, host: url.host, path, startedAt: started };
+      this.inFlight.add(pending);
       let res: Dispatcher.ResponseData;
+      let text: string;
       try {
         res = await request(url, {
           method: method as Dispatcher.HttpMethod,
@@ -171,19 +209,33 @@ export class DashboardClient {
             ...(body !== undefined ? { "content-type": "application/json" } : {}),
           },
           body: method === "GET" ? undefined : body,
-          headersTimeout: this.opts.requestTimeoutMs,
-          bodyTimeout: this.opts.requestTimeoutMs,
+          headersTimeout: this.opts.responseTimeoutMs,
+          bodyTimeout: this.opts.responseTimeoutMs,
         });
+        // A body cut off or stalled is as lost as no answer at all.
+        text = await res.body.text();
       } catch (err) {
         this.stats.networkErrors++;
+        const elapsed = this.clock.now() - started;
+        const phase = timeoutPhase(err);
+        if (phase) {
+          // Never retried: a silent server must fail within the limit, not a multiple of it. A
+          // connection that never opened sent nothing; a request without an answer may have been
+          // committed (a POST of a batch: the engine looks for it before creating it again).
+          const ms = phase === "connect" ? this.opts.connectTimeoutMs : this.opts.responseTimeoutMs;
+          const what = phase === "connect" ? `could not connect within ${formatSeconds(ms)} (connect timeout) to` : `no response within ${formatSeconds(ms)} (response timeout) from`;
+          this.log(`${opts.method} ${path} → ${phase} timeout after ${elapsed} ms (${url.host})`);
+          throw fail("NETWORK_ERROR", `${what} ${url}${from}`, { url: url.toString(), timeout: { phase, ms }, maybeCommitted: !idempotent && phase !== "connect" });
+        }
         const reason = (err as Error).message;
-        this.log(`${opts.method} ${path} → connection failed (${reason})`);
-        if (idempotent && (await this.mayRetry(attempt, opts.method, path, "connection failed"))) continue;
-        throw fail("NETWORK_ERROR", `connection failed: ${reason}`, { maybeCommitted: !idempotent });
+        this.log(`${opts.method} ${path} → connection failed after ${elapsed} ms (${reason})`);
+        if (idempotent && (await this.mayRetry(attempt, opts.method, path, "connection failed", undefined, opts.maxAttempts))) continue;
+        throw fail("NETWORK_ERROR", `connection failed: ${reason} (${url}${from})`, { url: url.toString(), maybeCommitted: !idempotent });
+      } finally {
+        this.inFlight.delete(pending);
       }
-      const text = await res.body.text().catch(() => "");
       const requestId = header(res.headers, "x-request-id");
-      this.log(`${opts.method} ${path} → ${res.statusCode} (${this.clock.now() - started} ms)`);
+      this.log(`${opts.method} ${path} → ${res.statusCode} (${this.clock.now() - started} ms${requestId ? `, request id ${requestId}` : ""})`);
 
       if (res.statusCode >= 300 && res.statusCode < 400 && header(res.headers, "location")) {
         if (++redirects > DEFAULTS.maxRedirects) throw fail("API_ERROR", "too many redirects", { status: res.statusCode });
@@ -204,12 +256,12 @@ export class DashboardClient {
           : backoffMs(attempt, 1000, DEFAULTS.rateLimitFallbackMaxMs, this.random);
         this.limiter.pause(org, wait);
         // A 429 was not processed, so even a POST can be repeated.
-        if (await this.mayRetry(attempt, opts.method, path, `429, waiting ${wait} ms`, 0)) continue;
+        if (await this.mayRetry(attempt, opts.method, path, `429, waiting ${wait} ms`, 0, opts.maxAttempts)) continue;
         throw fail("RATE_LIMITED", `rate limited (429): ${errors.join("; ") || "too many requests"}`, { status: 429, errors, requestId });
       }
       if (res.statusCode >= 500) {
         this.stats.serverErrors++;
-        if (idempotent && (await this.mayRetry(attempt, opts.method, path, `${res.statusCode}`))) continue;
+        if (idempotent && (await this.mayRetry(attempt, opts.method, path, `${res.statusCode}`, undefined, opts.maxAttempts))) continue;
         throw fail("SERVER_ERROR", `server error ${res.statusCode}${errors.length ? `: ${errors.join("; ")}` : ""}${requestId ? ` (request id ${requestId})` : ""}`, {
           status: res.statusCode,
           errors,
@@ -220,7 +272,8 @@ export class DashboardClient {
       if (res.statusCode >= 400) {
         const code: ErrorCode = res.statusCode === 401 || res.statusCode === 403 ? "AUTH_FAILED" : res.statusCode === 404 ? "NOT_FOUND" : "API_ERROR";
         const what = errors.length ? errors.join("; ") : res.statusCode === 404 ? "not found (or not visible to this API key)" : `HTTP ${res.statusCode}`;
-        throw fail(code, `${res.statusCode} ${what}`, { status: res.statusCode, errors, requestId });
+        const err = fail(code, `${res.statusCode} ${what}`, { status: res.statusCode, errors, requestId });
+        throw res.statusCode === 404 ? await this.explainNotFound(err, path) : err;
       }
       let parsed: unknown = undefined;
       if (text) {
@@ -228,19 +281,34 @@ export class DashboardClient {
           parsed = JSON.parse(text);
         } catch {
           // A truncated 2xx body is a transport problem; repeat reads.
-          if (opts.method === "GET" && (await this.mayRetry(attempt, opts.method, path, "invalid JSON"))) continue;
+          if (opts.method === "GET" && (await this.mayRetry(attempt, opts.method, path, "invalid JSON", undefined, opts.maxAttempts))) continue;
           throw fail("SERVER_ERROR", "the response was not valid JSON", { status: res.statusCode, requestId });
         }
       }
+      const answering = organizationOfPath(path);
+      if (answering) this.answeringOrgs.add(answering);
       // Successes earn retries back, so a long-lived client (the Pulumi provider) is not starved.
       this.retryBudget = Math.min(this.retryBudgetMax, this.retryBudget + DEFAULTS.retryBudgetRefill);
       return { status: res.statusCode, body: parsed as T, headers: res.headers, requestId };
     }
   }
 
+  /** A 404 under an organization the key does not see says so, listing those it does. */
+  private async explainNotFound(err: DashboardApiError, path: string): Promise<DashboardApiError> {
+    const organizationId = organizationOfPath(path);
+    if (!organizationId || this.answeringOrgs.has(organizationId)) return err;
+    this.organizations ??= visibleOrganizations(this);
+    try {
+      return explainOrganizationNotFound(err, organizationId, await this.organizations);
+    } catch {
+      this.organizations = undefined;
+      return err; // the list itself failed: the original answer is all there is to say
+    }
+  }
+
   /** Waits before a retry if attempts and budget allow; false when the caller must give up. */
-  private async mayRetry(attempt: number, method: string, path: string, why: string, waitMs?: number): Promise<boolean> {
-    if (attempt >= this.opts.maxAttempts) return false;
+  private async mayRetry(attempt: number, method: string, path: string, why: string, waitMs?: number, maxAttempts = this.opts.maxAttempts): Promise<boolean> {
+    if (attempt >= maxAttempts) return false;
     if (this.retryBudget < 1) {
       throw new DashboardApiError("RETRY_BUDGET_EXHAUSTED", `${method} ${path}: retry budget exhausted (${why})`, { method, path, errors: [] });
     }
@@ -290,6 +358,19 @@ export class DashboardClient {
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
+}
+
+/** Which limit an undici error reports, if it is a timeout. */
+function timeoutPhase(err: unknown): "connect" | "response" | undefined {
+  const code = (err as { code?: string })?.code;
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return "connect";
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return "response";
+  return undefined;
+}
+
+/** 300 → "0.3 s", 60000 → "60 s" */
+export function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

@@ -9,9 +9,20 @@ export class Semaphore {
     return this.used;
   }
 
+  /** A slot if one is free now, else undefined (never waits). */
+  tryAcquire(): (() => void) | undefined {
+    if (this.used >= this.size) return undefined;
+    this.used++;
+    return this.releaser();
+  }
+
   async acquire(): Promise<() => void> {
     if (this.used >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.used++;
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;

@@ -18,17 +18,30 @@ export class Coalescer<T, R> {
   constructor(
     private readonly flush: (items: Flushable<T, R>[]) => Promise<void>,
     private readonly windowMs: () => number,
-    private readonly maxWaitMs: number,
+    private readonly maxWaitMs: () => number,
   ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       // Debounced: flush once no call has arrived for the window, or at the latest maxWaitMs after the first.
-      if (this.quiet) clearTimeout(this.quiet);
-      this.quiet = setTimeout(() => this.run(), this.windowMs());
-      if (!this.deadline) this.deadline = setTimeout(() => this.run(), this.maxWaitMs);
+      this.restartQuiet();
+      if (!this.deadline) this.deadline = setTimeout(() => this.run(), this.maxWaitMs());
     });
+  }
+
+  /**
+   * Other activity that announces more work (Check/Diff calls, for lookahead): a flush that is
+   * waiting keeps waiting for the window, still bounded by its deadline. Without pending calls it
+   * does nothing: announcements alone never start a flush.
+   */
+  touch(): void {
+    if (this.pending.length) this.restartQuiet();
+  }
+
+  private restartQuiet(): void {
+    if (this.quiet) clearTimeout(this.quiet);
+    this.quiet = setTimeout(() => this.run(), this.windowMs());
   }
 
   private run(): void {

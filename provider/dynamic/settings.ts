@@ -17,7 +17,14 @@ export const SETTINGS = {
   synchronous: "MERAKI_BATCH_SYNCHRONOUS",
   requestsPerSecond: "MERAKI_BATCH_REQUESTS_PER_SECOND",
   batchWindowMs: "MERAKI_BATCH_WINDOW_MS",
+  batchMaxWaitMs: "MERAKI_BATCH_MAX_WAIT_MS",
   liveCacheTtlMs: "MERAKI_BATCH_LIVE_CACHE_TTL_MS",
+  /** Seconds (decimals allowed), as the CLI's --connect-timeout. */
+  connectTimeout: "MERAKI_BATCH_CONNECT_TIMEOUT",
+  /** Seconds (decimals allowed), as the CLI's --response-timeout. */
+  responseTimeout: "MERAKI_BATCH_RESPONSE_TIMEOUT",
+  lookahead: "MERAKI_BATCH_LOOKAHEAD",
+  lookaheadDir: "MERAKI_BATCH_LOOKAHEAD_DIR",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -25,15 +32,25 @@ export type SettingName = keyof typeof SETTINGS;
 export interface Settings {
   apiKey: string;
   baseUrl: string;
+  /** Where baseUrl came from, for connection errors. */
+  baseUrlSource: string;
   organizationId?: string;
   maxBatchesInFlight: number;
   maxActionsPerBatch: number;
   synchronous: SyncPreference;
   requestsPerSecond: number;
-  /** The coalescer flushes once no call arrived for this long. */
+  /** The coalescer flushes once no call (nor, with lookahead, Check/Diff) arrived for this long. */
   batchWindowMs: number;
+  /** ...and at the latest this long after the first call of the flush. */
+  batchMaxWaitMs: number;
   /** How long a collection read for diff and plan is reused within one Pulumi operation. */
   liveCacheTtlMs: number;
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
+  /** Flushes also apply the changes Check and Diff announced (ARCHITECTURE §13). */
+  lookahead: boolean;
+  /** Where changes applied ahead of their step are recorded until claimed (relative to the plugin's cwd, the program's directory). */
+  lookaheadDir: string;
 }
 
 export const DYNAMIC_DEFAULTS = {
@@ -41,7 +58,17 @@ export const DYNAMIC_DEFAULTS = {
   liveCacheTtlMs: 30_000,
   /** A flush never waits longer than this after its first call. */
   batchMaxWaitMs: 1000,
+  lookahead: true,
+  lookaheadDir: ".meraki-batch",
 };
+
+function bool(name: SettingName, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === "") return fallback;
+  const v = raw.trim().toLowerCase();
+  if (["true", "1", "on", "yes"].includes(v)) return true;
+  if (["false", "0", "off", "no"].includes(v)) return false;
+  throw new MerakiBatchError("CONFIG_INVALID", `${CONFIG_NAMESPACE}:${name} (or ${SETTINGS[name]}) must be true or false, got '${raw}'`);
+}
 
 export type Lookup = (name: SettingName) => string | undefined;
 
@@ -54,12 +81,40 @@ function int(name: SettingName, raw: string | undefined, fallback: number, min: 
   return n;
 }
 
+/** A timeout setting in seconds ("5", "0.5") as milliseconds; undefined when it is not one. */
+export function parseSeconds(raw: string): number | undefined {
+  const s = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(s) || s <= 0 || s * 1000 > DEFAULTS.maxTimeoutMs) return undefined;
+  return Math.round(s * 1000);
+}
+
+function seconds(name: SettingName, raw: string | undefined, fallbackMs: number): number {
+  if (raw === undefined || raw === "") return fallbackMs;
+  const ms = parseSeconds(raw);
+  if (ms === undefined) {
+    throw new MerakiBatchError("CONFIG_INVALID", `${CONFIG_NAMESPACE}:${name} (or ${SETTINGS[name]}) must be a number of seconds above 0 and at most ${DEFAULTS.maxTimeoutMs / 1000}, got '${raw}'`);
+  }
+  return ms;
+}
+
+/** What the Dashboard client takes from the settings (spread into its options). */
+export function clientOptions(settings: Settings) {
+  return {
+    baseUrl: settings.baseUrl,
+    baseUrlSource: settings.baseUrlSource,
+    requestsPerSecond: settings.requestsPerSecond,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    responseTimeoutMs: settings.responseTimeoutMs,
+  };
+}
+
 /** Resolves every setting from `config` (stack config) then `env`. */
 export function resolveSettings(config: Lookup, env: NodeJS.ProcessEnv = process.env): Settings {
-  const get = (name: SettingName) => {
+  const fromConfig = (name: SettingName) => {
     const v = config(name);
-    return v !== undefined && v !== "" ? v : env[SETTINGS[name]] || undefined;
+    return v !== undefined && v !== "" ? v : undefined;
   };
+  const get = (name: SettingName) => fromConfig(name) ?? (env[SETTINGS[name]] || undefined);
   const apiKey = get("apiKey");
   if (!apiKey) {
     throw new MerakiBatchError(
@@ -74,12 +129,18 @@ export function resolveSettings(config: Lookup, env: NodeJS.ProcessEnv = process
   return {
     apiKey,
     baseUrl: get("baseUrl") ?? DEFAULTS.baseUrl,
+    baseUrlSource: fromConfig("baseUrl") ? `the stack config (${CONFIG_NAMESPACE}:baseUrl)` : get("baseUrl") ? SETTINGS.baseUrl : "the built-in default",
     organizationId: get("organizationId"),
     maxBatchesInFlight: int("maxBatchesInFlight", get("maxBatchesInFlight"), DEFAULTS.maxBatchesInFlight, 1, DEFAULTS.apiMaxBatchesInFlight),
     maxActionsPerBatch: int("maxActionsPerBatch", get("maxActionsPerBatch"), DEFAULTS.maxActionsPerBatch, 1, DEFAULTS.maxActionsPerBatch),
     synchronous,
     requestsPerSecond: int("requestsPerSecond", get("requestsPerSecond"), DEFAULTS.requestsPerSecond, 1, 1000),
     batchWindowMs: int("batchWindowMs", get("batchWindowMs"), DYNAMIC_DEFAULTS.batchWindowMs, 1, 60_000),
+    batchMaxWaitMs: int("batchMaxWaitMs", get("batchMaxWaitMs"), DYNAMIC_DEFAULTS.batchMaxWaitMs, 1, 600_000),
     liveCacheTtlMs: int("liveCacheTtlMs", get("liveCacheTtlMs"), DYNAMIC_DEFAULTS.liveCacheTtlMs, 0, 3_600_000),
+    connectTimeoutMs: seconds("connectTimeout", get("connectTimeout"), DEFAULTS.connectTimeoutMs),
+    responseTimeoutMs: seconds("responseTimeout", get("responseTimeout"), DEFAULTS.responseTimeoutMs),
+    lookahead: bool("lookahead", get("lookahead"), DYNAMIC_DEFAULTS.lookahead),
+    lookaheadDir: get("lookaheadDir") ?? DYNAMIC_DEFAULTS.lookaheadDir,
   };
 }

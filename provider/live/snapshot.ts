@@ -1,9 +1,14 @@
 /** The live state a plan is made from: plain JSON, one entry per collection read. */
+import { BY_SWITCH_PORT_FIELDS } from "../../lib/switch-port-fields";
+
+export { BY_SWITCH_PORT_FIELDS };
 
 export interface LiveNetwork {
   id: string;
   name: string;
   productTypes: string[];
+  /** VLANs of a bound network take cidr/mask/templateVlanType; unknown when absent. */
+  isBoundToConfigTemplate?: boolean;
 }
 
 export interface LiveDevice {
@@ -33,6 +38,38 @@ export interface LiveSnapshot {
   vlans: Record<string, VlanCollection>;
   /** serial → portId → port */
   ports: Record<string, Record<string, LiveRecord>>;
+  /**
+   * serial → how its ports were read, and so which of their fields are known. A switch without
+   * an entry counts as read in full (a snapshot made by hand).
+   */
+  portSources?: Record<string, PortSource>;
+}
+
+/**
+ * Where a switch's ports came from: `GET /devices/{serial}/switch/ports` (every field) or the
+ * organization-wide `GET /organizations/{id}/switch/ports/bySwitch` (BY_SWITCH_PORT_FIELDS only).
+ */
+export interface PortSource {
+  endpoint: "switch" | "bySwitch";
+  /** The port fields the endpoint returns; null: all of them. */
+  fields: readonly string[] | null;
+  /** The switch's network, as the read that found the switch says (null when unknown). */
+  networkId: string | null;
+}
+
+const BY_SWITCH_SET: ReadonlySet<string> = new Set(BY_SWITCH_PORT_FIELDS);
+
+/** Whether the ports of `serial` were read with `field` (a field not read must never be compared). */
+export function portFieldRead(live: LiveSnapshot, serial: string, field: string): boolean {
+  const source = live.portSources?.[serial];
+  if (!source || source.fields === null) return true;
+  return source.fields.includes(field);
+}
+
+/** Whether bySwitch carries every one of these port fields. */
+export function bySwitchCarries(fields: Iterable<string>): boolean {
+  for (const f of fields) if (!BY_SWITCH_SET.has(f)) return false;
+  return true;
 }
 
 /** Which collections a plan needs: one read each, whatever the number of resources. */
@@ -41,10 +78,24 @@ export interface LiveNeeds {
   devices: boolean;
   vlanNetworks: Set<string>;
   portSerials: Set<string>;
+  /**
+   * serial → the port fields the plan compares or checks. It chooses the source: a switch whose
+   * fields bySwitch all carries is read organization-wide, any other (or one without an entry)
+   * per switch.
+   */
+  portFields: Map<string, Set<string>>;
 }
 
 export function emptyNeeds(): LiveNeeds {
-  return { networks: false, devices: false, vlanNetworks: new Set(), portSerials: new Set() };
+  return { networks: false, devices: false, vlanNetworks: new Set(), portSerials: new Set(), portFields: new Map() };
+}
+
+/** Adds a switch's ports, and the fields of them a resource needs, to the needs. */
+export function needPorts(needs: LiveNeeds, serial: string, fields: Iterable<string>): void {
+  needs.portSerials.add(serial);
+  let set = needs.portFields.get(serial);
+  if (!set) needs.portFields.set(serial, (set = new Set()));
+  for (const f of fields) set.add(f);
 }
 
 export function emptySnapshot(organizationId: string): LiveSnapshot {

@@ -2,7 +2,8 @@
  * Compiles changes into action batches (ARCHITECTURE §2–3): actions ordered by phase
  * (VLAN creates, VLAN updates, device updates, port updates, VLAN destroys), changes that
  * depend on each other kept in one batch when they fit, as few batches as the limits allow
- * (first-fit decreasing), synchronous when small enough. Pure and deterministic.
+ * (first-fit decreasing), synchronous when small enough. Batches are numbered in execution
+ * order: a batch only waits for batches with smaller numbers. Pure and deterministic.
  */
 import { Action } from "../dashboard/batches";
 import { DEFAULTS, SyncPreference } from "../defaults";
@@ -77,39 +78,95 @@ export function compile(changes: Change[], phaseOf: (c: Change) => number, optio
     }
   }
 
-  // First-fit decreasing; a chunk never shares a batch with the chunk it follows (it would be ordered wrongly).
   const unitOrder = units.map((u, i) => i).sort((a, b) => units[b].size - units[a].size || order(units[a].changes[0], units[b].changes[0]));
-  const bins: { units: number[]; size: number }[] = [];
+  const bins = pack(units, unitOrder, max, false) ?? pack(units, unitOrder, max, true)!;
+
+  // Execution order: a topological order of the bins, the one whose first action comes first
+  // whenever several are ready, so that independent batches read in phase order.
+  const contents = bins.map((b) => b.units.flatMap((i) => units[i].changes).sort(order));
+  const sequence = topological(bins.map((b) => b.after), (a, b) => order(contents[a][0], contents[b][0]))!;
+  const indexOfBin = new Map(sequence.map((b, i) => [b, i]));
+  return sequence.map((bin, index) => {
+    const actions = contents[bin].flatMap((ch) => ch.actions);
+    return {
+      index,
+      actions,
+      owners: contents[bin].flatMap((ch) => ch.actions.map(() => ch.key)),
+      synchronous: sync !== "never" && actions.length <= DEFAULTS.maxSyncActions,
+      after: [...bins[bin].after].map((b) => indexOfBin.get(b)!).sort((a, b) => a - b),
+    };
+  });
+}
+
+interface Bin {
+  units: number[];
+  size: number;
+  /** Bins that must complete first. */
+  after: Set<number>;
+}
+
+/**
+ * First-fit decreasing; a chunk never shares a batch with the chunk it follows. Chunks of one
+ * split component can still end up in batches that wait for each other both ways (a chunk beside
+ * the one two steps before it): then, and only then, pack again `strict`ly, each chunk in a later
+ * batch than the chunk it follows. Returns undefined when the batches are not a DAG.
+ */
+function pack(units: Unit[], unitOrder: number[], max: number, strict: boolean): Bin[] | undefined {
+  const bins: Bin[] = [];
   const binOf = new Map<number, number>();
-  for (const i of unitOrder) {
+  // Bins before `open` are full: none is looked at again (50,000 one-action changes, 500 bins).
+  let open = 0;
+  const place = (i: number) => {
     const u = units[i];
-    let placed = bins.findIndex((b) => b.size + u.size <= max && (u.follows === undefined || !b.units.includes(u.follows)));
+    while (open < bins.length && bins[open].size >= max) open++;
+    const floor = strict && u.follows !== undefined ? binOf.get(u.follows)! + 1 : 0;
+    let placed = -1;
+    for (let b = Math.max(open, floor); b < bins.length && placed < 0; b++) {
+      if (bins[b].size + u.size <= max && (u.follows === undefined || !bins[b].units.includes(u.follows))) placed = b;
+    }
     if (placed < 0) {
-      bins.push({ units: [], size: 0 });
+      bins.push({ units: [], size: 0, after: new Set() });
       placed = bins.length - 1;
     }
     bins[placed].units.push(i);
     bins[placed].size += u.size;
     binOf.set(i, placed);
-  }
-
-  // Batches in a readable order: by their first action.
-  const contents = bins.map((b, bin) => ({ bin, changes: b.units.flatMap((i) => units[i].changes).sort(order) }));
-  contents.sort((a, b) => order(a.changes[0], b.changes[0]));
-  const indexOfBin = new Map(contents.map((c, i) => [c.bin, i]));
-  return contents.map((c, index) => {
-    const after = new Set<number>();
-    for (const i of bins[c.bin].units) {
-      const f = units[i].follows;
-      if (f !== undefined && binOf.get(f) !== c.bin) after.add(indexOfBin.get(binOf.get(f)!)!);
-    }
-    const actions = c.changes.flatMap((ch) => ch.actions);
-    return {
-      index,
-      actions,
-      owners: c.changes.flatMap((ch) => ch.actions.map(() => ch.key)),
-      synchronous: sync !== "never" && actions.length <= DEFAULTS.maxSyncActions,
-      after: [...after].sort((a, b) => a - b),
+  };
+  if (!strict) unitOrder.forEach(place);
+  else {
+    // A chunk waits until the chunk it follows has its batch, then goes right after it.
+    const followers = new Map<number, number>();
+    units.forEach((u, i) => u.follows !== undefined && followers.set(u.follows, i));
+    const deferred = new Set<number>();
+    const chain = (i: number) => {
+      place(i);
+      const next = followers.get(i);
+      if (next !== undefined && deferred.delete(next)) chain(next);
     };
+    for (const i of unitOrder) {
+      const f = units[i].follows;
+      if (f !== undefined && !binOf.has(f)) deferred.add(i);
+      else chain(i);
+    }
+  }
+  units.forEach((u, i) => {
+    if (u.follows !== undefined && binOf.get(u.follows) !== binOf.get(i)) bins[binOf.get(i)!].after.add(binOf.get(u.follows)!);
   });
+  return topological(bins.map((b) => b.after), () => 0) ? bins : undefined;
+}
+
+/** A topological order of nodes given what each waits for, the `first` of the ready ones each time; undefined on a cycle. */
+function topological(waitsFor: Set<number>[], first: (a: number, b: number) => number): number[] | undefined {
+  const waiters = waitsFor.map(() => [] as number[]);
+  waitsFor.forEach((deps, n) => deps.forEach((d) => waiters[d].push(n)));
+  const pending = waitsFor.map((d) => d.size);
+  const ready = pending.flatMap((p, n) => (p === 0 ? [n] : []));
+  const sequence: number[] = [];
+  while (ready.length) {
+    ready.sort(first);
+    const n = ready.shift()!;
+    sequence.push(n);
+    for (const w of waiters[n]) if (--pending[w] === 0) ready.push(w);
+  }
+  return sequence.length === waitsFor.length ? sequence : undefined;
 }

@@ -7,25 +7,54 @@
 import { createHash } from "crypto";
 import { Change } from "../resources/common";
 
-/** JSON with object keys sorted, so that equal values give equal text. */
+/**
+ * JSON with object keys sorted, so that equal values give equal text. Written out by hand (no
+ * intermediate entry arrays): a 50,000-port plan digests hundreds of thousands of small objects.
+ */
 export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + stableJson(value[i]);
+    return out + "]";
   }
-  return JSON.stringify(value ?? null);
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  if (!isSorted(keys)) keys.sort();
+  let out = "{";
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (first ? "" : ",") + quotedKey(k) + stableJson(v);
+    first = false;
+  }
+  return out + "}";
+}
+
+/** `"key":`, remembered for the field names that recur in every resource (bounded: keys can be data). */
+const QUOTED = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = QUOTED.get(k);
+  if (q === undefined) {
+    q = `${JSON.stringify(k)}:`;
+    if (QUOTED.size < 10_000) QUOTED.set(k, q);
+  }
+  return q;
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 /** Digest of the live state a plan was made from. */
 export function liveDigest(changes: Pick<Change, "key" | "live">[]): string {
   const hash = createHash("sha256");
   for (const c of [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-    hash.update(JSON.stringify(c.key));
-    hash.update(stableJson(c.live));
-    hash.update("\n");
+    hash.update(`${JSON.stringify(c.key)}${stableJson(c.live)}\n`);
   }
   return `sha256:${hash.digest("hex")}`;
 }
@@ -45,12 +74,8 @@ export interface DigestInput {
 /** Digest of a plan's own content. Different plans (other changes, batches, options…) never share it. */
 export function planDigest(plan: DigestInput): string {
   const hash = createHash("sha256");
-  const part = (name: string, value: unknown) => {
-    hash.update(name);
-    hash.update("=");
-    hash.update(stableJson(value));
-    hash.update("\n");
-  };
+  // One update per part: the same bytes as name, "=", JSON, newline, with a quarter of the calls.
+  const part = (name: string, value: unknown) => hash.update(`${name}=${stableJson(value)}\n`);
   part("version", plan.version);
   part("organizationId", plan.organizationId);
   part("baseUrl", plan.baseUrl ?? null);

@@ -8,10 +8,11 @@ import { parseCidr, cidrsOverlap } from "../../lib/ipv4";
 import { DEFAULTS, SyncPreference } from "../defaults";
 import { ValidationError, ValidationIssue } from "../errors";
 import { LiveNeeds, LiveSnapshot, emptyNeeds } from "../live/snapshot";
-import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
+import { Change, ChangeScope, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
 import { KINDS } from "../resources";
 import { KindModule } from "../resources/kind";
 import { usesVlan } from "../resources/switch-port";
+import { anticipateVlans, disablingIssues } from "../resources/vlans-settings";
 import { PlannedBatch, compile } from "./compile";
 import { liveDigest, planDigest } from "./digest";
 
@@ -102,7 +103,8 @@ function zodIssues(resource: string, name: string, error: z.ZodError): Validatio
 function validateOne<T extends { kind: Kind; name: string; props: unknown }>(spec: T, issues: ValidationIssue[]): { module: KindModule<any>; props: any; key: string } | undefined {
   const module = KINDS[spec.kind];
   if (!module) {
-    issues.push({ resource: `resource '${spec.name}'`, name: spec.name, path: "kind", message: `unknown kind '${String(spec.kind)}' (expected vlan, deviceTags or switchPort)` });
+    const kinds = Object.keys(KINDS);
+    issues.push({ resource: `resource '${spec.name}'`, name: spec.name, path: "kind", message: `unknown kind '${String(spec.kind)}' (expected ${kinds.slice(0, -1).join(", ")} or ${kinds[kinds.length - 1]})` });
     return undefined;
   }
   const parsed = module.schema.safeParse(spec.props);
@@ -167,17 +169,22 @@ export function liveNeeds(items: Array<Validated | ValidatedDelete>): LiveNeeds 
 export function makePlan(items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot, options: PlanOptions = {}, now = new Date()): Plan {
   const issues: ValidationIssue[] = [];
   const changes: Change[] = [];
+  // VLAN settings are planned against the network as it is; everything else against the network
+  // as the plan leaves it (VLANs being enabled have VLAN 1 and nothing else).
+  const after = anticipateVlans(items, live);
+  const liveFor = (m: KindModule<any>) => (m.kind === "vlansSettings" ? live : after);
   for (const i of items) {
-    const r = i.module.plan(i.props, { live, name: i.spec.name, intent: i.spec.intent ?? "ensure" });
-    for (const issue of r.issues ?? []) issues.push({ resource: label(i.module, i.spec.name, i.props), name: i.spec.name, ...issue });
-    if (r.change) changes.push(r.change);
+    const r = i.module.plan(i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure" });
+    issues.push(...oneIssuePerField(r.issues, label(i.module, i.spec.name, i.props), i.spec.name));
+    if (r.change) changes.push(withScope(r.change, i.props, live));
   }
   for (const d of removals) {
-    const r = d.module.planDelete(d.props, d.spec, { live, name: d.spec.name, intent: "ensure" });
-    for (const issue of r.issues ?? []) issues.push({ resource: label(d.module, d.spec.name, d.props), name: d.spec.name, ...issue });
-    if (r.change) changes.push(r.change);
+    const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure" });
+    issues.push(...oneIssuePerField(r.issues, label(d.module, d.spec.name, d.props), d.spec.name));
+    if (r.change) changes.push(withScope(r.change, d.props, live));
   }
-  issues.push(...subnetOverlaps(items, removals, live));
+  issues.push(...subnetOverlaps(items, removals, after));
+  issues.push(...disablingIssues(items, changes, (i) => label(i.module as KindModule<any>, i.spec.name, i.props)));
   if (issues.length) throw new ValidationError(issues);
 
   linkDependencies(changes, items, removals, live);
@@ -210,6 +217,35 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   return seal(plan);
 }
 
+/**
+ * A field's first problem only: a field that cannot be set on this port at all need not also be
+ * told which access policy it would need (one explanation per message).
+ */
+function oneIssuePerField(found: Array<{ path: string; message: string }> | undefined, resource: string, name: string): ValidationIssue[] {
+  const seen = new Set<string>();
+  const out: ValidationIssue[] = [];
+  for (const issue of found ?? []) {
+    if (seen.has(issue.path)) continue;
+    seen.add(issue.path);
+    out.push({ resource, name, ...issue });
+  }
+  return out;
+}
+
+/** The change with where its object lives, from the resource's identifying props (API names) and the live devices. */
+function withScope(change: Change, props: Record<string, unknown>, live: LiveSnapshot): Change {
+  const text = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+  const serial = text(props.serial);
+  // The switch's network from the device list, or from the port read that found the switch.
+  const networkId = text(props.networkId) ?? (serial ? text(live.devices?.[serial]?.networkId ?? live.portSources?.[serial]?.networkId) : undefined);
+  const portId = serial ? text(props.portId) : undefined;
+  const scope: ChangeScope = {};
+  if (networkId) scope.networkId = networkId;
+  if (serial) scope.serial = serial;
+  if (portId) scope.portId = portId;
+  return Object.keys(scope).length ? { ...change, scope } : change;
+}
+
 /** The plan with its digest computed over its current content. */
 export function seal(plan: Omit<Plan, "digest"> & { digest?: string }): Plan {
   const { digest: _old, ...content } = plan;
@@ -233,10 +269,11 @@ function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: L
       ? Object.values(coll.vlans).filter((l) => !managedIds.has(Number(l.id)) && !removed.has(`vlan/${networkId}/${Number(l.id)}`))
       : [];
     desired.forEach((d, i) => {
-      const mine = parseCidr(d.props.subnet);
+      // A template VLAN's subnet is picked from its cidr by the API: only the API can tell.
+      const mine = typeof d.props.subnet === "string" ? parseCidr(d.props.subnet) : null;
       if (!mine) return;
       const clash =
-        desired.slice(0, i).find((e) => { const c = parseCidr(e.props.subnet); return c && cidrsOverlap(mine, c); })?.props ??
+        desired.slice(0, i).find((e) => { const c = typeof e.props.subnet === "string" ? parseCidr(e.props.subnet) : null; return c && cidrsOverlap(mine, c); })?.props ??
         others.find((o) => { const c = typeof o.subnet === "string" ? parseCidr(o.subnet) : null; return c && cidrsOverlap(mine, c); });
       if (clash) {
         issues.push({
@@ -253,17 +290,29 @@ function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: L
 
 /**
  * Dependencies between changes: a port that will use a VLAN created in this plan (on the
- * switch's network) waits for that create; a VLAN destroy waits for the ports that move off it.
+ * switch's network) waits for that create; a VLAN destroy waits for the ports that move off it;
+ * every VLAN change of a network waits for VLANs being enabled there, and disabling them waits
+ * for every VLAN change of the network.
  */
 function linkDependencies(changes: Change[], items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot): void {
-  const byKey = new Map(changes.map((c) => [c.key, c]));
   const propsOf = new Map<string, any>([...items, ...removals].map((i) => [i.key, i.props]));
+  const vlanChanges = changes.filter((c) => c.kind === "vlan" && c.actions.length);
+  for (const s of changes.filter((c) => c.kind === "vlansSettings" && c.actions.length)) {
+    const networkId = propsOf.get(s.key).networkId;
+    const enabling = (s.actions[0].body as { vlansEnabled?: boolean }).vlansEnabled === true;
+    for (const v of vlanChanges.filter((c) => propsOf.get(c.key).networkId === networkId)) {
+      if (enabling) v.dependsOn.push(s.key);
+      else s.dependsOn.push(v.key);
+    }
+  }
   const created = changes.filter((c) => c.kind === "vlan" && c.op === "create");
   const destroyed = changes.filter((c) => c.kind === "vlan" && c.op === "delete");
   if (!created.length && !destroyed.length) return;
+  const byKey = new Map(changes.map((c) => [c.key, c]));
   for (const port of changes.filter((c) => c.kind === "switchPort" && c.actions.length)) {
     const props = propsOf.get(port.key);
-    const networkId = live.devices?.[props.serial]?.networkId;
+    // The switch's network from the device list, or from the port read that found the switch.
+    const networkId = live.devices?.[props.serial]?.networkId ?? live.portSources?.[props.serial]?.networkId;
     if (!networkId) continue;
     const after = (port.actions[0].body ?? {}) as Record<string, unknown>;
     for (const v of created) {

@@ -7,7 +7,7 @@ import { isHostOf, parseCidr, parseIPv4 } from "../../lib/ipv4";
 import { parseVlanList } from "../../lib/vlan-list";
 import { Action } from "../dashboard/batches";
 
-export type Kind = "vlan" | "deviceTags" | "switchPort";
+export type Kind = "vlan" | "deviceTags" | "switchPort" | "vlansSettings";
 
 /** What a front end declares: one resource of a kind, with its raw (unvalidated) properties. */
 export interface ResourceSpec {
@@ -31,7 +31,7 @@ export interface DeleteSpec {
   name: string;
   /** Its last known properties. */
   props: unknown;
-  /** Switch ports and device tags: what "deleting" them means (default restore). */
+  /** Switch ports, device tags and VLAN settings: what "deleting" them means (default restore; VLAN settings: retain). */
   onDelete?: OnDelete;
   /** The managed fields as they were when the resource first took the object over. */
   original?: Record<string, unknown> | null;
@@ -45,6 +45,13 @@ export interface FieldChange {
 
 export type Op = "create" | "update" | "delete" | "noop";
 
+/** Where a change's object lives, for grouping plans (organization → network → device → port). */
+export interface ChangeScope {
+  networkId?: string;
+  serial?: string;
+  portId?: string;
+}
+
 /** One resource's change, with the actions that carry it out. */
 export interface Change {
   key: string;
@@ -52,6 +59,8 @@ export interface Change {
   name: string;
   /** e.g. "VLAN 99 on network L_000000000000000" */
   description: string;
+  /** Set by makePlan from the resource and the live devices; plan output groups by it. */
+  scope?: ChangeScope;
   op: Op;
   fields: FieldChange[];
   /** The managed fields as they are live now (null when the object does not exist). */
@@ -59,6 +68,8 @@ export interface Change {
   actions: Action[];
   /** Keys of changes whose actions must run first (same batch or an earlier one). */
   dependsOn: string[];
+  /** Side effects a reviewer must read, shown under the change (e.g. what enabling VLANs does to the MX's ports). */
+  notes?: string[];
 }
 
 // ---- zod building blocks -------------------------------------------------------------------

@@ -17,7 +17,7 @@ export interface KindPlan {
 
 export interface KindModule<P> {
   kind: Kind;
-  /** The SDK class name, used in messages: "Vlan", "DeviceTags", "SwitchPort". */
+  /** The SDK class name, used in messages: "Vlan", "DeviceTags", "SwitchPort", "VlansSettings". */
   label: string;
   schema: z.ZodType<P>;
   key(props: P): string;
@@ -31,9 +31,13 @@ export interface KindModule<P> {
 }
 
 export const PHASE = {
-  vlanCreate: 0,
-  vlanUpdate: 1,
-  deviceUpdate: 2,
-  portUpdate: 3,
-  vlanDestroy: 4,
+  /** VLANs are enabled before any VLAN of the network is created (reference §7.7). */
+  vlansEnable: 0,
+  vlanCreate: 1,
+  vlanUpdate: 2,
+  deviceUpdate: 3,
+  portUpdate: 4,
+  vlanDestroy: 5,
+  /** Disabling VLANs removes them: after everything else. */
+  vlansDisable: 6,
 } as const;

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { SWITCH_PORT_DEFAULTS } from "../../lib/switch-port-defaults";
 import { canonicalVlanList, parseVlanList, vlanListIncludes } from "../../lib/vlan-list";
 import { Action } from "../dashboard/batches";
-import { LiveRecord } from "../live/snapshot";
+import { LiveRecord, LiveSnapshot, needPorts, portFieldRead } from "../live/snapshot";
 import { fieldChanges } from "../plan/diff";
 import { Change, DeleteSpec, allowedVlans, clean, encode, mac, project, sortedUnique, tag, without } from "./common";
 import { KindModule, KindPlan, PHASE, PlanContext } from "./kind";
@@ -44,7 +44,7 @@ export const switchPortSchema = z
     accessPolicyType: z.enum(ACCESS_POLICY_TYPES).optional(),
     accessPolicyNumber: z.number().int().min(1).optional(),
     macAllowList: z.array(mac).max(20, { message: "can have at most 20 MAC addresses" }).optional(),
-    /** Write-only (MS 18+): sent with every update of the port, never compared. */
+    /** With accessPolicyType 'MAC allow list' (MS 18+, PYSDK); returned by GET and compared like the others. */
     macWhitelistLimit: z.number().int().min(1).optional(),
     stickyMacAllowList: z.array(mac).optional(),
     stickyMacAllowListLimit: z.number().int().min(1).optional(),
@@ -62,9 +62,20 @@ export const switchPortSchema = z
 
 export type SwitchPortProps = z.infer<typeof switchPortSchema>;
 
-const KEY_FIELDS = ["serial", "portId", "onDelete", "macWhitelistLimit"];
+const KEY_FIELDS = ["serial", "portId", "onDelete"];
+/** "Only applicable to access ports" and the access-policy fields (SPEC142 field descriptions). */
 const ACCESS_ONLY = ["voiceVlan", "accessPolicyNumber", "macAllowList", "macWhitelistLimit", "stickyMacAllowList", "stickyMacAllowListLimit"];
-const TRUNK_ONLY = ["allowedVlans", "peerSgtCapable", "stpPortFastTrunk"];
+/** "Only applicable to trunk ports" (allowedVlans), "Applicable to trunk port only" (peerSgtCapable), SPEC142. */
+const TRUNK_ONLY = ["allowedVlans", "peerSgtCapable"];
+
+/** Each access-policy field is "Only applicable when 'accessPolicyType' is …" (SPEC142; PYSDK for macWhitelistLimit). */
+const POLICY_FIELDS: Record<string, string> = {
+  accessPolicyNumber: "Custom access policy",
+  macAllowList: "MAC allow list",
+  macWhitelistLimit: "MAC allow list",
+  stickyMacAllowList: "Sticky MAC allow list",
+  stickyMacAllowListLimit: "Sticky MAC allow list",
+};
 
 /** What an untouched MS port looks like; "reset" puts managed fields back to these. */
 export const PORT_DEFAULTS: Record<string, unknown> = { ...SWITCH_PORT_DEFAULTS, highSpeed: { enabled: false } };
@@ -103,9 +114,11 @@ function livePort(p: SwitchPortProps, ctx: PlanContext): { port?: LiveRecord; is
 
 /**
  * The rules that depend on the port's effective type and access policy (the desired value, else
- * the live one), checked before anything is sent.
+ * the live one), checked before anything is sent. `read` says which live fields were read (see
+ * portFieldsNeeded): a policy's required field that was not read is not judged, because the live
+ * port already has that policy and the API never leaves such a port without the field.
  */
-export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecord): Array<{ path: string; message: string }> {
+export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecord, read: (field: string) => boolean = () => true): Array<{ path: string; message: string }> {
   const eff = (k: string) => (desired[k] !== undefined ? desired[k] : live[k]);
   const type = eff("type");
   const issues: Array<{ path: string; message: string }> = [];
@@ -116,20 +129,17 @@ export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecor
     if (desired[f] !== undefined && desired[f] !== false && type !== "trunk") issues.push({ path: f, message: `can only be set on trunk ports (this port is ${String(type)})` });
   }
   if (type === "access" && desired.vlan === null) issues.push({ path: "vlan", message: "is required for access ports (null only clears a trunk's native VLAN)" });
-  if (type === "access" && eff("voiceVlan") !== null && eff("voiceVlan") !== undefined && eff("voiceVlan") === eff("vlan")) {
-    issues.push({ path: "voiceVlan", message: "must be different from vlan" });
-  }
   const policy = type === "access" ? eff("accessPolicyType") : desired.accessPolicyType;
   if (policy !== undefined && policy !== "Open" && type !== "access") issues.push({ path: "accessPolicyType", message: "can only be set on access ports" });
-  const needs: Array<[string, string]> = [
-    ["accessPolicyNumber", "Custom access policy"],
-    ["macAllowList", "MAC allow list"],
-    ["stickyMacAllowList", "Sticky MAC allow list"],
-    ["stickyMacAllowListLimit", "Sticky MAC allow list"],
-  ];
-  for (const [f, p] of needs) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
-  if (policy === "Custom access policy" && eff("accessPolicyNumber") === undefined) issues.push({ path: "accessPolicyNumber", message: "is required with accessPolicyType 'Custom access policy'" });
-  if (policy === "MAC allow list" && !(eff("macAllowList") as unknown[] | undefined)?.length) issues.push({ path: "macAllowList", message: "is required with accessPolicyType 'MAC allow list'" });
+  for (const [f, p] of Object.entries(POLICY_FIELDS)) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
+  // Skipped when the number was not read and the port already has that policy: the API never leaves such a port without one.
+  if (policy === "Custom access policy" && eff("accessPolicyNumber") === undefined && read("accessPolicyNumber")) issues.push({ path: "accessPolicyNumber", message: "is required with accessPolicyType 'Custom access policy'" });
+  const sticky = eff("stickyMacAllowList");
+  const limit = eff("stickyMacAllowListLimit");
+  if (policy === "Sticky MAC allow list" && Array.isArray(sticky) && typeof limit === "number" && sticky.length > limit) {
+    // "must be equal to or greater than the list size" (ansible-meraki meraki_ms_switchport)
+    issues.push({ path: "stickyMacAllowListLimit", message: `must be at least the number of MACs in stickyMacAllowList (${sticky.length})` });
+  }
   const caps = live.linkNegotiationCapabilities;
   if (typeof desired.linkNegotiation === "string" && Array.isArray(caps) && !caps.includes(desired.linkNegotiation)) {
     issues.push({ path: "linkNegotiation", message: `must be one of this port's capabilities: ${caps.join(", ")}` });
@@ -138,12 +148,6 @@ export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecor
 }
 
 const NULLABLE = ["name", "vlan", "voiceVlan", "portScheduleId", "adaptivePolicyGroupId"];
-const POLICY_FIELDS: Record<string, string> = {
-  accessPolicyNumber: "Custom access policy",
-  macAllowList: "MAC allow list",
-  stickyMacAllowList: "Sticky MAC allow list",
-  stickyMacAllowListLimit: "Sticky MAC allow list",
-};
 
 /**
  * Keeps only what the port will accept once the body applies: no trunk-only fields on an access
@@ -164,7 +168,29 @@ function applicable(body: Record<string, unknown>, live: LiveRecord): Record<str
   return out;
 }
 
-function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired: Record<string, unknown>, live: LiveRecord, extra: Record<string, unknown> = {}): Change {
+/**
+ * The live port fields planning this resource reads: the fields it manages and the ones its rule
+ * checks consult. They choose the source (live/read.ts): a switch is read through bySwitch only
+ * when all of them are in its subset. Checking a new linkNegotiation needs the port's
+ * linkNegotiationCapabilities, which only the per-switch read carries, so managing
+ * linkNegotiation reads that switch per switch (a check that is never skipped).
+ */
+export function portFieldsNeeded(p: SwitchPortProps): string[] {
+  const fields = [...Object.keys(without(p, KEY_FIELDS)), "type", "vlan", "voiceVlan", "accessPolicyType"];
+  if (p.linkNegotiation !== undefined) fields.push("linkNegotiationCapabilities");
+  if (p.accessPolicyType === "Custom access policy" && p.accessPolicyNumber === undefined) fields.push("accessPolicyNumber");
+  return fields;
+}
+
+/** Managed fields the live read did not carry: they cannot be compared, so the plan stops instead. */
+function unreadIssues(p: SwitchPortProps, live: LiveSnapshot, managed: Record<string, unknown>): Array<{ path: string; message: string }> {
+  const source = live.portSources?.[p.serial]?.endpoint === "bySwitch" ? "the organization-wide bySwitch list" : "the live read";
+  return Object.keys(managed)
+    .filter((f) => !portFieldRead(live, p.serial, f))
+    .map((f) => ({ path: f, message: `cannot be compared: switch ${p.serial}'s ports were read through ${source}, which does not carry '${f}'` }));
+}
+
+function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired: Record<string, unknown>, live: LiveRecord): Change {
   // Project first, then normalise: only the managed fields are worth copying.
   const view = normalise(project(live, desired) as Record<string, unknown>);
   const fields = fieldChanges(view, desired);
@@ -173,9 +199,9 @@ function update(p: SwitchPortProps, ctx: PlanContext, op: Change["op"], desired:
     const body: Record<string, unknown> = {};
     for (const f of new Set(fields.map((c) => c.path.split(".")[0]))) body[f] = desired[f];
     // Fields that only apply together travel together.
-    if (body.accessPolicyType !== undefined) for (const f of ["accessPolicyNumber", "macAllowList", "stickyMacAllowList", "stickyMacAllowListLimit"]) if (desired[f] !== undefined) body[f] = desired[f];
+    if (body.accessPolicyType !== undefined) for (const f of Object.keys(POLICY_FIELDS)) if (desired[f] !== undefined) body[f] = desired[f];
     if (body.type === "trunk" && desired.allowedVlans !== undefined) body.allowedVlans = desired.allowedVlans;
-    actions.push({ resource: resource(p), operation: "update", body: { ...body, ...extra } });
+    actions.push({ resource: resource(p), operation: "update", body });
   }
   return { key: key(p), kind: "switchPort", name: ctx.name, description: describe(p), op: fields.length ? op : "noop", fields, live: view, actions, dependsOn: [] };
 }
@@ -187,24 +213,29 @@ export const switchPortKind: KindModule<SwitchPortProps> = {
   key,
   describe,
   needs(p, n) {
-    n.devices = true;
-    n.portSerials.add(p.serial);
+    // Membership of the switch in the organization comes with the ports (live/read.ts).
+    needPorts(n, p.serial, portFieldsNeeded(p));
   },
 
   plan(p, ctx): KindPlan {
     const { port, issue } = livePort(p, ctx);
     if (issue) return { issues: [issue] };
     const desired = normalise(without(p, KEY_FIELDS));
-    const issues = portRuleIssues(desired, port!);
+    const unread = unreadIssues(p, ctx.live, desired);
+    if (unread.length) return { issues: unread };
+    const issues = portRuleIssues(desired, port!, (f) => portFieldRead(ctx.live, p.serial, f));
     if (issues.length) return { issues };
-    const extra = p.macWhitelistLimit !== undefined ? { macWhitelistLimit: p.macWhitelistLimit } : {};
-    return { change: update(p, ctx, "update", desired, port!, extra) };
+    return { change: update(p, ctx, "update", desired, port!) };
   },
 
   planDelete(p, spec: DeleteSpec, ctx): KindPlan {
     const port = ctx.live.ports[p.serial]?.[p.portId];
     const mode = spec.onDelete ?? p.onDelete ?? "restore";
     const managed = normalise(without(p, KEY_FIELDS));
+    if (port && mode !== "retain") {
+      const unread = unreadIssues(p, ctx.live, managed);
+      if (unread.length) return { issues: unread };
+    }
     if (!port || mode === "retain" || (mode === "restore" && !spec.original)) {
       return { change: { key: key(p), kind: "switchPort", name: ctx.name, description: describe(p), op: "noop", fields: [], live: null, actions: [], dependsOn: [] } };
     }

@@ -1,7 +1,8 @@
 /**
  * Appliance VLANs: /networks/{networkId}/appliance/vlans[/{vlanId}] (reference §3.1).
  * Creates carry the create fields; update-only fields follow in an update action in the same
- * batch (the API ignores them on create).
+ * batch (the API ignores them on create). A VLAN has a `subnet` and `applianceIp`, or, on a
+ * network bound to a configuration template, `cidr`, `mask` and `templateVlanType` instead.
  */
 import { z } from "zod";
 import { parseCidr, parseIPv4 } from "../../lib/ipv4";
@@ -25,10 +26,16 @@ export const CREATE_FIELDS = [
 ] as const;
 /** Fields the API only takes on update. */
 export const UPDATE_ONLY_FIELDS = ["fixedIpAssignments", "reservedIpRanges", "dnsNameservers", "vpnNatSubnet"] as const;
+/** Fields of a VLAN on a network bound to a configuration template, instead of subnet and applianceIp. */
+export const TEMPLATE_FIELDS = ["templateVlanType", "cidr", "mask"] as const;
 
+/**
+ * `disabled` is required on write (TFP#121) but not in the GET schema, so it is never compared
+ * against a live assignment that lacks it; `autonomous` is optional (SPEC142).
+ */
 const prefixAssignment = z
   .object({
-    autonomous: z.boolean(),
+    autonomous: z.boolean().optional(),
     disabled: z.boolean({ message: "is required (true or false): the API asks whether the prefix assignment is disabled" }),
     staticPrefix: z.string().optional(),
     staticApplianceIp6: z.string().optional(),
@@ -41,9 +48,10 @@ export const vlanSchema = z
     networkId: z.string().min(1, { message: "is required" }),
     vlanId: vlanNumber,
     name: z.string().min(1, { message: "must not be empty" }),
-    subnet: cidr,
-    applianceIp: ipv4,
+    subnet: cidr.optional(),
+    applianceIp: ipv4.optional(),
     groupPolicyId: z.string().nullable().optional(),
+    /** Template-bound networks only (SPEC142: "Applicable only for template network"). */
     templateVlanType: z.enum(["same", "unique"]).optional(),
     cidr: cidr.optional(),
     mask: z.number().int().min(1).max(32).optional(),
@@ -84,31 +92,43 @@ export const vlanSchema = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    const c = parseCidr(v.subnet);
-    if (c && c.aligned && c.prefix > 30) ctx.addIssue({ code: "custom", path: ["subnet"], message: "must be /30 or larger" });
-    if (c && c.aligned && parseIPv4(v.applianceIp) !== null && !hostInSubnet(v.applianceIp, v.subnet)) {
-      ctx.addIssue({ code: "custom", path: ["applianceIp"], message: `${v.applianceIp} must be a host address in the subnet ${v.subnet}` });
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    const template = TEMPLATE_FIELDS.filter((f) => v[f] !== undefined);
+    if (template.length && (v.subnet !== undefined || v.applianceIp !== undefined)) {
+      issue(v.subnet !== undefined ? "subnet" : "applianceIp", `cannot be combined with ${template.join(", ")}: on a network bound to a configuration template the subnet comes from cidr and mask`);
+    } else if (template.length) {
+      if (v.cidr === undefined) issue("cidr", "is required for a VLAN of a network bound to a configuration template");
+      if (v.templateVlanType === "unique" && v.mask === undefined) issue("mask", "is required with templateVlanType 'unique' (the size of the subnet each network takes from cidr)");
+      const pool = v.cidr ? parseCidr(v.cidr) : null;
+      if (pool && v.templateVlanType === "unique" && v.mask !== undefined && v.mask < pool.prefix) issue("mask", `must be at least ${pool.prefix} (the size of cidr ${v.cidr})`);
+    } else {
+      for (const f of ["subnet", "applianceIp"] as const) {
+        if (v[f] === undefined) issue(f, "is required (or cidr and mask, for a VLAN of a network bound to a configuration template)");
+      }
+    }
+    const subnet = v.subnet;
+    const c = subnet === undefined ? null : parseCidr(subnet);
+    if (c && c.aligned && v.applianceIp !== undefined && parseIPv4(v.applianceIp) !== null && !hostInSubnet(v.applianceIp, subnet!)) {
+      issue("applianceIp", `${v.applianceIp} must be a host address in the subnet ${subnet}`);
     }
     if (c && c.aligned) {
       v.reservedIpRanges?.forEach((r, i) => {
-        if (!hostInSubnet(r.start, v.subnet) || !hostInSubnet(r.end, v.subnet)) {
-          ctx.addIssue({ code: "custom", path: ["reservedIpRanges", i], message: `${r.start}-${r.end} must be within the subnet ${v.subnet}` });
+        if (!hostInSubnet(r.start, subnet!) || !hostInSubnet(r.end, subnet!)) {
+          ctx.addIssue({ code: "custom", path: ["reservedIpRanges", i], message: `${r.start}-${r.end} must be within the subnet ${subnet}` });
         } else if (parseIPv4(r.start)! > parseIPv4(r.end)!) {
           ctx.addIssue({ code: "custom", path: ["reservedIpRanges", i], message: `start ${r.start} is after end ${r.end}` });
         }
       });
       for (const [m, a] of Object.entries(v.fixedIpAssignments ?? {})) {
-        if (parseIPv4(a.ip) !== null && !hostInSubnet(a.ip, v.subnet)) {
-          ctx.addIssue({ code: "custom", path: ["fixedIpAssignments", m, "ip"], message: `${a.ip} must be within the subnet ${v.subnet}` });
+        if (parseIPv4(a.ip) !== null && !hostInSubnet(a.ip, subnet!)) {
+          ctx.addIssue({ code: "custom", path: ["fixedIpAssignments", m, "ip"], message: `${a.ip} must be within the subnet ${subnet}` });
         }
       }
     }
-    if (v.dhcpHandling === RELAY && !v.dhcpRelayServerIps) {
-      ctx.addIssue({ code: "custom", path: ["dhcpRelayServerIps"], message: `is required when dhcpHandling is '${RELAY}'` });
-    }
+    if (v.dhcpHandling === RELAY && !v.dhcpRelayServerIps) issue("dhcpRelayServerIps", `is required when dhcpHandling is '${RELAY}'`);
     if (v.dhcpRelayServerIps && v.dhcpHandling !== RELAY) {
       // The API hides relay servers unless relaying, so this could never converge (ansible-meraki#434).
-      ctx.addIssue({ code: "custom", path: ["dhcpRelayServerIps"], message: `only applies when dhcpHandling is '${RELAY}'` });
+      issue("dhcpRelayServerIps", `only applies when dhcpHandling is '${RELAY}'`);
     }
   });
 
@@ -141,10 +161,43 @@ export function normaliseFields(f: Record<string, unknown>): Record<string, unkn
   return clean(out);
 }
 
-/** Live fields, normalised the same way and seen through the desired shape. */
+type Assignment = Record<string, unknown>;
+const assignmentsOf = (v: unknown): Assignment[] | undefined => {
+  const list = v && typeof v === "object" ? (v as { prefixAssignments?: unknown }).prefixAssignments : undefined;
+  return Array.isArray(list) ? (list as Assignment[]) : undefined;
+};
+
+/**
+ * The desired fields that can be compared with this live VLAN. What the API does not return is
+ * left out rather than reported as a change on every plan: a prefix assignment's `disabled`
+ * (required on write, TFP#121, absent from the GET schema) and `uplinks` (absent from the GET
+ * samples); they are sent with the VLAN's creates and updates.
+ */
+function comparable(desired: Record<string, unknown>, live: LiveRecord): Record<string, unknown> {
+  const out = { ...desired };
+  if (live.uplinks === undefined) delete out.uplinks;
+  const wanted = assignmentsOf(out.ipv6);
+  if (wanted) {
+    const echoed = assignmentsOf(live.ipv6) ?? [];
+    out.ipv6 = { ...(out.ipv6 as object), prefixAssignments: wanted.map((a, i) => (echoed[i] && echoed[i].disabled === undefined ? without(a, ["disabled"]) : a)) };
+  }
+  return out;
+}
+
+/**
+ * Live fields, normalised the same way and seen through the desired shape; each live prefix
+ * assignment is seen through the desired one (its optional fields the program leaves out, such
+ * as `autonomous`, are not compared).
+ */
 function liveView(live: LiveRecord, desired: Record<string, unknown>): Record<string, unknown> {
   const normalised = normaliseFields({ ...live, groupPolicyId: live.groupPolicyId ?? null });
-  return project(normalised, desired) as Record<string, unknown>;
+  const view = project(normalised, desired) as Record<string, unknown>;
+  const wanted = assignmentsOf(desired.ipv6);
+  const echoed = assignmentsOf(normalised.ipv6);
+  if (wanted && echoed && view.ipv6 && typeof view.ipv6 === "object") {
+    view.ipv6 = { ...(view.ipv6 as object), prefixAssignments: echoed.map((a, i) => (i < wanted.length ? project(a, wanted[i]) : a)) };
+  }
+  return view;
 }
 
 const collection = "/appliance/vlans";
@@ -152,7 +205,8 @@ const createResource = (networkId: string) => `/networks/${encode(networkId)}${c
 const itemResource = (networkId: string, vlanId: number) => `/networks/${encode(networkId)}${collection}/${vlanId}`;
 
 export function createActions(p: VlanProps): Action[] {
-  const body: Record<string, unknown> = { id: p.vlanId };
+  // The spec types the create's id as a string (SPEC142, PYSDK); responses carry a number.
+  const body: Record<string, unknown> = { id: String(p.vlanId) };
   for (const f of CREATE_FIELDS) if (p[f] !== undefined) body[f] = p[f];
   const actions: Action[] = [{ resource: createResource(p.networkId), operation: "create", body }];
   const follow: Record<string, unknown> = {};
@@ -175,9 +229,24 @@ function liveVlans(ctx: PlanContext, p: VlanProps): { vlans?: Record<string, Liv
   const coll = ctx.live.vlans[p.networkId];
   if (!coll || coll.state === "missing") return { issue: `network ${p.networkId} was not found` };
   if (coll.state === "disabled") {
-    return { issue: `VLANs are not enabled for this network (${p.networkId}); enable them in Dashboard under Security & SD-WAN > Addressing & VLANs` };
+    return {
+      issue: `VLANs are not enabled for this network (${p.networkId}); declare a VlansSettings for network ${p.networkId} with vlansEnabled: true (or enable them in Dashboard under Security & SD-WAN > Addressing & VLANs)`,
+    };
   }
   return { vlans: coll.vlans };
+}
+
+/** subnet/applianceIp against cidr/mask/templateVlanType, by whether the network is bound to a template. */
+function templateIssues(p: VlanProps, ctx: PlanContext): Array<{ path: string; message: string }> {
+  const bound = ctx.live.networks?.[p.networkId]?.isBoundToConfigTemplate;
+  if (bound === undefined) return [];
+  if (bound && p.subnet !== undefined) {
+    return [{ path: "subnet", message: `network ${p.networkId} is bound to a configuration template: declare cidr and mask (and templateVlanType) instead of subnet and applianceIp` }];
+  }
+  if (!bound) {
+    return TEMPLATE_FIELDS.filter((f) => p[f] !== undefined).map((f) => ({ path: f, message: `only applies to a network bound to a configuration template (network ${p.networkId} is not)` }));
+  }
+  return [];
 }
 
 function change(p: VlanProps, ctx: PlanContext, fields: Change["fields"], op: Change["op"], live: LiveRecord | null, actions: Action[]): Change {
@@ -198,6 +267,8 @@ export const vlanKind: KindModule<VlanProps> = {
   plan(p, ctx): KindPlan {
     const { vlans, issue } = liveVlans(ctx, p);
     if (issue) return { issues: [{ path: "networkId", message: issue }] };
+    const misplaced = templateIssues(p, ctx);
+    if (misplaced.length) return { issues: misplaced };
     const desired = normaliseDesired(p);
     const live = vlans![String(p.vlanId)];
     if (!live) {
@@ -209,12 +280,15 @@ export const vlanKind: KindModule<VlanProps> = {
         issues: [{ path: "vlanId", message: `Vlan has already been taken: VLAN ${p.vlanId} already exists on network ${p.networkId} (set adopt: true to manage it)` }],
       };
     }
-    const view = liveView(live, desired);
-    const fields = fieldChanges(view, desired);
+    const wanted = comparable(desired, live);
+    const view = liveView(live, wanted);
+    const fields = fieldChanges(view, wanted);
     if (!fields.length) return { change: change(p, ctx, [], "noop", view, []) };
     const body: Record<string, unknown> = {};
     for (const f of new Set(fields.map((c) => c.path.split(".")[0]))) body[f] = (p as Record<string, unknown>)[f] ?? null;
     if (body.dhcpHandling === RELAY && p.dhcpRelayServerIps) body.dhcpRelayServerIps = p.dhcpRelayServerIps;
+    // What cannot be compared is sent whenever the VLAN is updated anyway.
+    if (p.uplinks !== undefined && wanted.uplinks === undefined) body.uplinks = p.uplinks;
     return { change: change(p, ctx, fields, "update", view, [{ resource: itemResource(p.networkId, p.vlanId), operation: "update", body }]) };
   },
 
@@ -222,7 +296,7 @@ export const vlanKind: KindModule<VlanProps> = {
     const coll = ctx.live.vlans[p.networkId];
     const live = coll?.state === "ok" ? coll.vlans[String(p.vlanId)] : undefined;
     if (!live) return { change: change(p, ctx, [], "noop", null, []) };
-    const view = liveView(live, normaliseDesired(p));
+    const view = liveView(live, comparable(normaliseDesired(p), live));
     return { change: change(p, ctx, [{ path: "vlanId", old: p.vlanId, new: null }], "delete", view, [{ resource: itemResource(p.networkId, p.vlanId), operation: "destroy" }]) };
   },
 

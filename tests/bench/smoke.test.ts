@@ -1,25 +1,86 @@
 /**
  * A small run of the benchmark's machinery (not its measurements): both modes apply the same
- * scenario, the report has every column, and the plan-cost probe measures. Timing claims live in
- * bench/README.md, not here.
+ * scenario, the requests are told apart by kind from the request log, the minimum is computed,
+ * the report has every column and checks the targets, and the plan-cost probe measures. Timing
+ * claims live in bench/README.md, not here.
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { markdown } from "../../bench/report";
-import { runMode } from "../../bench/run";
+import { medianCost } from "../../bench/main";
+import { BenchReport, checkTargets, markdown } from "../../bench/report";
+import { breakdown } from "../../bench/requests";
+import { ModeResult, runMode } from "../../bench/run";
 import { scenario } from "../../bench/scenarios";
+import { LoggedRequest } from "../../emulator/request-log";
 
-test("both modes apply the 20-action scenario; batched needs far fewer requests", async () => {
+const total = (r: ModeResult) => Object.values(r.kinds).reduce((a, b) => a + b, 0);
+
+test("both modes apply the 20-action scenario; batched needs far fewer requests, told apart by kind", async () => {
   const s = scenario(20);
   const perResource = await runMode(s, "per-resource", 20);
   const batched = await runMode(s, "batched", 20);
   expect(perResource).toMatchObject({ mode: "per-resource", failed: 0, batches: 0 });
-  expect(perResource.requests).toBeGreaterThanOrEqual(40); // a read and a write per port
-  expect(batched).toMatchObject({ mode: "batched", failed: 0, batches: 1, minimumRequests: 4 });
-  expect(batched.requests).toBe(4); // one read of the org's devices, one of the switch's ports, create, confirm
-  const table = markdown({ date: "2026-11-28", machine: "test", node: "v20", quick: true, timeScale: 20, scenarios: [{ scenario: s.name, actions: 20, perResource, batched }], planCost: [] });
+  // A read and a write per port (more when a 429 is retried: time runs 20× faster here).
+  expect(perResource.kinds).toMatchObject({ batchWrites: 0, batchReads: 0, verifyReads: 0 });
+  expect(perResource.kinds.planReads).toBeGreaterThanOrEqual(20);
+  expect(perResource.kinds.directWrites).toBeGreaterThanOrEqual(20);
+  expect(total(perResource)).toBe(perResource.requests);
+
+  expect(batched).toMatchObject({ mode: "batched", failed: 0, batches: 1 });
+  // One read of the switch's ports (bySwitch), then one synchronous batch created and confirmed.
+  expect(batched.kinds).toMatchObject({ planReads: 1, batchWrites: 2, directWrites: 0 });
+  expect(total(batched)).toBe(batched.requests);
+  expect(batched.minimum).toEqual({ planReads: 1, batchWrites: 2, polls: 0, verifyReads: 1, total: 4 });
+
+  const report: BenchReport = { date: "2026-11-28", machine: "test", node: "v20", quick: true, timeScale: 20, scenarios: [{ scenario: s.name, actions: 20, switches: 1, perResource, batched }], planCost: [] };
+  const table = markdown(report);
   expect(table).toContain("| 20 (20 ports on 1 switch) | per-resource |");
-  expect(table).toMatch(/\| \| batched \| 4 \| 0 \| 1 \|/);
+  expect(table).toMatch(new RegExp(`\\| \\| batched \\| ${batched.requests} \\| 0 \\| 1 \\|`));
+  expect(table).toContain("| | minimum | 1 | 2 | 0 | 1 | 0 | 4 |");
+});
+
+test("the request log is split into plan reads, batch writes, batch reads, verification reads and direct writes", () => {
+  const entry = (method: string, p: string, status = 200): LoggedRequest => ({ seq: 0, method, path: `/api/v1${p}`, query: "", status, organizationId: "1", time: "", runningBatches: 0, userAgent: "test" });
+  const log = [
+    entry("GET", "/organizations/1/devices"),
+    entry("GET", "/organizations/1/switch/ports/bySwitch", 429),
+    entry("GET", "/organizations/1/switch/ports/bySwitch"),
+    entry("GET", "/organizations/1/actionBatches"),
+    entry("POST", "/organizations/1/actionBatches", 201),
+    entry("PUT", "/organizations/1/actionBatches/7"),
+    entry("GET", "/organizations/1/actionBatches/7"),
+    entry("DELETE", "/organizations/1/actionBatches/8", 204),
+    entry("GET", "/organizations/1/switch/ports/bySwitch"),
+    entry("PUT", "/devices/Q/switch/ports/1"),
+  ];
+  expect(breakdown(log)).toEqual({ planReads: 3, batchWrites: 3, batchReads: 2, verifyReads: 1, directWrites: 1 });
+});
+
+test("the targets are checked against the figures; a miss says so", () => {
+  const mode = (requests: number, seconds: number, extra: Partial<ModeResult> = {}): ModeResult => ({
+    mode: "batched", requests, rateLimited: 0, batches: 5, seconds, failed: 0, kinds: { planReads: 4, batchWrites: 10, batchReads: 5, verifyReads: 3, directWrites: 0 }, ...extra,
+  });
+  const minimum = { planReads: 4, batchWrites: 10, polls: 2, verifyReads: 3, total: 19 };
+  const report: BenchReport = {
+    date: "d", machine: "m", node: "n", quick: false, timeScale: 1,
+    scenarios: [
+      { scenario: "480", actions: 480, switches: 10, perResource: mode(960, 95), batched: mode(22, 3.5, { minimum }) },
+      { scenario: "2400", actions: 2400, switches: 50, perResource: mode(4800, 480), batched: mode(90, 15, { minimum: { ...minimum, total: 60 }, kinds: { planReads: 1, batchWrites: 48, batchReads: 40, verifyReads: 1, directWrites: 0 } }) },
+    ],
+    planCost: [{ ports: 50000, cpuMs: 1500, validateCpuMs: 200, wallMs: 1500, processCpuMs: 1700, peakRssMb: 250, rssMb: 240, heapUsedMb: 150, batches: 500 }],
+  };
+  const byTarget = Object.fromEntries(checkTargets(report).map((t) => [t.target, t.ok]));
+  expect(byTarget).toEqual({
+    "480: ≥ 40× fewer requests": true,
+    "480: ≥ 20× less time": true,
+    "480: batched ≤ 1.2× the minimum": true,
+    "2,400: ≥ 60× fewer requests": false,
+    "plan reads for 50 switches ≤ 3": true,
+    "2,400: batched ≤ 1.2× the minimum": false,
+    "plan of 50,000 ports < 2,000 ms CPU": true,
+    "plan of 50,000 ports < 400 MB RSS": true,
+  });
+  expect(markdown(report)).toContain("| 2,400: ≥ 60× fewer requests | 53.3× | **not met** |");
 });
 
 test("the 480-action scenario is exactly 480 actions", () => {
@@ -29,9 +90,12 @@ test("the 480-action scenario is exactly 480 actions", () => {
   expect(s.resources.filter((r) => r.kind === "vlan")).toHaveLength(2);
 });
 
-test("the plan-cost probe plans N ports in a fresh process", () => {
-  const out = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "..", "..", "dist", "bench", "plan-cost.js"), "960"], { encoding: "utf8" }));
+test("the plan-cost probe plans N ports in a fresh process; three runs give each metric's median", () => {
+  const probe = () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "..", "..", "dist", "bench", "plan-cost.js"), "960"], { encoding: "utf8" }));
+  const out = probe();
   expect(out).toMatchObject({ ports: 960, batches: 10 });
-  expect(out.cpuMs).toBeGreaterThan(0);
-  expect(out.peakRssMb).toBeGreaterThan(0);
+  for (const k of ["cpuMs", "validateCpuMs", "processCpuMs", "peakRssMb", "rssMb", "heapUsedMb"]) expect([k, out[k] > 0]).toEqual([k, true]);
+  expect(out.processCpuMs).toBeGreaterThanOrEqual(out.cpuMs);
+  const runs = [{ ...out, cpuMs: 30, peakRssMb: 90 }, { ...out, cpuMs: 10, peakRssMb: 70 }, { ...out, cpuMs: 20, peakRssMb: 95 }];
+  expect(medianCost(runs)).toMatchObject({ ports: 960, cpuMs: 20, peakRssMb: 90 });
 });

@@ -107,10 +107,10 @@ describe("bad input: one clear line and a hint, never a stack trace", () => {
     expect((await cli(["plan", path.join(PROGRAMS, "small"), "--sync", "sometimes"], { env })).stderr).toBe("error: --sync must be auto, always or never, got 'sometimes'\n");
   });
 
-  test("an unknown organization", async () => {
+  test("an unknown organization says so and lists the visible ones (more in program-errors.test.ts)", async () => {
     const r = await cli(["batches", "list", "--org", "999"], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("error: GET /organizations/999/actionBatches: 404 Not found\n");
+    expect(r.stderr.split("\n")[0]).toBe("error: organization 999 is not visible to this API key; it sees 2: 1234567 (Documentation Example Org), 1234567890 (Documentation curl Org)");
   });
 });
 
@@ -139,7 +139,7 @@ test("the demo runs plan, apply, drift and repair against its own emulator, and 
     "── 6. Apply: put it back",
   ]);
   expect(r.stdout).toContain("No changes. The live network matches the program.");
-  expect(r.stdout).toContain(['~ SwitchPort switch-a-desk-5  (port 5 of switch AAAA-BBBB-CCCC)', '    name: "Temporary guest desk" → "Desk A5"', "    vlan: 30 → 10"].join("\n"));
+  expect(r.stdout).toContain(["  Device AAAA-BBBB-CCCC", '    ~ port 5 (switch-a-desk-5): name "Temporary guest desk" → "Desk A5", vlan 30 → 10'].join("\n"));
   expect(r.stdout).toMatch(/Applied 97 resources in 1 batch/);
   expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
 });

@@ -18,27 +18,38 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-test("plan prints each resource's changes, field by field, then the exact batches", async () => {
+test("plan prints the summary, the changes grouped by network and device, field by field, then the exact batches", async () => {
   const r = await cli(["plan", small], { env });
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain("Plan for organization 1234567: 6 resources, 1 to create, 5 to update, 0 to delete, 0 unchanged");
-  expect(r.stdout).toContain(['+ Vlan api-vlan  (VLAN 99 on network L_000000000000000)', '    name: "API-VLAN"', '    subnet: "172.16.99.0/24"', '    applianceIp: "172.16.99.1"'].join("\n"));
-  expect(r.stdout).toContain(["~ SwitchPort switch-a-port-1  (port 1 of switch AAAA-BBBB-CCCC)", '    tags: [] → ["APIness"]', "    vlan: 1 → 99"].join("\n"));
-  // The config value from Pulumi.dev.yaml reached the program; the encrypted key was skipped.
-  expect(r.stdout).toContain('    name: null → "Desk by the window"');
+  expect(r.stdout).toMatch(
+    /^Plan for organization 1234567: 6 resources to change \(1 to create, 5 to update, 0 to delete\), 0 unchanged\n {2}Vlan 1 to create · DeviceTags 2 to update · SwitchPort 3 to update\n {2}6 actions in 1 batch · plan sha256:[0-9a-f]{16} · live state sha256:[0-9a-f]{16}\n/,
+  );
   expect(r.stdout).toContain(
     [
-      "Batches: 1 (6 actions), in this order:",
-      "  #1  6 actions, synchronous",
+      "Network L_000000000000000",
+      '  + Vlan api-vlan (VLAN 99): name "API-VLAN", subnet "172.16.99.0/24", applianceIp "172.16.99.1"',
+      "  Device AAAA-BBBB-CCCC",
+      '    ~ DeviceTags switch-a-tags (tags): tags [] → ["APIness"]',
+      '    ~ port 1 (switch-a-port-1): tags [] → ["APIness"], vlan 1 → 99',
+      // The config value from Pulumi.dev.yaml reached the program; the encrypted key was skipped.
+      '    ~ port 2 (window): name – → "Desk by the window"',
+      "  Device DDDD-EEEE-FFFF",
+    ].join("\n"),
+  );
+  expect(r.stdout.endsWith(
+    [
+      "Batches: 1 (6 actions), in execution order:",
+      "  #1  6 actions, synchronous: 1 Vlan create, 2 DeviceTags updates, 3 SwitchPort updates",
       "        1. create  /networks/L_000000000000000/appliance/vlans",
       "        2. update  /devices/AAAA-BBBB-CCCC",
       "        3. update  /devices/DDDD-EEEE-FFFF",
       "        4. update  /devices/AAAA-BBBB-CCCC/switch/ports/1",
       "        5. update  /devices/AAAA-BBBB-CCCC/switch/ports/2",
       "        6. update  /devices/DDDD-EEEE-FFFF/switch/ports/1",
+      "",
     ].join("\n"),
-  );
+  )).toBe(true);
   expect((await t.control.requests()).every((q) => q.method === "GET")).toBe(true);
 });
 
@@ -63,10 +74,13 @@ test("--out saves a plan without secrets and --markdown a pull-request summary",
   expect(JSON.parse(text).digest).toMatch(/^sha256:/);
   expect(JSON.parse(text).liveDigest).toMatch(/^sha256:/);
   const summary = fs.readFileSync(md, "utf8");
-  expect(summary).toContain("### meraki-batch plan");
-  expect(summary).toContain("Organization `1234567` · 1 to create · 5 to update · 0 to delete · 0 unchanged");
-  expect(summary).toContain("| ~ | SwitchPort switch-a-port-1 | port 1 of switch AAAA-BBBB-CCCC | `tags`: `[]` → `[\"APIness\"]`<br>`vlan`: `1` → `99` |");
-  expect(summary).toContain("| 1 | 6 | synchronous | – | 1 VLAN create, 2 device updates, 3 port updates |");
+  const digest = JSON.parse(text).digest as string;
+  expect(summary.split("\n")[0]).toBe(`<!-- meraki-batch-plan {"program":"${path.relative(process.cwd(), small)}","stack":"dev","digest":"${digest}"} -->`);
+  expect(summary).toContain(`### meraki-batch plan: \`${path.relative(process.cwd(), small)}\` (dev)`);
+  expect(summary).toContain(`**6 resources to change**, 0 unchanged · **6 actions in 1 batch** · plan \`${digest.slice(0, 23)}\``);
+  expect(summary).toContain("**Device `AAAA-BBBB-CCCC`** · network `L_000000000000000`\n\n| | Resource | Changes |\n|---|---|---|\n");
+  expect(summary).toContain('| ~ | port 1 (`switch-a-port-1`) | `tags` `[]` → `["APIness"]`<br>`vlan` `1` → `99` |');
+  expect(summary).toContain("| 1 | 6 | synchronous | – | 1 Vlan create, 2 DeviceTags updates, 3 SwitchPort updates |");
 });
 
 test("apply --plan applies a saved plan; a stale one is refused with a clear line and a hint; --replan re-plans", async () => {
@@ -77,13 +91,17 @@ test("apply --plan applies a saved plan; a stale one is refused with a clear lin
   const stale = await cli(["apply", "--plan", out, "--yes"], { env });
   expect(stale.code).toBe(1);
   expect(stale.stderr).toBe(
-    "error: the live network changed since the plan was made:\n  port 1 of switch AAAA-BBBB-CCCC changed since the plan was made\nhint: make a new plan, or apply with --replan to re-plan against the live network\n",
+    "error: the live network changed since the plan was made:\n  port 1 of switch AAAA-BBBB-CCCC: vlan 1 → 5\nhint: make a new plan and review it (at a terminal, --replan plans again and asks you here)\n",
   );
   expect((await t.control.requests()).filter((q) => q.method !== "GET")).toEqual([]);
 
   const replan = await cli(["apply", "--plan", out, "--yes", "--replan"], { env });
   expect(replan.code).toBe(0);
-  expect(replan.stdout).toContain("The network had changed since the plan was made; applied a new plan instead.");
+  // The new plan is printed in full before anything is sent, and asked for again (--yes answers off a terminal).
+  expect(replan.stdout).toContain("The plan is stale: the live network changed since the plan was made:\n  port 1 of switch AAAA-BBBB-CCCC: vlan 1 → 5\nPlanned again; this is the new plan, which was not reviewed:\n");
+  expect(replan.stdout).toContain("~ port 1 (switch-a-port-1): tags [] → [\"APIness\"], vlan 5 → 99");
+  expect(replan.stdout).toContain("to organization 1234567 (a new plan, not the reviewed one)? yes (--yes)");
+  expect(replan.stdout.indexOf("vlan 5 → 99")).toBeLessThan(replan.stdout.indexOf("created unconfirmed"));
   expect((await t.api.get("/devices/AAAA-BBBB-CCCC/switch/ports/1")).body.vlan).toBe(99);
 });
 
@@ -100,7 +118,7 @@ test("plan --stage creates unconfirmed batches; apply --plan confirms them inste
   await t.control.clearRequests();
   const applied = await cli(["apply", "--plan", out, "--yes"], { env });
   expect(applied.code).toBe(0);
-  expect(applied.stdout).toContain(`batch #1 (${id}): using the staged batch`);
+  expect(applied.stdout).toContain(`batch #1 (${id}): using the unconfirmed batch already there`);
   expect((await t.control.requests()).filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`)).toEqual([`PUT /api/v1/organizations/1234567/actionBatches/${id}`]);
 });
 
@@ -110,7 +128,8 @@ test("apply shows the plan, progress as plain lines off a terminal, and every re
   expect(r.stdout).toMatch(/batch #1 \(\d+\): created unconfirmed, 6 actions, synchronous\nbatch #1 \(\d+\): confirmed\nbatch #1 \(\d+\): completed\n/);
   expect(r.stdout).toContain("✓ VLAN 99 on network L_000000000000000 (api-vlan) applied");
   expect(r.stdout).toContain("✓ port 2 of switch AAAA-BBBB-CCCC (window) applied");
-  expect(r.stdout).toContain("Applied: 6 applied, 0 failed, 0 not applied, 0 unchanged; 1 of 1 batch completed.");
+  expect(r.stdout).toContain("read back: 6 verified\n");
+  expect(r.stdout).toContain("Applied: 6 applied, 0 failed, 0 not applied, 0 unchanged; 1 of 1 batch completed; read back: every applied field is live.");
 });
 
 test("apply refuses without --yes when not on a terminal, and sends nothing", async () => {
@@ -126,7 +145,7 @@ test("a failing batch: exit 1, the failing resource and its reason, the rest rol
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/batch #1 \(\d+\): failed/);
   expect(r.stdout).toContain("✗ port 2 of switch AAAA-BBBB-CCCC (window) failed: Port is part of a link aggregation group");
-  expect(r.stdout).toMatch(/○ VLAN 99 on network L_000000000000000 \(api-vlan\) not applied: not applied: batch #1 \(\d+\) rolled back because port 2 of switch AAAA-BBBB-CCCC failed: Port is part of a link aggregation group/);
+  expect(r.stdout).toMatch(/○ VLAN 99 on network L_000000000000000 \(api-vlan\) not applied: batch #1 \(\d+\) rolled back because port 2 of switch AAAA-BBBB-CCCC failed: Port is part of a link aggregation group/);
   expect(r.stdout).toContain("Apply failed: 0 applied, 1 failed, 5 not applied, 0 unchanged; 0 of 1 batch completed.");
   expect((await t.api.get("/networks/L_000000000000000/appliance/vlans/99")).status).toBe(404);
 });
@@ -150,7 +169,7 @@ test("flags override the environment; several stacks need --stack", async () => 
   const ambiguous = await cli(["plan", multi], { env });
   expect(ambiguous.stderr).toBe(`error: ${multi} has several stacks (one, two)\nhint: pick one with --stack NAME\n`);
   const two = await cli(["plan", multi, "--stack", "two"], { env });
-  expect(two.stdout).toContain('name: null → "two"');
+  expect(two.stdout).toContain('name – → "two"');
 });
 
 test("batching flags: --max-batch-size, --sync and --max-in-flight shape the batches", async () => {

@@ -81,3 +81,19 @@ test("--yes skips the prompt; no terminal and no --yes is refused", async () => 
   const notTty = Object.assign(new PassThrough(), { isTTY: false });
   await expect(confirm(io(screen, notTty), "?", false)).rejects.toThrow("refusing to apply without --yes");
 });
+
+test("lines fit the terminal (80 columns when it does not say) and new run events are kept on screen", () => {
+  const screen = new Screen();
+  screen.columns = undefined as unknown as number;
+  const bar = progress(plan, io(screen));
+  bar.onEvent({ type: "batch.staged", index: 0, id: "11", actions: 100, synchronous: false, reused: false });
+  bar.onEvent({ type: "batch.confirmed", index: 0, id: "11" });
+  expect(bar.running()).toEqual(["11"]);
+  bar.onEvent({ type: "run.draining", ids: ["11"], remainingMs: 59_500 });
+  bar.onEvent({ type: "batch.unknown", index: 0, id: "11", reason: "the API did not answer" });
+  expect(bar.running()).toEqual([]);
+  bar.done();
+  for (const l of screen.lines) expect(l.length).toBeLessThanOrEqual(79);
+  expect(screen.lines).toContain("waiting 60 s for 1 confirmed batch to finish: 11");
+  expect(screen.lines).toContain("batch #1 (11): outcome unknown");
+});

@@ -104,10 +104,11 @@ describe("reads", () => {
     expect((await t.api.get(`/networks/${NET}/devices`)).body).toHaveLength(3);
     expect((await t.api.get(`/devices/${SW_A}`)).body).toMatchObject({ serial: SW_A, networkId: NET, productType: "switch", tags: [] });
     const ports = (await t.api.get(`/devices/${SW_A}/switch/ports`)).body;
-    expect(ports).toHaveLength(48);
+    // An MS225-48LP: 48 access ports and 4 SFP+ uplinks.
+    expect(ports).toHaveLength(52);
     expect(ports[0]).toMatchObject({ portId: "1", type: "access", vlan: 1, voiceVlan: null, portScheduleId: null, accessPolicyType: "Open" });
-    expect((await t.api.get(`/devices/${SW_A}/switch/ports/48`)).body.portId).toBe("48");
-    expect((await t.api.get(`/devices/${SW_A}/switch/ports/49`)).status).toBe(404);
+    expect((await t.api.get(`/devices/${SW_A}/switch/ports/52`)).body.portId).toBe("52");
+    expect((await t.api.get(`/devices/${SW_A}/switch/ports/53`)).status).toBe(404);
     expect((await t.api.get(`/devices/Q2MX-0000-0001/switch/ports`)).status).toBe(404);
   });
 

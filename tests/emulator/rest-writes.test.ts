@@ -74,10 +74,9 @@ describe("VLANs over REST", () => {
     expect(back.body).not.toHaveProperty("dhcpRelayServerIps");
   });
 
-  test("the last VLAN of a network cannot be deleted", async () => {
-    const res = await t.api.del(`${VLANS}/1`);
-    expect(res.status).toBe(400);
-    expect((await t.api.get(`${VLANS}/1`)).status).toBe(200);
+  test("the last VLAN of a network can be deleted (no source limits it)", async () => {
+    expect((await t.api.del(`${VLANS}/1`)).status).toBe(204);
+    expect((await t.api.get(VLANS)).body).toEqual([]);
   });
 });
 
@@ -147,13 +146,13 @@ const INVALID: Case[] = [
   ["allowedVlans descending range", "PUT", PORT(3), { type: "trunk", allowedVlans: "10-5" }, 400, /descending range/],
   ["allowedVlans out of range", "PUT", PORT(3), { type: "trunk", allowedVlans: "1-5000" }, 400, /outside 1-4094/],
   ["access port without a VLAN", "PUT", PORT(3), { vlan: null }, 400, "'vlan' is required for access ports"],
-  ["voice VLAN equal to the data VLAN", "PUT", PORT(3), { vlan: 20, voiceVlan: 20 }, 400, "'voiceVlan' must be different from 'vlan'"],
   ["custom access policy without a number", "PUT", PORT(3), { accessPolicyType: "Custom access policy" }, 400, /'accessPolicyNumber' is required/],
   ["MAC allow list over 20", "PUT", PORT(3), { accessPolicyType: "MAC allow list", macAllowList: Array.from({ length: 21 }, (_, i) => `00:11:22:33:44:${String(i).padStart(2, "0")}`) }, 400, "'macAllowList' can have at most 20 MAC addresses"],
   ["macAllowList without that policy", "PUT", PORT(3), { macAllowList: ["00:11:22:33:44:55"] }, 400, /can only be set with a 'MAC allow list'/],
   ["stpGuard enum", "PUT", PORT(3), { stpGuard: "guard" }, 400, /'stpGuard' must be one of: 'disabled', 'root guard', 'bpdu guard' or 'loop guard'/],
   ["udld enum", "PUT", PORT(3), { udld: "Off" }, 400, /'udld' must be one of: 'Alert only' or 'Enforce'/],
-  ["linkNegotiation not among the capabilities", "PUT", PORT(3), { linkNegotiation: "40 Gigabit" }, 400, /'linkNegotiation' must be one of/],
+  ["linkNegotiation not a link speed (the API's words, ansible-meraki#235)", "PUT", PORT(3), { linkNegotiation: "40 Gigabit" }, 400, /^linkNegotiation must be in one of three formats\.\.\. full negotiation/],
+  ["linkNegotiation the copper port cannot do", "PUT", PORT(3), { linkNegotiation: "10 Gigabit full duplex (forced)" }, 400, /'linkNegotiation' must be one of: 'Auto negotiate', '1 Gigabit full duplex \(auto\)'/],
   ["port that does not exist", "PUT", PORT(60), { enabled: false }, 404, "Port 60 not found on switch AAAA-BBBB-CCCC"],
 ];
 

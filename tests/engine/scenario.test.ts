@@ -11,7 +11,7 @@ test("the documentation's scenario plans to the expected actions in one synchron
   expect(plan.batches).toHaveLength(1);
   expect(plan.batches[0].synchronous).toBe(true);
   expect(plan.batches[0].actions).toEqual([
-    { resource: `/networks/${NET}/appliance/vlans`, operation: "create", body: { id: 99, name: "API-VLAN", subnet: "172.16.99.0/24", applianceIp: "172.16.99.1" } },
+    { resource: `/networks/${NET}/appliance/vlans`, operation: "create", body: { id: "99", name: "API-VLAN", subnet: "172.16.99.0/24", applianceIp: "172.16.99.1" } },
     { resource: `/devices/${SW_A}`, operation: "update", body: { tags: ["APIness"] } },
     { resource: `/devices/${SW_B}`, operation: "update", body: { tags: ["APIness"] } },
     { resource: `/devices/${SW_A}/switch/ports/1`, operation: "update", body: { tags: ["APIness"], vlan: 99 } },
@@ -36,32 +36,42 @@ test("the documentation's scenario plans to the expected actions in one synchron
   expect(writes(await s.control.requests()).map((r) => r.method)).toEqual(["POST", "PUT"]);
 });
 
-test("480 port changes across 10 switches compile to 5 batches and apply, with one read per switch", async () => {
+test("480 port changes across 10 switches compile to 5 batches and apply, with one organization-wide read of their ports, re-checked and read back the same way", async () => {
   s = await engineSetup({ seed: "campus", batchLatencyMs: 2000 });
   const specs = campusPorts(10);
   const plan = await s.engine.plan(specs);
+  // The managed fields (type, vlan, name) are all in bySwitch's subset: one request for the 10 switches.
+  expect((await s.control.requests()).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v1/organizations/2930418/switch/ports/bySwitch"]);
+  await s.control.clearRequests();
   expect(plan.summary).toMatchObject({ update: 480, actions: 480, batches: 5 });
   expect(plan.batches.map((b) => b.actions.length)).toEqual([100, 100, 100, 100, 80]);
   expect(plan.batches.every((b) => !b.synchronous && b.after.length === 0)).toBe(true);
 
   const result = await s.engine.apply(plan);
   expect(result.ok).toBe(true);
+  expect(result.verified).toBe(true);
   expect(result.batches.map((b) => b.state)).toEqual(Array(5).fill("completed"));
+  expect(result.resources.every((r) => r.outcome.status === "applied" && r.outcome.verified === true)).toBe(true);
 
   const log = await s.control.requests();
-  const portReads = log.filter((r) => r.method === "GET" && /\/switch\/ports$/.test(r.path));
-  expect(portReads).toHaveLength(10);
-  expect(new Set(portReads.map((r) => r.path)).size).toBe(10);
-  expect(log.filter((r) => /\/devices$/.test(r.path))).toHaveLength(1);
   expect(log.filter((r) => r.method === "POST")).toHaveLength(5);
   expect(log.filter((r) => r.method === "PUT")).toHaveLength(5);
   expect(log.every((r) => r.status < 400)).toBe(true);
   expect(Math.max(...log.map((r) => r.runningBatches))).toBeLessThanOrEqual(4);
+  // The fifth batch waits for a slot; right before it is confirmed, the switches it touches are read
+  // again (the first wave is not: the plan was just made). After the last batch they are read back.
+  // Both through bySwitch: one request each, only for the switches concerned.
+  const lastPut = log.map((r) => r.method).lastIndexOf("PUT");
+  const portReads = (rs: typeof log) => rs.filter((r) => r.method === "GET" && /switch\/ports/.test(r.path));
+  expect(portReads(log.slice(0, lastPut)).map((r) => `${r.path}${r.query}`)).toEqual([
+    "/api/v1/organizations/2930418/switch/ports/bySwitch?perPage=50&serials%5B%5D=Q2CA-MS00-0009&serials%5B%5D=Q2CA-MS00-0010",
+  ]);
+  expect(portReads(log.slice(lastPut)).map((r) => r.path)).toEqual(["/api/v1/organizations/2930418/switch/ports/bySwitch"]);
 
   await s.control.clearRequests();
   const again = await s.engine.plan(specs);
   expect(again.summary).toMatchObject({ update: 0, noop: 480, batches: 0 });
-  expect((await s.control.requests()).filter((r) => /\/switch\/ports$/.test(r.path))).toHaveLength(10);
+  expect((await s.control.requests()).map((r) => r.path)).toEqual(["/api/v1/organizations/2930418/switch/ports/bySwitch"]);
 });
 
 test("a VLAN created in the plan and the ports that use it share a batch; update-only fields follow the create", async () => {
@@ -76,7 +86,7 @@ test("a VLAN created in the plan and the ports that use it share a batch; update
   ]);
   expect(plan.batches).toHaveLength(1);
   const [first, second] = plan.batches[0].actions;
-  expect(first).toMatchObject({ operation: "create", body: { id: 30, name: "Voice" } });
+  expect(first).toMatchObject({ operation: "create", body: { id: "30", name: "Voice" } });
   expect(first.body).not.toHaveProperty("dnsNameservers");
   expect(second).toEqual({ resource: `/networks/${NET}/appliance/vlans/30`, operation: "update", body: { dnsNameservers: "google_dns", reservedIpRanges: [{ start: "10.30.0.2", end: "10.30.0.9", comment: "phones" }] } });
   expect(plan.batches[0].synchronous).toBe(false); // 42 actions

@@ -58,7 +58,7 @@ const CASES: Array<[string, ResourceSpec[], RegExp]> = [
   ["access policy type not in the enum", [port({ accessPolicyType: "MAC whitelist" })], /accessPolicyType: must be one of: 'Open', 'Custom access policy', 'MAC allow list' or 'Sticky MAC allow list'/],
   ["MAC allow list without that policy", [port({ macAllowList: ["00:11:22:33:44:55"] })], /macAllowList: can only be set with accessPolicyType 'MAC allow list'/],
   ["link negotiation the port cannot do", [port({ linkNegotiation: "40 Gigabit" })], /linkNegotiation: must be one of this port's capabilities/],
-  ["port that does not exist", [port({ portId: "60" })], /portId: switch AAAA-BBBB-CCCC has no port 60 \(it has 48 ports/],
+  ["port that does not exist", [port({ portId: "60" })], /portId: switch AAAA-BBBB-CCCC has no port 60 \(it has 52 ports/],
   ["port on a device that is not a switch", [port({ serial: "Q2MX-0000-0001" })], /serial: device Q2MX-0000-0001 is a MX84 \(appliance\), not a switch/],
   ["port unknown field", [port({ vlanID: 5 })], /unknown field 'vlanID'/],
   ["unknown kind", [{ kind: "ssid" as never, name: "x", props: {} }], /unknown kind 'ssid'/],
@@ -104,7 +104,7 @@ describe("invalid desired state", () => {
     await put(false);
     try {
       await s.control.clearRequests();
-      await expect(s.engine.plan([vlan({})])).rejects.toThrow(/networkId: VLANs are not enabled for this network \(L_000000000000000\); enable them in Dashboard/);
+      await expect(s.engine.plan([vlan({})])).rejects.toThrow(/networkId: VLANs are not enabled for this network \(L_000000000000000\); declare a VlansSettings for network L_000000000000000 with vlansEnabled: true/);
       expect(writes(await s.control.requests())).toEqual([]);
     } finally {
       await put(true);

@@ -163,9 +163,12 @@ export async function sdkProviderTexts(): Promise<Record<string, string>> {
     false,
   );
   const meraki: typeof import("../../sdk") = require("../../sdk");
-  new meraki.Vlan("v", { networkId: "n", vlanId: 2, name: "n", subnet: "10.0.0.0/24", applianceIp: "10.0.0.1" });
-  new meraki.DeviceTags("t", { serial: "s", tags: [] });
-  new meraki.SwitchPort("p", { serial: "s", portId: "1" });
-  for (let i = 0; i < 100 && Object.keys(texts).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  const made = [
+    new meraki.Vlan("v", { networkId: "n", vlanId: 2, name: "n", subnet: "10.0.0.0/24", applianceIp: "10.0.0.1" }),
+    new meraki.DeviceTags("t", { serial: "s", tags: [] }),
+    new meraki.SwitchPort("p", { serial: "s", portId: "1" }),
+  ];
+  // A resource's URN resolves once the mocks saw its registration (serialising the provider can take seconds on a busy machine).
+  await Promise.all(made.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
   return texts;
 }

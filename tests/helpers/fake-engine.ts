@@ -1,13 +1,16 @@
 /**
  * A minimal stand-in for the Pulumi engine (reference §6): a gRPC ResourceMonitor and Engine that
  * a real program, run by @pulumi/pulumi/cmd/run, registers its resources with. Dynamic resources
- * are forwarded to the real dynamic-provider plugin: Check, then Diff and Update for resources in
- * the given state, else Create. At most `parallel` steps run at once, as `pulumi up --parallel`.
+ * are forwarded to the real dynamic-provider plugin as the engine does (engine-loop.ts names the
+ * sources): one registration at a time in arrival order gets its Check, then Diff for resources in
+ * the given state; the resulting Create or Update runs on one of `parallel` workers, and the next
+ * Check waits for a free worker ("engine" hand-off) or not ("queued", issue #15's model).
  * It approximates the engine; it is not the engine.
  */
 import { spawn } from "child_process";
 import * as path from "path";
 import { DynProc, grpc, provproto, secret, startDynamicProvider, toStruct } from "./dynamic-provider";
+import { DeploymentLoop, Generated, Handoff } from "./engine-loop";
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
@@ -36,23 +39,6 @@ export interface RunResult {
   maxConcurrentSteps: number;
 }
 
-class Semaphore {
-  private queue: Array<() => void> = [];
-  private used = 0;
-  constructor(private readonly size: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.used >= this.size) await new Promise<void>((r) => this.queue.push(r));
-    else this.used++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.queue.shift();
-      if (next) next();
-      else this.used--;
-    }
-  }
-}
-
 function stripSecrets(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripSecrets);
   if (v && typeof v === "object") {
@@ -71,18 +57,17 @@ export async function runProgram(opts: {
   config: Record<string, string>;
   secretKeys?: string[];
   parallel?: number;
+  handoff?: Handoff;
   state?: Record<string, StateEntry>;
   env?: NodeJS.ProcessEnv;
 }): Promise<RunResult> {
   const parallel = opts.parallel ?? 8;
-  const steps = new Semaphore(parallel);
+  const loop = new DeploymentLoop({ parallel, handoff: opts.handoff });
   const state: Record<string, StateEntry> = {};
   const previous = opts.state ?? {};
   const counts = { create: 0, update: 0, same: 0 };
   const logs: string[] = [];
   let stackOutputs: Record<string, unknown> = {};
-  let inFlight = 0;
-  let maxConcurrentSteps = 0;
   let root = "";
 
   let plugin: Promise<DynProc> | undefined;
@@ -99,52 +84,55 @@ export async function runProgram(opts: {
       return p;
     })());
 
-  const dynamicStep = async (urn: string, type: string, news: Record<string, unknown>) => {
+  /** The step generator's part for one registration: Check, Diff for a resource in the state, and the step. */
+  const generate = (urn: string, type: string, news: Record<string, unknown>) => async (): Promise<Generated<StateEntry>> => {
     const p = await getPlugin();
-    inFlight++;
-    maxConcurrentSteps = Math.max(maxConcurrentSteps, inFlight);
-    try {
-      const old = previous[urn];
-      const chk = new provproto.CheckRequest();
-      chk.setUrn(urn);
-      chk.setOlds(toStruct(old?.inputs ?? {}));
-      chk.setNews(toStruct(news));
-      const checked = await p.call("check", chk);
-      const failures = checked.getFailuresList().map((f: any) => `${f.getProperty()}: ${f.getReason()}`);
-      if (failures.length) throw new Error(`check failed for ${urn}: ${failures.join("; ")}`);
-      const inputs = checked.getInputs().toJavaScript();
-      if (old) {
-        const diff = new provproto.DiffRequest();
-        diff.setId(old.id);
-        diff.setUrn(urn);
-        diff.setOlds(toStruct(old.outputs));
-        diff.setNews(toStruct(inputs));
-        const d = await p.call("diff", diff);
-        if (d.getChanges() !== 2) {
-          counts.same++;
-          state[urn] = { ...old, inputs };
-          return state[urn];
-        }
-        const up = new provproto.UpdateRequest();
-        up.setId(old.id);
-        up.setUrn(urn);
-        up.setOlds(toStruct(old.outputs));
-        up.setNews(toStruct(inputs));
-        const updated = await p.call("update", up);
-        counts.update++;
-        state[urn] = { id: old.id, type, inputs, outputs: updated.getProperties().toJavaScript() };
-        return state[urn];
+    const old = previous[urn];
+    const chk = new provproto.CheckRequest();
+    chk.setUrn(urn);
+    chk.setOlds(toStruct(old?.inputs ?? {}));
+    chk.setNews(toStruct(news));
+    const checked = await p.call("check", chk);
+    const failures = checked.getFailuresList().map((f: any) => `${f.getProperty()}: ${f.getReason()}`);
+    if (failures.length) throw new Error(`check failed for ${urn}: ${failures.join("; ")}`);
+    const inputs = checked.getInputs().toJavaScript();
+    if (old) {
+      const diff = new provproto.DiffRequest();
+      diff.setId(old.id);
+      diff.setUrn(urn);
+      diff.setOlds(toStruct(old.outputs));
+      diff.setNews(toStruct(inputs));
+      const d = await p.call("diff", diff);
+      if (d.getChanges() !== 2) {
+        counts.same++;
+        state[urn] = { ...old, inputs };
+        return { result: state[urn] };
       }
-      const create = new provproto.CreateRequest();
-      create.setUrn(urn);
-      create.setProperties(toStruct(inputs));
-      const created = await p.call("create", create);
-      counts.create++;
-      state[urn] = { id: created.getId(), type, inputs, outputs: created.getProperties().toJavaScript() };
-      return state[urn];
-    } finally {
-      inFlight--;
+      return {
+        step: async () => {
+          const up = new provproto.UpdateRequest();
+          up.setId(old.id);
+          up.setUrn(urn);
+          up.setOlds(toStruct(old.outputs));
+          up.setNews(toStruct(inputs));
+          const updated = await p.call("update", up);
+          counts.update++;
+          state[urn] = { id: old.id, type, inputs, outputs: updated.getProperties().toJavaScript() };
+          return state[urn];
+        },
+      };
     }
+    return {
+      step: async () => {
+        const create = new provproto.CreateRequest();
+        create.setUrn(urn);
+        create.setProperties(toStruct(inputs));
+        const created = await p.call("create", create);
+        counts.create++;
+        state[urn] = { id: created.getId(), type, inputs, outputs: created.getProperties().toJavaScript() };
+        return state[urn];
+      },
+    };
   };
 
   const monitor = {
@@ -157,7 +145,7 @@ export async function runProgram(opts: {
         const resp = new resproto.RegisterResourceResponse().setUrn(urn);
         if (req.getCustom() && type.startsWith("pulumi-nodejs:dynamic")) {
           const news = stripSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-          const entry = await steps.run(() => dynamicStep(urn, type, news));
+          const entry = await loop.register(generate(urn, type, news));
           resp.setId(entry.id).setObject(toStruct(entry.outputs));
         } else {
           resp.setObject(toStruct({}));
@@ -215,7 +203,7 @@ export async function runProgram(opts: {
       child.stderr.on("data", (d) => (stderr += d));
       child.once("exit", (code) => resolve(code));
     });
-    return { exitCode, state, steps: counts, stackOutputs, logs, stderr, maxConcurrentSteps };
+    return { exitCode, state, steps: counts, stackOutputs, logs, stderr, maxConcurrentSteps: loop.maxRunning };
   } finally {
     if (plugin) await (await plugin).stop();
     server.forceShutdown();

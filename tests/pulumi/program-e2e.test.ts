@@ -2,7 +2,12 @@
  * examples/branch-office run as Pulumi runs it: @pulumi/pulumi/cmd/run executes the program,
  * a minimal monitor forwards its registrations to the real dynamic-provider plugin (started in
  * the program's directory, as the engine starts it), which applies through the emulator.
+ *
+ * Time: each run starts two Node processes that load @pulumi/pulumi (the program under ts-node,
+ * and the plugin), about 3 s on an idle 2-core machine. The limits below allow five times that
+ * per run, for a machine busy with other work.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { DEMO_API_KEY } from "../../emulator/seeds";
 import { TestEmulator, testEmulator } from "../helpers/api";
@@ -15,20 +20,35 @@ let t: TestEmulator;
 beforeAll(async () => {
   t = await testEmulator({ frozenClock: false, rateLimit: 0, batchLatencyMs: 20 });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  // The provider's directory for records of changes applied ahead (see the README), if a run made it and left it empty.
+  const dir = path.join(PROGRAM, ".meraki-batch");
+  if (fs.existsSync(dir) && !fs.readdirSync(dir).length) fs.rmdirSync(dir);
+});
+
+/** This emulator's record of changes applied ahead, in the program's directory. */
+const recordFile = () => path.join(PROGRAM, ".meraki-batch", `lookahead-${new URL(t.emu.url).host.replace(":", "_")}-1234567.json`);
+
+const RUN_LIMIT_MS = 15_000;
 
 const config = () => ({
   "meraki-batch:apiKey": DEMO_API_KEY,
   "meraki-batch:baseUrl": t.emu.url,
   "meraki-batch:organizationId": "1234567",
+  // The steps of a wave arrive a Check apart; on a busy machine that can exceed the default 50 ms.
+  "meraki-batch:batchWindowMs": "200",
 });
 
-test("pulumi up of examples/branch-office: every resource applied through batches no larger than --parallel; a second run changes nothing", async () => {
-  const first = await runProgram({ programDir: PROGRAM, project: "branch-office", stack: "dev", config: config(), secretKeys: ["meraki-batch:apiKey"], parallel: 16 });
+/** The resources (not actions: a VLAN create may carry an update) each batch holds. */
+const resourcesPerBatch = (batches: any[]) => batches.map((b) => new Set(b.actions.map((a: any) => a.resource.replace(/\/appliance\/vlans$/, `/appliance/vlans/${a.body?.id ?? ""}`))).size);
+
+test("pulumi up of examples/branch-office at --parallel 8: every resource applied, batches bounded by what the engine lets the provider see; a second run changes nothing", async () => {
+  const first = await runProgram({ programDir: PROGRAM, project: "branch-office", stack: "dev", config: config(), secretKeys: ["meraki-batch:apiKey"], parallel: 8 });
   expect(first.stderr).toBe("");
   expect(first.exitCode).toBe(0);
   expect(first.steps).toEqual({ create: 97, update: 0, same: 0 });
-  expect(first.maxConcurrentSteps).toBeLessThanOrEqual(16);
+  expect(first.maxConcurrentSteps).toBeLessThanOrEqual(8);
   expect(first.stackOutputs.vlans).toEqual([1, 10, 20, 30, 99]);
 
   // The emulator holds the branch.
@@ -46,24 +66,45 @@ test("pulumi up of examples/branch-office: every resource applied through batche
     expect(ports[47]).toMatchObject({ name: "Uplink to MX", type: "trunk", allowedVlans: "1,10,20,30,99" });
   }
 
-  // Batches: every one completed, none larger than the steps the engine runs at once.
+  // Batches: every one completed. Today's engine makes no further Check while its 8 workers are
+  // busy, so a flush sees at most the 8 steps in flight and one resource checked ahead.
   const batches = (await t.api.get(`/organizations/1234567/actionBatches`)).body as any[];
   expect(batches.every((b) => b.confirmed && b.status.completed)).toBe(true);
   const actions = batches.reduce((n, b) => n + b.actions.length, 0);
-  expect(batches.every((b) => b.actions.length <= 16 + 2 /* a VLAN create may carry its update */)).toBe(true);
   expect(actions).toBe(99); // 90 ports, 2 tag sets, 4 VLAN creates, 2 update-only follow-ups, VLAN 1
+  expect(Math.max(...resourcesPerBatch(batches))).toBeLessThanOrEqual(8 + 1);
   expect(batches.length).toBeLessThan(97 / 4); // coalesced: far fewer batches than resources
 
   // The state holds no API key; a second run with this state is all "same".
   expect(JSON.stringify(first.state)).not.toContain(DEMO_API_KEY);
-  const second = await runProgram({ programDir: PROGRAM, project: "branch-office", stack: "dev", config: config(), secretKeys: ["meraki-batch:apiKey"], parallel: 16, state: first.state });
+  const second = await runProgram({ programDir: PROGRAM, project: "branch-office", stack: "dev", config: config(), secretKeys: ["meraki-batch:apiKey"], parallel: 8, state: first.state });
   expect(second.exitCode).toBe(0);
   expect(second.steps).toEqual({ create: 0, update: 0, same: 97 });
   expect(((await t.api.get(`/organizations/1234567/actionBatches`)).body as any[]).length).toBe(batches.length);
 
   // Drift made in the Dashboard is put back by the next run.
   await t.api.put(`/devices/AAAA-BBBB-CCCC/switch/ports/5`, { vlan: 30 });
-  const third = await runProgram({ programDir: PROGRAM, project: "branch-office", stack: "dev", config: config(), secretKeys: ["meraki-batch:apiKey"], parallel: 16, state: second.state as Record<string, StateEntry> });
+  const third = await runProgram({ programDir: PROGRAM, project: "branch-office", stack: "dev", config: config(), secretKeys: ["meraki-batch:apiKey"], parallel: 8, state: second.state as Record<string, StateEntry> });
   expect(third.steps).toEqual({ create: 0, update: 1, same: 96 });
   expect((await get(`/devices/AAAA-BBBB-CCCC/switch/ports/5`)).vlan).toBe(10);
-});
+  // Every change applied ahead was claimed by its resource: nothing left in the program's directory.
+  expect(fs.existsSync(recordFile())).toBe(false);
+}, 3 * RUN_LIMIT_MS * 2);
+
+test("with Checks going on while the workers are busy (issue #15's hand-off), lookahead applies the branch in at most 3 batches at --parallel 8", async () => {
+  await t.control.reset();
+  // Windows for a loaded machine: a slow stream of Checks still lands in one flush.
+  const slow = { ...config(), "meraki-batch:batchWindowMs": "300", "meraki-batch:batchMaxWaitMs": "20000" };
+  const run = await runProgram({ programDir: PROGRAM, project: "branch-office", stack: "dev", config: slow, secretKeys: ["meraki-batch:apiKey"], parallel: 8, handoff: "queued" });
+  expect(run.stderr).toBe("");
+  expect(run.exitCode).toBe(0);
+  expect(run.steps).toEqual({ create: 97, update: 0, same: 0 });
+  const batches = (await t.api.get(`/organizations/1234567/actionBatches`)).body as any[];
+  expect(batches.every((b) => b.confirmed && b.status.completed)).toBe(true);
+  // Not 2: before any port can register, 9 resources are ready (5 VLANs, 2 tag sets, 2 uplinks)
+  // for 8 workers, and a VLAN create is never applied ahead. When the ninth is a VLAN the ports
+  // on it wait for its own batch: VLANs and tags, then that VLAN with the first ports, then the rest.
+  expect(batches.length).toBeLessThanOrEqual(3);
+  expect(batches.reduce((n, b) => n + b.actions.length, 0)).toBe(99);
+  expect(run.state["urn:pulumi:dev::branch-office::pulumi-nodejs:dynamic/meraki:SwitchPort::switch-b-desk-40"].outputs.original).toMatchObject({ vlan: 1 });
+}, 2 * RUN_LIMIT_MS);

@@ -25,11 +25,11 @@ describe("SDK resources", () => {
   beforeAll(async () => {
     process.env.MERAKI_DASHBOARD_API_KEY = "never-in-state-0123456789";
     const vlan = new meraki.Vlan("voice", { networkId: "L_1", vlanId: 30, name: "Voice", subnet: "10.30.0.0/24", applianceIp: "10.30.0.1" });
-    new meraki.DeviceTags("tags", { serial: "AAAA-BBBB-CCCC", tags: ["floor1"], mode: "include" });
-    new meraki.SwitchPort("desk", { serial: "AAAA-BBBB-CCCC", portId: 5, vlan: vlan.vlanId, type: "access", onDelete: "reset" });
-    meraki.switchPorts("floor", { serial: "DDDD-EEEE-FFFF", ports: "1-3" }, (p) => ({ name: `Desk ${p}`, vlan: 10 }));
-    await output(vlan.urn);
-    await new Promise((r) => setTimeout(r, 50));
+    const tags = new meraki.DeviceTags("tags", { serial: "AAAA-BBBB-CCCC", tags: ["floor1"], mode: "include" });
+    const desk = new meraki.SwitchPort("desk", { serial: "AAAA-BBBB-CCCC", portId: 5, vlan: vlan.vlanId, type: "access", onDelete: "reset" });
+    const floor = meraki.switchPorts("floor", { serial: "DDDD-EEEE-FFFF", ports: "1-3" }, (p) => ({ name: `Desk ${p}`, vlan: 10 }));
+    // Every registration has reached the mocks once every URN has resolved.
+    await Promise.all([vlan, tags, desk, ...floor].map((r) => output(r.urn)));
   });
 
   test("type tokens are pulumi-nodejs:dynamic/meraki:<Kind>", () => {

@@ -1,0 +1,111 @@
+/** Small pieces every plan rendering shares: counts, plurals, values, kinds, digests. */
+import { Change, Plan } from "../../provider";
+import { KINDS } from "../../provider/resources";
+import { KindModule } from "../../provider/resources/kind";
+import { naturalCompare } from "../../provider/plan/order";
+
+/** A change as plan output reads it: `notes` are side effects a reviewer must see. */
+export type ShownChange = Change & { notes?: string[] };
+
+export const SYMBOL: Record<Change["op"], string> = { create: "+", update: "~", delete: "-", noop: " " };
+export const OPS = ["create", "update", "delete", "noop"] as const;
+export const OP_WORDS: Record<Change["op"], string> = { create: "to create", update: "to update", delete: "to delete", noop: "unchanged" };
+
+/** "1 action", "2 actions"; "1 batch", "3 batches". */
+export function plural(n: number, one: string, many?: string): string {
+  return `${n} ${n === 1 ? one : (many ?? (/(s|x|ch|sh)$/.test(one) ? `${one}es` : `${one}s`))}`;
+}
+
+/** Kinds may grow: metadata when the kind is known, the kind's own name otherwise. */
+const moduleOf = (kind: string): KindModule<any> | undefined => (KINDS as Record<string, KindModule<any> | undefined>)[kind];
+export const kindLabel = (kind: string): string => moduleOf(kind)?.label ?? kind;
+/** The change's phase (ARCHITECTURE §2); unknown kinds after every known one. */
+export function phaseOf(c: Change): number {
+  const m = moduleOf(c.kind);
+  return m ? m.phase(c) : Number.MAX_SAFE_INTEGER;
+}
+
+/** A field value as a reviewer reads it: "–" for nothing, JSON otherwise. */
+export function show(v: unknown): string {
+  return v === null || v === undefined ? "–" : JSON.stringify(v);
+}
+
+/** `sha256:` and the first 16 hex digits: enough to tell plans apart at a glance. */
+export function shortDigest(digest: string): string {
+  const m = /^sha256:([0-9a-f]{16})[0-9a-f]*$/.exec(digest);
+  return m ? `sha256:${m[1]}` : digest;
+}
+
+/** Whether the change removes its object (its fields then show what goes away). */
+export const removes = (c: Change): boolean => c.op === "delete" && c.actions.some((a) => a.operation === "destroy");
+
+export interface KindCounts {
+  kind: string;
+  label: string;
+  counts: Record<Change["op"], number>;
+}
+
+/** Changes per kind and operation, kinds in phase order of their first change. */
+export function countsByKind(changes: Change[]): KindCounts[] {
+  const byKind = new Map<string, KindCounts & { phase: number }>();
+  for (const c of changes) {
+    let k = byKind.get(c.kind);
+    if (!k) byKind.set(c.kind, (k = { kind: c.kind, label: kindLabel(c.kind), counts: { create: 0, update: 0, delete: 0, noop: 0 }, phase: Number.MAX_SAFE_INTEGER }));
+    k.counts[c.op]++;
+    k.phase = Math.min(k.phase, phaseOf(c));
+  }
+  return [...byKind.values()].sort((a, b) => a.phase - b.phase || naturalCompare(a.kind, b.kind)).map(({ phase: _p, ...k }) => k);
+}
+
+/** "Vlan 4 to create, 1 to update · SwitchPort 90 to update" (unchanged left out). */
+export function describeKinds(changes: Change[], separator = " · "): string {
+  return countsByKind(changes)
+    .map((k) => ({ k, parts: (["create", "update", "delete"] as const).filter((op) => k.counts[op]).map((op) => `${k.counts[op]} ${OP_WORDS[op]}`) }))
+    .filter(({ parts }) => parts.length)
+    .map(({ k, parts }) => `${k.label} ${parts.join(", ")}`)
+    .join(separator);
+}
+
+/** "99 actions in 1 batch" */
+export const describeBatches = (plan: Pick<Plan, "summary">): string => `${plural(plan.summary.actions, "action")} in ${plural(plan.summary.batches, "batch")}`;
+
+/** Creates, then updates, then deletes; in phase order; natural key order. */
+export function displayOrder(changes: Change[]): Change[] {
+  const rank: Record<Change["op"], number> = { create: 0, update: 1, delete: 2, noop: 3 };
+  return [...changes].sort((a, b) => rank[a.op] - rank[b.op] || phaseOf(a) - phaseOf(b) || naturalCompare(a.key, b.key));
+}
+
+/** "4 VLAN creates, 2 VLAN updates, 90 port updates": a batch read from the API, by resource path. */
+export function summariseActions(actions: Plan["batches"][number]["actions"]): string {
+  const counts = new Map<string, number>();
+  for (const a of actions) {
+    const what = /\/switch\/ports\//.test(a.resource) ? "port" : /\/appliance\/vlans(\/\d+)?$/.test(a.resource) ? "VLAN" : /^\/devices\/[^/]+$/.test(a.resource) ? "device" : a.resource;
+    const key = `${what} ${a.operation}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()].map(([k, n]) => plural(n, k)).join(", ");
+}
+
+/** "3 Vlan creates, 1 Vlan update, 96 SwitchPort updates": a planned batch, by the kind behind each action. */
+export function summariseBatch(batch: Plan["batches"][number], changes: Change[]): string {
+  const kindOf = new Map(changes.map((c) => [c.key, c.kind]));
+  const counts = new Map<string, number>();
+  batch.actions.forEach((a, i) => {
+    const kind = kindOf.get(batch.owners[i]);
+    const key = `${kind ? kindLabel(kind) : "action"} ${a.operation}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  return [...counts.entries()].map(([k, n]) => plural(n, k)).join(", ");
+}
+
+/** "2-40, 45, 47-48" for port ids in natural order; ids that are not numbers stay as they are. */
+export function compressIds(ids: string[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ids.length; ) {
+    let j = i;
+    if (/^\d+$/.test(ids[i])) while (j + 1 < ids.length && /^\d+$/.test(ids[j + 1]) && Number(ids[j + 1]) === Number(ids[j]) + 1) j++;
+    parts.push(j > i ? `${ids[i]}-${ids[j]}` : ids[i]);
+    i = j + 1;
+  }
+  return parts.join(", ");
+}

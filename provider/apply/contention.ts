@@ -1,0 +1,84 @@
+/**
+ * Other batches in the organization that matter to a run (ARCHITECTURE §11). The organization's
+ * pending batches are the shared state between runs: drafts and running batches carry ids and
+ * actions. Pure: given this run's batches and the pending list, say which batches
+ * - carry actions of ours and are running (a killed run's confirmed batch): wait, then plan again;
+ * - are running and touch our objects otherwise (another apply in progress): do not interleave;
+ * - are drafts with exactly our actions (ours from `plan --stage`, or a killed run's): adopt them;
+ * - are drafts a dead run of this tool left on this machine: delete them;
+ * - are other drafts on our objects: the older claim wins (ids grow as batches are made).
+ */
+import { ActionBatch } from "../dashboard/batches";
+import { DraftRecord } from "./ledger";
+import { Action } from "../dashboard/batches";
+import { compareIds, overlap, sameAction, sameActions, touched } from "./objects";
+
+export interface Holder {
+  id: string;
+  state: "running" | "unconfirmed";
+  /** Our objects it touches (object keys, see objects.ts). */
+  objects: string[];
+  actions: number;
+  /** What the ledger knows: made by this tool on this machine. */
+  record?: DraftRecord;
+  /** Whether the run that made it is still going (undefined: not known here). */
+  alive?: boolean;
+}
+
+export interface Contention {
+  carriers: Array<{ batch: ActionBatch; carries: number }>;
+  conflicts: Holder[];
+  adoptable: Map<number, ActionBatch>;
+  abandoned: Holder[];
+  drafts: Holder[];
+}
+
+export interface ContentionInput {
+  ours: Array<{ index: number; actions: Action[] }>;
+  /** Ids this run made or adopted: never foreign. */
+  ownIds: Set<string>;
+  pending: ActionBatch[];
+  record: (id: string) => DraftRecord | undefined;
+  alive: (r: DraftRecord) => boolean | undefined;
+}
+
+const running = (b: ActionBatch) => b.confirmed && !b.status?.completed && !b.status?.failed;
+
+export function classify(input: ContentionInput): Contention {
+  const ourObjects = touched(input.ours.flatMap((b) => b.actions));
+  const ourActions = input.ours.flatMap((b) => b.actions);
+  const out: Contention = { carriers: [], conflicts: [], adoptable: new Map(), abandoned: [], drafts: [] };
+  const taken = new Set<number>();
+  for (const b of input.pending) {
+    if (input.ownIds.has(b.id) || b.status?.completed || b.status?.failed) continue;
+    const objects = overlap(ourObjects, touched(b.actions ?? []));
+    const record = input.record(b.id);
+    const alive = record ? input.alive(record) : undefined;
+    const holder: Holder = { id: b.id, state: b.confirmed ? "running" : "unconfirmed", objects, actions: (b.actions ?? []).length, record, alive };
+    if (running(b)) {
+      const carries = (b.actions ?? []).filter((a) => ourActions.some((o) => sameAction(a, o))).length;
+      if (carries > 0) out.carriers.push({ batch: b, carries });
+      else if (objects.length) out.conflicts.push(holder);
+      continue;
+    }
+    if (record && record.purpose === "run" && alive === false) {
+      out.abandoned.push(holder);
+      continue;
+    }
+    const twin = input.ours.find((o) => !taken.has(o.index) && sameActions(o.actions, b.actions ?? []));
+    if (twin) {
+      taken.add(twin.index);
+      out.adoptable.set(twin.index, b);
+      continue;
+    }
+    if (objects.length) out.drafts.push(holder);
+  }
+  return out;
+}
+
+/** The drafts whose claim on our objects is older than ours: their run goes first. */
+export function olderClaims(drafts: Holder[], ourIds: string[]): Holder[] {
+  if (!ourIds.length) return drafts;
+  const ours = [...ourIds].sort(compareIds)[0];
+  return drafts.filter((d) => compareIds(d.id, ours) < 0);
+}
