@@ -23,12 +23,12 @@ function snapshot(opts: { ports?: Record<string, unknown>[]; vlans?: object[]; t
   const ports = opts.ports ?? Array.from({ length: 8 }, (_, i) => port(i + 1));
   return {
     organizationId: "9",
-    networks: { [NET]: { id: NET, name: "Main Office", productTypes: ["appliance", "switch"] } },
+    networks: { [NET]: { id: NET, name: "Main Office", productTypes: ["appliance", "switch"], isBoundToConfigTemplate: false } },
     devices: {
       [SW]: { serial: SW, networkId: NET, name: "Core Switch", model: "MS225-48LP", productType: "switch", tags: opts.tags ?? [] },
       "MX-1": { serial: "MX-1", networkId: NET, name: "Edge", model: "MX84", productType: "appliance", tags: [] },
     },
-    vlans: { [NET]: opts.vlansDisabled ? { state: "disabled" } : { state: "ok", vlans: Object.fromEntries((opts.vlans ?? [defaultVlan(NET, 1, "1")]).map((v) => [String((v as { id: number }).id), v as Record<string, unknown>])) } },
+    vlans: { [NET]: opts.vlansDisabled ? { state: "disabled" } : { state: "ok", vlans: Object.fromEntries((opts.vlans ?? [defaultVlan({}, 1, "1")]).map((v) => [String((v as { id: number }).id), v as Record<string, unknown>])) } },
     ports: { [SW]: Object.fromEntries(ports.map((p) => [String(p.portId), p])) },
   };
 }
@@ -73,14 +73,14 @@ describe("fields", () => {
   });
 
   test("a value the SDK's schema refuses is dropped with the schema's reason", () => {
-    const v = { ...defaultVlan(NET, 5, "2"), subnet: "10.5.0.0/24", applianceIp: "10.5.0.1", vpnNatSubnet: "10.9.9.5/24" };
+    const v = { ...defaultVlan({}, 5, "2"), subnet: "10.5.0.0/24", applianceIp: "10.5.0.1", vpnNatSubnet: "10.9.9.5/24" };
     const d = deriveFields(IMPORT_KINDS.vlan, v as unknown as Record<string, unknown>);
     expect(d.dropped).toEqual([{ field: "vpnNatSubnet", value: "10.9.9.5/24", reason: "10.9.9.5/24 is not a network address (the host bits must be zero)" }]);
     expect(d.fields).toEqual({ name: "Default", subnet: "10.5.0.0/24", applianceIp: "10.5.0.1" });
   });
 
   test("VLAN fields at the values a new VLAN gets are left out; the required ones stay", () => {
-    const v = { ...defaultVlan(NET, 10, "3"), name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1", dhcpLeaseTime: "4 hours", mandatoryDhcp: { enabled: true } };
+    const v = { ...defaultVlan({}, 10, "3"), name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1", dhcpLeaseTime: "4 hours", mandatoryDhcp: { enabled: true } };
     expect(deriveFields(IMPORT_KINDS.vlan, v as unknown as Record<string, unknown>).fields).toEqual({
       name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1", dhcpLeaseTime: "4 hours", mandatoryDhcp: { enabled: true },
     });
@@ -169,7 +169,7 @@ describe("model", () => {
       port(7, { name: "Printer", vlan: 10 }),
       port(8, { name: "Uplink", type: "trunk", allowedVlans: "1,10,20,99" }),
     ];
-    const vlans = [defaultVlan(NET, 1, "1"), { ...defaultVlan(NET, 10, "2"), name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1" }];
+    const vlans = [defaultVlan({}, 1, "1"), { ...defaultVlan({}, 10, "2"), name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1" }];
     const snap = snapshot({ ports, vlans, tags: ["core", "api"] });
     const m = model(snap);
     expect(m.counts).toEqual({ vlans: 2, vlanNetworks: 1, tagSets: 1, ports: 7, switches: 1, declarations: 7, defaultPorts: 1, untaggedDevices: 1 });
@@ -234,8 +234,8 @@ describe("model", () => {
   });
 
   test("a VLAN the SDK cannot express is skipped whole, with the reason; VLANs disabled on a network are named", () => {
-    const bad = { ...defaultVlan(NET, 7, "2"), name: "", subnet: "10.7.0.0/24", applianceIp: "10.7.0.1" };
-    const m = model(snapshot({ vlans: [defaultVlan(NET, 1, "1"), bad] }));
+    const bad = { ...defaultVlan({}, 7, "2"), name: "", subnet: "10.7.0.0/24", applianceIp: "10.7.0.1" };
+    const m = model(snapshot({ vlans: [defaultVlan({}, 1, "1"), bad] }));
     expect(m.networks[0].vlans.map((v) => v.props.vlanId)).toEqual([1]);
     expect(m.skipped).toContainEqual({ what: "VLAN 7", why: "name: must not be empty", where: ["VLAN 7 on L_1"] });
     expect(model(snapshot({ vlansDisabled: true })).skipped).toContainEqual({ what: "VLANs", why: "VLANs are not enabled on the network", where: ["L_1 (Main Office)"] });

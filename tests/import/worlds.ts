@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import { campusWorld } from "../../emulator/seeds";
 import { defaultVlan } from "../../emulator/resources/vlans";
-import { LINK_NEGOTIATION_CAPABILITIES } from "../../emulator/resources/switch-ports";
+import { capabilities } from "../../emulator/resources/switch-models";
 import { Api } from "../helpers/api";
 import { Prng, prng } from "./support";
 
@@ -24,7 +24,7 @@ export function writeBaseWorld(file: string): void {
   const mx = o.devices["Q2CA-MX00-0001"];
   o.networks[BUILDING_1].productTypes = ["appliance", "switch", "wireless"];
   o.networks[BUILDING_1].vlansEnabled = true;
-  o.vlans[BUILDING_1] = { "1": defaultVlan(BUILDING_1, 1, String(w.nextId++)) };
+  o.vlans[BUILDING_1] = { "1": defaultVlan(o.networks[BUILDING_1], 1, String(w.nextId++)) };
   o.devices["Q2CA-MX00-0002"] = { ...mx, serial: "Q2CA-MX00-0002", networkId: BUILDING_1, name: "Building 1 MX", mac: "e0:55:3d:ff:00:02" };
   o.networks[BUILDING_2].productTypes = ["appliance", "switch"];
   o.devices["Q2CA-MX00-0003"] = { ...mx, serial: "Q2CA-MX00-0003", networkId: BUILDING_2, name: "Building 2 MX", mac: "e0:55:3d:ff:00:03" };
@@ -49,7 +49,7 @@ function some(r: Prng, p: number, fields: Record<string, () => unknown>): Record
 }
 
 /** A random port write over every writable field (the emulator refuses the inconsistent ones). */
-function portBody(r: Prng): Record<string, unknown> {
+function portBody(r: Prng, speeds: string[]): Record<string, unknown> {
   const type = r.pick(["access", "access", "access", "trunk", "trunk", "stack", "routed", "svl", "dad"]);
   const body: Record<string, unknown> = { type };
   Object.assign(
@@ -61,7 +61,7 @@ function portBody(r: Prng): Record<string, unknown> {
       isolationEnabled: () => r.chance(0.5),
       rstpEnabled: () => r.chance(0.5),
       stpGuard: () => r.pick(["disabled", "root guard", "bpdu guard", "loop guard"]),
-      linkNegotiation: () => r.pick(LINK_NEGOTIATION_CAPABILITIES),
+      linkNegotiation: () => r.pick(speeds),
       portScheduleId: () => (r.chance(0.7) ? `sched-${r.int(1, 3)}` : null),
       udld: () => r.pick(["Alert only", "Enforce"]),
       stormControlEnabled: () => r.chance(0.5),
@@ -212,7 +212,7 @@ export async function randomize(api: Api, seed: number, switches: string[], devi
         continue;
       }
       const run = roll < 0.65 ? r.int(2, 12) : 1;
-      const body = portBody(r);
+      const body = portBody(r, capabilities("MS225-48LP", String(p)));
       const name = namer(r);
       for (let q = p; q < Math.min(49, p + run); q++) {
         const n = name(String(q));
