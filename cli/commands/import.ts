@@ -16,16 +16,17 @@ export const help = `Usage: meraki-batch import <dir> [options]
 
 Reads the live organization (one request per collection, as plan does) and writes a Pulumi
 TypeScript project into <dir> whose first plan is empty: index.ts (constants for networks and
-devices, VLANs adopted as they are, device tags, switch ports grouped by identical settings; only
-what differs from an untouched network), Pulumi.yaml, Pulumi.<stack>.yaml (base URL and
-organization, never the API key), package.json, tsconfig.json and a README. Everything left out
-is named with the reason.
+devices, whether each network's VLANs are on, VLANs adopted as they are, device tags, switch ports
+grouped by identical settings; only what differs from an untouched network), Pulumi.yaml,
+Pulumi.<stack>.yaml (base URL and organization, never the API key), package.json, tsconfig.json
+and a README. Everything left out is named with the reason.
 
 Options:
   --network ID             only this network (repeat it, or separate ids with commas); default:
                            every network, or the networks of the devices given with --serial
   --serial S               only this device (repeat it, or separate serials with commas)
-  --kinds LIST             what to import, of ${IMPORT_KINDS_ALL.join(",")} (default: all three)
+  --kinds LIST             what to import, of ${IMPORT_KINDS_ALL.join(",")} (default: all three;
+                           vlans includes each network's VLAN settings)
   --stack NAME             the stack whose Pulumi.<stack>.yaml to write (default dev)
   --force                  write into a directory that is not empty: the files above are replaced,
                            other files are left alone
@@ -108,6 +109,10 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   if (model.skipped.length) {
     io.stdout.write(c.yellow("Left out:\n"));
     for (const s of model.skipped) io.stdout.write(`  - ${s.what}: ${s.why}${s.where.length ? c.dim(` (${s.where.join("; ")})`) : ""}\n`);
+  }
+  if (model.assumed.length) {
+    io.stdout.write(c.yellow("To check:\n"));
+    for (const s of model.assumed) io.stdout.write(`  - ${s.what}: ${s.why}${s.where.length ? c.dim(` (${s.where.join("; ")})`) : ""}\n`);
   }
   io.stdout.write(`Next: cd ${shown} && npm install && npx meraki-batch plan . --detailed-exitcode   (no changes)\n`);
   return 0;

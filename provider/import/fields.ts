@@ -11,6 +11,7 @@ import { Kind } from "../resources/common";
 import { PORT_DEFAULTS, normalise as normalisePort, switchPortSchema } from "../resources/switch-port";
 import { deviceTagsSchema } from "../resources/device-tags";
 import { normaliseFields as normaliseVlan, vlanSchema } from "../resources/vlan";
+import { vlansSettingsSchema } from "../resources/vlans-settings";
 
 type Fields = Record<string, unknown>;
 
@@ -29,10 +30,20 @@ export interface KindFields {
   normalise(fields: Fields): Fields;
 }
 
-/** The kinds an import writes. A new kind (VLAN settings) joins here with its fields. */
-export type ImportableKind = "vlan" | "switchPort" | "deviceTags";
+/** The kinds an import writes. A new kind joins here with its fields. */
+export type ImportableKind = "vlansSettings" | "vlan" | "switchPort" | "deviceTags";
 
 export const IMPORT_KINDS: Record<ImportableKind, KindFields> = {
+  vlansSettings: {
+    kind: "vlansSettings",
+    schema: vlansSettingsSchema,
+    sdkOnly: ["networkId", "onDelete"],
+    identity: ["networkId"],
+    readOnly: [],
+    // Always written: whether VLANs are on is what the resource says, on or off.
+    defaults: {},
+    normalise: (f) => f,
+  },
   vlan: {
     kind: "vlan",
     schema: vlanSchema,

@@ -25,11 +25,21 @@ export interface ImportedVlan {
   retainOnDelete: boolean;
 }
 
+export interface ImportedVlansSettings {
+  resourceName: string;
+  /** VlansSettings props as written: networkId, vlansEnabled. */
+  props: Fields;
+  /** The constant holding the resource, when VLANs of the network take their networkId from it (so Pulumi orders them after it). */
+  variable?: string;
+}
+
 export interface ImportedNetwork {
   id: string;
   name: string;
   /** The constant holding the id in the program. */
   constant: string;
+  /** Whether the network's VLANs are on: every selected network with an appliance has one. */
+  vlansSettings?: ImportedVlansSettings;
   vlans: ImportedVlan[];
 }
 
@@ -69,15 +79,30 @@ export interface Skipped {
 export interface ImportModel {
   organizationId: string;
   kinds: ImportKind[];
-  /** Networks whose VLANs are declared. */
+  /** Networks whose VLAN settings or VLANs are declared. */
   networks: ImportedNetwork[];
   /** Devices with declared tags or ports. */
   devices: ImportedDevice[];
   skipped: Skipped[];
   /** The same, per resource and field. */
   dropped: Dropped[];
+  /** Values written that the API does not return, so the import could not read them: the reader should check them. */
+  assumed: Skipped[];
   /** Counts of what is declared and of what needs no declaration. */
-  counts: { vlans: number; vlanNetworks: number; tagSets: number; ports: number; switches: number; declarations: number; defaultPorts: number; untaggedDevices: number };
+  counts: {
+    /** VlansSettings declared, and how many of them say VLANs are off. */
+    vlansSettings: number;
+    vlansDisabled: number;
+    vlans: number;
+    /** Networks with VLANs declared. */
+    vlanNetworks: number;
+    tagSets: number;
+    ports: number;
+    switches: number;
+    declarations: number;
+    defaultPorts: number;
+    untaggedDevices: number;
+  };
 }
 
 // ---- what was left out ------------------------------------------------------------------------
@@ -176,24 +201,63 @@ function fitSchema(c: Candidate, skips: SkipLog): boolean {
   return false;
 }
 
-function vlanCandidates(networkId: string, snapshot: LiveSnapshot, skips: SkipLog, seen: Set<string>): Candidate[] {
-  const coll = snapshot.vlans[networkId];
+const networkLabel = (snapshot: LiveSnapshot, networkId: string) => {
   const net = snapshot.networks?.[networkId];
-  const where = { text: `${networkId}${net?.name ? ` (${net.name})` : ""}` };
+  return `${networkId}${net?.name ? ` (${net.name})` : ""}`;
+};
+
+/** Whether the network's VLANs are on, as a VlansSettings; none when its VLANs could not be read. */
+function settingsCandidate(networkId: string, snapshot: LiveSnapshot, skips: SkipLog): Candidate | undefined {
+  const coll = snapshot.vlans[networkId];
   if (!coll || coll.state === "missing") {
-    skips.add("VLANs", "the network's VLANs could not be read (not found)", where);
-    return [];
+    skips.add("VLAN settings and VLANs", "the network's VLAN settings could not be read (not found)", { text: networkLabel(snapshot, networkId) });
+    return undefined;
   }
-  if (coll.state === "disabled") {
-    skips.add("VLANs", "VLANs are not enabled on the network", where);
-    return [];
-  }
+  const c: Candidate = {
+    kind: "vlansSettings",
+    key: `vlansSettings/${networkId}`,
+    identity: { networkId },
+    fields: { vlansEnabled: coll.state === "ok" },
+    subject: { text: networkLabel(snapshot, networkId) },
+    label: "VLAN settings",
+  };
+  return fitSchema(c, skips) ? c : undefined;
+}
+
+/** On a network bound to a configuration template the API picks a VLAN's subnet and appliance IP from its cidr and mask. */
+const TEMPLATE_CHOSEN = ["subnet", "applianceIp"];
+
+/**
+ * A prefix assignment's `disabled` is required on write (TFP#121) but GET never returns it: it is
+ * written as false (an assignment in use) and named for the reader to check. The plan does not
+ * compare it (provider/resources/vlan.ts), so the first plan stays empty either way.
+ */
+function completePrefixAssignments(live: LiveRecord, subject: Subject, assumed: SkipLog): LiveRecord {
+  const ipv6 = live.ipv6 as { prefixAssignments?: unknown } | undefined;
+  if (!ipv6 || !Array.isArray(ipv6.prefixAssignments)) return live;
+  const list = ipv6.prefixAssignments as Array<Record<string, unknown>>;
+  if (list.every((a) => !a || typeof a !== "object" || a.disabled !== undefined)) return live;
+  assumed.add("disabled of IPv6 prefix assignments", "the API does not return it and requires it on write: written as false (in use)", subject);
+  return { ...live, ipv6: { ...ipv6, prefixAssignments: list.map((a) => (a && typeof a === "object" && a.disabled === undefined ? { ...a, disabled: false } : a)) } };
+}
+
+function vlanCandidates(networkId: string, snapshot: LiveSnapshot, skips: SkipLog, assumed: SkipLog, seen: Set<string>): Candidate[] {
+  const coll = snapshot.vlans[networkId];
+  // A network whose VLANs are off, or could not be read, is said by its VlansSettings (or its absence).
+  if (coll?.state !== "ok") return [];
+  const bound = snapshot.networks?.[networkId]?.isBoundToConfigTemplate === true;
   const out: Candidate[] = [];
   const ids = Object.keys(coll.vlans).sort((a, b) => Number(a) - Number(b));
   for (const id of ids) {
-    const live = coll.vlans[id];
+    let live = coll.vlans[id];
     const vlanId = Number(live.id ?? id);
     const subject = { text: `VLAN ${vlanId} on ${networkId}` };
+    if (bound) {
+      const chosen = TEMPLATE_CHOSEN.filter((f) => live[f] !== undefined);
+      if (chosen.length) skips.add(chosen.join(" and "), "on a network bound to a configuration template the API picks them from cidr and mask", { text: networkLabel(snapshot, networkId) });
+      live = Object.fromEntries(Object.entries(live).filter(([f]) => !TEMPLATE_CHOSEN.includes(f)));
+    }
+    live = completePrefixAssignments(live, subject, assumed);
     const d = deriveFields(IMPORT_KINDS.vlan, live);
     const key = `vlan/${networkId}/${vlanId}`;
     for (const f of d.unknown) skips.drop(key, f, `VLAN field '${f}'`, "the SDK has no property for it", subject);
@@ -291,14 +355,20 @@ const READ_ONLY_LABEL: Partial<Record<Kind, string>> = { vlan: "VLAN", switchPor
 
 export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
   const skips = new SkipLog();
+  const assumed = new SkipLog();
   const readOnlySeen = new Set<string>();
   const networks = snapshot.networks ?? {};
   const devices = snapshot.devices ?? {};
   const kinds = scope.kinds;
 
   // Candidates, in program order.
+  const settings = new Map<string, Candidate>();
   const vlans = new Map<string, Candidate[]>();
-  for (const id of scope.vlanNetworks) vlans.set(id, vlanCandidates(id, snapshot, skips, readOnlySeen));
+  for (const id of scope.vlanNetworks) {
+    const s = settingsCandidate(id, snapshot, skips);
+    if (s) settings.set(id, s);
+    vlans.set(id, vlanCandidates(id, snapshot, skips, assumed, readOnlySeen));
+  }
 
   const tags = new Map<string, Candidate>();
   let untaggedDevices = 0;
@@ -326,8 +396,9 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
   }
 
   // Every kept resource plans empty against the snapshot.
-  const all = [...[...vlans.values()].flat(), ...tags.values(), ...[...ports.values()].flat()];
+  const all = [...settings.values(), ...[...vlans.values()].flat(), ...tags.values(), ...[...ports.values()].flat()];
   const verified = new Set(verify(all, snapshot, skips));
+  for (const [k, c] of settings) if (!verified.has(c)) settings.delete(k);
   for (const [k, list] of vlans) vlans.set(k, list.filter((c) => verified.has(c)));
   for (const [k, c] of tags) if (!verified.has(c)) tags.delete(k);
   for (const [k, list] of ports) ports.set(k, list.filter((c) => verified.has(c)));
@@ -349,22 +420,32 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
     devices: [],
     skipped: [],
     dropped: [],
-    counts: { vlans: 0, vlanNetworks: 0, tagSets: 0, ports: 0, switches: 0, declarations: 0, defaultPorts: 0, untaggedDevices },
+    assumed: [],
+    counts: { vlansSettings: 0, vlansDisabled: 0, vlans: 0, vlanNetworks: 0, tagSets: 0, ports: 0, switches: 0, declarations: 0, defaultPorts: 0, untaggedDevices },
   };
   for (const id of scope.vlanNetworks) {
     const list = vlans.get(id) ?? [];
-    if (!list.length) continue;
+    const s = settings.get(id);
+    if (!list.length && !s) continue;
     const net = networks[id];
     const constant = constants.take(camel(net.name || id.toLowerCase(), "network"));
     const slug = slugs.take(kebab(net.name ?? "", id.toLowerCase()));
-    model.networks.push({
-      id,
-      name: net.name,
-      constant,
-      vlans: list.map((c) => ({ resourceName: vlanNames.take(`${slug}-vlan-${c.identity.vlanId}`), props: propsOf(c), retainOnDelete: c.identity.vlanId === 1 })),
-    });
-    model.counts.vlans += list.length;
-    model.counts.vlanNetworks++;
+    const imported: ImportedNetwork = { id, name: net.name, constant, vlans: [] };
+    if (s) {
+      imported.vlansSettings = {
+        resourceName: vlanNames.take(`${slug}-vlans-settings`),
+        props: propsOf(s),
+        ...(list.length ? { variable: constants.take(`${constant}Vlans`) } : {}),
+      };
+      model.counts.vlansSettings++;
+      if (s.fields.vlansEnabled === false) model.counts.vlansDisabled++;
+    }
+    imported.vlans = list.map((c) => ({ resourceName: vlanNames.take(`${slug}-vlan-${c.identity.vlanId}`), props: propsOf(c), retainOnDelete: c.identity.vlanId === 1 }));
+    model.networks.push(imported);
+    if (list.length) {
+      model.counts.vlans += list.length;
+      model.counts.vlanNetworks++;
+    }
   }
   for (const serial of scope.serials) {
     const d = devices[serial];
@@ -399,16 +480,20 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
     model.devices.push(device);
   }
   model.counts.declarations =
-    model.counts.vlans + model.counts.tagSets + model.devices.reduce((n, d) => n + d.ports.length, 0);
+    model.counts.vlansSettings + model.counts.vlans + model.counts.tagSets + model.devices.reduce((n, d) => n + d.ports.length, 0);
   model.skipped = skips.list();
   model.dropped = skips.dropped;
+  model.assumed = assumed.list();
   return model;
 }
 
 /** The resources the generated program declares, exactly as it declares them (names included). */
 export function modelResources(model: ImportModel): ResourceSpec[] {
   const out: ResourceSpec[] = [];
-  for (const n of model.networks) for (const v of n.vlans) out.push({ kind: "vlan", name: v.resourceName, props: v.props });
+  for (const n of model.networks) {
+    if (n.vlansSettings) out.push({ kind: "vlansSettings", name: n.vlansSettings.resourceName, props: n.vlansSettings.props });
+    for (const v of n.vlans) out.push({ kind: "vlan", name: v.resourceName, props: v.props });
+  }
   for (const d of model.devices) if (d.tags) out.push({ kind: "deviceTags", name: d.tags.resourceName, props: d.tags.props });
   for (const d of model.devices) {
     for (const decl of d.ports) {

@@ -104,6 +104,10 @@ function readme(model: ImportModel, meta: ProjectMeta): string {
     lines.push("", "## Left out", "");
     for (const s of model.skipped) lines.push(`- ${s.what}: ${s.why}${s.where.length ? ` (${s.where.join("; ")})` : ""}`);
   }
+  if (model.assumed.length) {
+    lines.push("", "## To check", "");
+    for (const s of model.assumed) lines.push(`- ${s.what}: ${s.why}${s.where.length ? ` (${s.where.join("; ")})` : ""}`);
+  }
   lines.push(
     "",
     "## Use it",
@@ -117,8 +121,10 @@ function readme(model: ImportModel, meta: ProjectMeta): string {
     "```",
     "",
     "VLANs are declared with `adopt: true` (they exist already); VLAN 1 has `retainOnDelete` so that",
-    "destroying the stack keeps the network's default VLAN. Switch ports and device tags are taken over",
-    "as they are; destroying them puts back what was there when they were taken over (`onDelete`).",
+    "destroying the stack keeps the network's default VLAN. Each network with an appliance has a",
+    "`VlansSettings` saying whether its VLANs are on; destroying it leaves them as they are. Switch ports",
+    "and device tags are taken over as they are; destroying them puts back what was there when they",
+    "were taken over (`onDelete`).",
   );
   return lines.join("\n") + "\n";
 }

@@ -1,9 +1,12 @@
 /**
  * The reads of an import: one request per collection, as a plan reads. The organization's
- * networks and devices; per selected network with an appliance its VLAN settings and, when VLANs
- * are enabled, its VLANs; per selected switch its ports (the per-switch list: the
- * organization-wide bySwitch list lacks fields a program sets, reference §3.4).
+ * networks and devices (every page); per selected network with an appliance its VLAN settings
+ * (`vlansEnabled`, which the program declares) and, when VLANs are enabled, its VLANs; per
+ * selected switch its ports. Ports are read per switch, not through the organization-wide
+ * bySwitch list that plans use when they can (provider/live/read.ts): an import needs every
+ * field of every port, and bySwitch carries only a subset (reference §3.4).
  */
+import { DEFAULTS } from "../defaults";
 import { DashboardClient } from "../dashboard/client";
 import { DashboardApiError } from "../errors";
 import { LiveDevice, LiveNetwork, LiveRecord, LiveSnapshot, VlanCollection, emptySnapshot } from "../live/snapshot";
@@ -20,16 +23,19 @@ export async function readForImport(client: DashboardClient, organizationId: str
   const org = enc(organizationId);
   const [networkList, deviceList] = await Promise.all([
     client.getAll<LiveNetwork>(`/organizations/${org}/networks`).then((l) => (onProgress({ collection: "networks", done: 1, total: 1 }), l)),
-    client.getAll<LiveDevice>(`/organizations/${org}/devices`, { perPage: "1000" }).then((l) => (onProgress({ collection: "devices", done: 1, total: 1 }), l)),
+    client.getAll<LiveDevice>(`/organizations/${org}/devices`, { perPage: String(DEFAULTS.devicesPerPage) }).then((l) => (onProgress({ collection: "devices", done: 1, total: 1 }), l)),
   ]);
   client.learn(organizationId, { networks: networkList.map((n) => n.id), serials: deviceList.map((d) => d.serial) });
   const snapshot = emptySnapshot(organizationId);
-  snapshot.networks = Object.fromEntries(networkList.map((n) => [n.id, { id: n.id, name: n.name, productTypes: n.productTypes ?? [] }]));
+  snapshot.networks = Object.fromEntries(
+    networkList.map((n) => [n.id, { id: n.id, name: n.name, productTypes: n.productTypes ?? [], isBoundToConfigTemplate: n.isBoundToConfigTemplate === true }]),
+  );
   snapshot.devices = Object.fromEntries(
     deviceList.map((d) => [d.serial, { serial: d.serial, networkId: d.networkId ?? null, name: d.name ?? null, model: d.model, productType: d.productType ?? null, tags: d.tags ?? [] }]),
   );
   const scope = resolveScope(organizationId, snapshot.networks, snapshot.devices, selection);
 
+  snapshot.portSources = {};
   let vlansDone = 0;
   let portsDone = 0;
   await Promise.all([
@@ -40,13 +46,18 @@ export async function readForImport(client: DashboardClient, organizationId: str
     ...scope.switches.map(async (serial) => {
       const list = await client.get<LiveRecord[]>(`/devices/${enc(serial)}/switch/ports`);
       snapshot.ports[serial] = Object.fromEntries(list.map((p) => [String(p.portId), p]));
+      snapshot.portSources![serial] = { endpoint: "switch", fields: null, networkId: snapshot.devices![serial].networkId };
       onProgress({ collection: "ports", done: ++portsDone, total: scope.switches.length });
     }),
   ]);
   return { snapshot, scope };
 }
 
-/** The settings say whether there are VLANs to list; a network with VLANs disabled has none to import. */
+/**
+ * The settings say whether VLANs are enabled (the program's VlansSettings) and so whether there
+ * are VLANs to list. The list's "VLANs are not enabled" answer (what plans rely on) is honoured
+ * too, should the two disagree.
+ */
 async function readVlans(client: DashboardClient, networkId: string): Promise<VlanCollection> {
   try {
     const settings = await client.get<{ vlansEnabled?: boolean }>(`/networks/${enc(networkId)}/appliance/vlans/settings`);

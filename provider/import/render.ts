@@ -77,7 +77,8 @@ export function renderIndex(model: ImportModel): string {
   const c = model.counts;
   const header = wrap(
     `Imported from organization ${model.organizationId} by \`meraki-batch import\`: ${summary(model)}. ` +
-      "Only what differs from an untouched network is declared (ports and fields at their factory defaults are left out), " +
+      (model.counts.vlansSettings ? "Each network with an appliance says whether its VLANs are on; otherwise only " : "Only ") +
+      "what differs from an untouched network is declared (ports and fields at their factory defaults are left out), " +
       "so `meraki-batch plan .` shows no changes for the network as imported.",
     96,
   );
@@ -93,9 +94,20 @@ export function renderIndex(model: ImportModel): string {
     out.push(`const ${d.constant} = ${JSON.stringify(d.serial)};${deviceLabel(d) ? ` ${comment(deviceLabel(d))}` : ""}`);
   }
   for (const n of model.networks) {
-    out.push("", comment(`VLANs of ${n.name || n.id}, taken over as they are (adopt)${n.vlans.some((v) => v.retainOnDelete) ? "; VLAN 1 stays if the program is destroyed" : ""}`));
+    const label = n.name || n.id;
+    const s = n.vlansSettings;
+    if (!n.vlans.length) {
+      out.push("", comment(s?.props.vlansEnabled === false ? `VLANs are off on ${label}: its MX has a single LAN` : `VLANs of ${label}: none to declare`));
+    } else {
+      out.push("", comment(`VLANs of ${label}, taken over as they are (adopt)${n.vlans.some((v) => v.retainOnDelete) ? "; VLAN 1 stays if the program is destroyed" : ""}`));
+    }
+    if (s) {
+      out.push(call(`${s.variable ? `const ${s.variable} = ` : ""}new meraki.VlansSettings`, [s.resourceName, { ...s.props, networkId: ref(n.constant) }]));
+    }
+    // Through the settings' output, Pulumi creates the VLANs after it (README, "The Pulumi path").
+    const networkId = ref(s?.variable ? `${s.variable}.networkId` : n.constant);
     for (const v of n.vlans) {
-      const props = { ...v.props, networkId: ref(n.constant) };
+      const props = { ...v.props, networkId };
       out.push(call("new meraki.Vlan", v.retainOnDelete ? [v.resourceName, props, { retainOnDelete: true }] : [v.resourceName, props]));
     }
   }
@@ -128,11 +140,14 @@ function wrap(text: string, width: number): string[] {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** "5 VLANs in 1 network, 2 device tag sets, 90 ports of 2 switches" */
+/** "5 VLANs in 1 network, VLANs off in 1 network, 2 device tag sets, 90 ports of 2 switches" */
 export function summary(model: ImportModel): string {
   const c = model.counts;
   const parts: string[] = [];
-  if (model.kinds.includes("vlans")) parts.push(`${plural(c.vlans, "VLAN")}${c.vlans ? ` in ${plural(c.vlanNetworks, "network")}` : ""}`);
+  if (model.kinds.includes("vlans")) {
+    parts.push(`${plural(c.vlans, "VLAN")}${c.vlans ? ` in ${plural(c.vlanNetworks, "network")}` : ""}`);
+    if (c.vlansDisabled) parts.push(`VLANs off in ${plural(c.vlansDisabled, "network")}`);
+  }
   if (model.kinds.includes("tags")) parts.push(plural(c.tagSets, "device tag set"));
   if (model.kinds.includes("ports")) parts.push(`${plural(c.ports, "port")}${c.ports ? ` of ${plural(c.switches, "switch", "switches")}` : ""}`);
   return parts.join(", ");

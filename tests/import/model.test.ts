@@ -1,34 +1,43 @@
 /** The pure part of import: fields from the schemas, grouping, names, the model and its text. */
 import { z } from "zod";
-import { defaultPort } from "../../emulator/resources/switch-ports";
-import { defaultVlan } from "../../emulator/resources/vlans";
+import { Device, SwitchPort, Vlan } from "../../emulator/model";
+import { defaultPort, renderPort } from "../../emulator/resources/switch-ports";
+import { defaultVlan, renderVlan } from "../../emulator/resources/vlans";
 import { makePlan, validate } from "../../provider/plan/plan";
 import { LiveSnapshot } from "../../provider/live/snapshot";
 import { IMPORT_KINDS, KindFields, deriveFields, writableFields } from "../../provider/import/fields";
 import { groupPorts, namePatterns, portExpression } from "../../provider/import/group";
 import { buildModel, modelResources } from "../../provider/import/model";
 import { NameSet, camel, kebab } from "../../provider/import/names";
-import { renderIndex } from "../../provider/import/render";
+import { renderIndex, summary } from "../../provider/import/render";
 import { parseKinds, resolveScope } from "../../provider/import/scope";
 import { portRange } from "../../sdk/ports";
 
 const NET = "L_1";
 const SW = "SW-1";
 
+const SWITCH = { serial: SW, model: "MS225-48LP" } as Device;
+
+/** A port as GET returns it (spec-shaped, with the model's capabilities), with these settings. */
 function port(id: number, fields: Record<string, unknown> = {}) {
-  return { ...defaultPort(String(id)), ...fields } as Record<string, unknown>;
+  return renderPort(SWITCH, { ...defaultPort(String(id)), ...fields } as SwitchPort) as Record<string, unknown>;
 }
 
-function snapshot(opts: { ports?: Record<string, unknown>[]; vlans?: object[]; tags?: string[]; vlansDisabled?: boolean } = {}): LiveSnapshot {
+/** A VLAN as GET returns it (no networkId, no prefix assignment's `disabled`). */
+function vlan(id: number, fields: Partial<Vlan> = {}, bound = false) {
+  return renderVlan({ ...defaultVlan({ isBoundToConfigTemplate: bound }, id, String(id)), ...fields }) as Record<string, unknown>;
+}
+
+function snapshot(opts: { ports?: Record<string, unknown>[]; vlans?: object[]; tags?: string[]; vlansDisabled?: boolean; bound?: boolean } = {}): LiveSnapshot {
   const ports = opts.ports ?? Array.from({ length: 8 }, (_, i) => port(i + 1));
   return {
     organizationId: "9",
-    networks: { [NET]: { id: NET, name: "Main Office", productTypes: ["appliance", "switch"], isBoundToConfigTemplate: false } },
+    networks: { [NET]: { id: NET, name: "Main Office", productTypes: ["appliance", "switch"], isBoundToConfigTemplate: opts.bound ?? false } },
     devices: {
       [SW]: { serial: SW, networkId: NET, name: "Core Switch", model: "MS225-48LP", productType: "switch", tags: opts.tags ?? [] },
       "MX-1": { serial: "MX-1", networkId: NET, name: "Edge", model: "MX84", productType: "appliance", tags: [] },
     },
-    vlans: { [NET]: opts.vlansDisabled ? { state: "disabled" } : { state: "ok", vlans: Object.fromEntries((opts.vlans ?? [defaultVlan({}, 1, "1")]).map((v) => [String((v as { id: number }).id), v as Record<string, unknown>])) } },
+    vlans: { [NET]: opts.vlansDisabled ? { state: "disabled" } : { state: "ok", vlans: Object.fromEntries((opts.vlans ?? [vlan(1, {}, opts.bound)]).map((v) => [String((v as { id: number }).id), v as Record<string, unknown>])) } },
     ports: { [SW]: Object.fromEntries(ports.map((p) => [String(p.portId), p])) },
   };
 }
@@ -68,20 +77,20 @@ describe("fields", () => {
   });
 
   test("read-only and unknown top-level fields: read-only ones are silent here, unknown ones are named", () => {
-    const d = deriveFields(IMPORT_KINDS.switchPort, port(1, { mirror: { mode: "Source port" }, schedule: { id: "1", name: "x" }, macsecEnabled: true }));
+    const d = deriveFields(IMPORT_KINDS.switchPort, { ...port(1), mirror: { mode: "Source port" }, schedule: { id: "1", name: "x" }, macsecEnabled: true });
     expect(d.unknown).toEqual(["macsecEnabled"]);
   });
 
   test("a value the SDK's schema refuses is dropped with the schema's reason", () => {
-    const v = { ...defaultVlan({}, 5, "2"), subnet: "10.5.0.0/24", applianceIp: "10.5.0.1", vpnNatSubnet: "10.9.9.5/24" };
-    const d = deriveFields(IMPORT_KINDS.vlan, v as unknown as Record<string, unknown>);
+    const v = vlan(5, { subnet: "10.5.0.0/24", applianceIp: "10.5.0.1", vpnNatSubnet: "10.9.9.5/24" });
+    const d = deriveFields(IMPORT_KINDS.vlan, v);
     expect(d.dropped).toEqual([{ field: "vpnNatSubnet", value: "10.9.9.5/24", reason: "10.9.9.5/24 is not a network address (the host bits must be zero)" }]);
     expect(d.fields).toEqual({ name: "Default", subnet: "10.5.0.0/24", applianceIp: "10.5.0.1" });
   });
 
   test("VLAN fields at the values a new VLAN gets are left out; the required ones stay", () => {
-    const v = { ...defaultVlan({}, 10, "3"), name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1", dhcpLeaseTime: "4 hours", mandatoryDhcp: { enabled: true } };
-    expect(deriveFields(IMPORT_KINDS.vlan, v as unknown as Record<string, unknown>).fields).toEqual({
+    const v = vlan(10, { name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1", dhcpLeaseTime: "4 hours", mandatoryDhcp: { enabled: true } });
+    expect(deriveFields(IMPORT_KINDS.vlan, v).fields).toEqual({
       name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1", dhcpLeaseTime: "4 hours", mandatoryDhcp: { enabled: true },
     });
   });
@@ -89,7 +98,7 @@ describe("fields", () => {
   test("the fields come from the schema: a field added to a kind's schema is imported without other changes", () => {
     const extended: KindFields = { ...IMPORT_KINDS.switchPort, schema: IMPORT_KINDS.switchPort.schema.extend({ macsecEnabled: z.boolean().optional() }) };
     expect(writableFields(extended)).toContain("macsecEnabled");
-    expect(deriveFields(extended, port(1, { macsecEnabled: true })).fields).toEqual({ macsecEnabled: true });
+    expect(deriveFields(extended, { ...port(1), macsecEnabled: true }).fields).toEqual({ macsecEnabled: true });
     expect(writableFields(IMPORT_KINDS.switchPort)).toEqual(Object.keys(IMPORT_KINDS.switchPort.schema.shape).filter((k) => !["serial", "portId", "onDelete"].includes(k)));
   });
 });
@@ -169,11 +178,15 @@ describe("model", () => {
       port(7, { name: "Printer", vlan: 10 }),
       port(8, { name: "Uplink", type: "trunk", allowedVlans: "1,10,20,99" }),
     ];
-    const vlans = [defaultVlan({}, 1, "1"), { ...defaultVlan({}, 10, "2"), name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1" }];
+    const vlans = [vlan(1), vlan(10, { name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1" })];
     const snap = snapshot({ ports, vlans, tags: ["core", "api"] });
     const m = model(snap);
-    expect(m.counts).toEqual({ vlans: 2, vlanNetworks: 1, tagSets: 1, ports: 7, switches: 1, declarations: 7, defaultPorts: 1, untaggedDevices: 1 });
-    expect(m.networks[0]).toMatchObject({ constant: "mainOffice", vlans: [{ resourceName: "main-office-vlan-1", retainOnDelete: true }, { resourceName: "main-office-vlan-10", retainOnDelete: false }] });
+    expect(m.counts).toEqual({ vlansSettings: 1, vlansDisabled: 0, vlans: 2, vlanNetworks: 1, tagSets: 1, ports: 7, switches: 1, declarations: 8, defaultPorts: 1, untaggedDevices: 1 });
+    expect(m.networks[0]).toMatchObject({
+      constant: "mainOffice",
+      vlansSettings: { resourceName: "main-office-vlans-settings", props: { networkId: NET, vlansEnabled: true }, variable: "mainOfficeVlans" },
+      vlans: [{ resourceName: "main-office-vlan-1", retainOnDelete: true }, { resourceName: "main-office-vlan-10", retainOnDelete: false }],
+    });
     expect(m.networks[0].vlans[1].props).toEqual({ networkId: NET, vlanId: 10, name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1", adopt: true });
     expect(renderIndex(m)).toContain(
       [
@@ -182,7 +195,18 @@ describe("model", () => {
         "",
         "// Devices in Main Office",
         'const coreSwitch = "SW-1"; // Core Switch, MS225-48LP',
+        "",
+        "// VLANs of Main Office, taken over as they are (adopt); VLAN 1 stays if the program is destroyed",
+        'const mainOfficeVlans = new meraki.VlansSettings("main-office-vlans-settings", {',
+        "  networkId: mainOffice,",
+        "  vlansEnabled: true,",
+        "});",
+        "new meraki.Vlan(",
       ].join("\n"),
+    );
+    // The VLANs take their networkId from the settings, so Pulumi creates them after it.
+    expect(renderIndex(m)).toContain(
+      'new meraki.Vlan("main-office-vlan-10", {\n  networkId: mainOfficeVlans.networkId,\n  vlanId: 10,\n  name: "Users",\n  subnet: "10.10.0.0/24",\n  applianceIp: "10.10.0.1",\n  adopt: true,\n});',
     );
     expect(renderIndex(m)).toContain(
       [
@@ -207,7 +231,7 @@ describe("model", () => {
       ].join("\n"),
     );
     expect(modelResources(m).map((r) => r.name)).toEqual([
-      "main-office-vlan-1", "main-office-vlan-10", "core-switch-tags", "core-switch-port-1",
+      "main-office-vlans-settings", "main-office-vlan-1", "main-office-vlan-10", "core-switch-tags", "core-switch-port-1",
       "core-switch-desk-2", "core-switch-desk-3", "core-switch-desk-4", "core-switch-desk-5", "core-switch-port-7", "core-switch-port-8",
     ]);
     expect(actions(snap)).toBe(0);
@@ -219,26 +243,78 @@ describe("model", () => {
     expect(m.skipped).toEqual(
       expect.arrayContaining([
         { what: 'allowedVlans "1,5"', why: "can only be set on trunk ports (this port is access); the API keeps it but would not take it", where: ["SW-1 port 1"] },
-        { what: "stpPortFastTrunk true", why: "can only be set on trunk ports (this port is access); the API keeps it but would not take it", where: ["SW-1 port 1"] },
         { what: "voiceVlan 7", why: "can only be set on access ports (this port is stack); the API keeps it but would not take it", where: ["SW-1 port 2"] },
         { what: "ports", why: "not a switch", where: ["MX-1: MX84 appliance"] },
       ]),
     );
     expect(modelResources(m).map((r) => r.props)).toEqual([
+      { networkId: NET, vlansEnabled: true },
       expect.objectContaining({ vlanId: 1 }),
-      { serial: SW, portId: "1", vlan: 5 },
+      { serial: SW, portId: "1", vlan: 5, stpPortFastTrunk: true },
       { serial: SW, portId: "2", type: "stack", vlan: null },
     ]);
     expect(actions(snap)).toBe(0);
     expect(m.skipped.some((s) => /first plan would not be empty/.test(s.why))).toBe(false);
   });
 
-  test("a VLAN the SDK cannot express is skipped whole, with the reason; VLANs disabled on a network are named", () => {
-    const bad = { ...defaultVlan({}, 7, "2"), name: "", subnet: "10.7.0.0/24", applianceIp: "10.7.0.1" };
-    const m = model(snapshot({ vlans: [defaultVlan({}, 1, "1"), bad] }));
+  test("a VLAN the SDK cannot express is skipped whole, with the reason", () => {
+    const bad = vlan(7, { name: "", subnet: "10.7.0.0/24", applianceIp: "10.7.0.1" });
+    const m = model(snapshot({ vlans: [vlan(1), bad] }));
     expect(m.networks[0].vlans.map((v) => v.props.vlanId)).toEqual([1]);
     expect(m.skipped).toContainEqual({ what: "VLAN 7", why: "name: must not be empty", where: ["VLAN 7 on L_1"] });
-    expect(model(snapshot({ vlansDisabled: true })).skipped).toContainEqual({ what: "VLANs", why: "VLANs are not enabled on the network", where: ["L_1 (Main Office)"] });
+  });
+
+  test("a network with VLANs off says so with a VlansSettings, and declares no VLANs; it plans to no actions", () => {
+    const snap = snapshot({ vlansDisabled: true, ports: [port(1)] });
+    const m = model(snap, ["vlans"]);
+    expect(modelResources(m)).toEqual([{ kind: "vlansSettings", name: "main-office-vlans-settings", props: { networkId: NET, vlansEnabled: false } }]);
+    expect(m.counts).toMatchObject({ vlansSettings: 1, vlansDisabled: 1, vlans: 0, vlanNetworks: 0, declarations: 1 });
+    expect(renderIndex(m)).toContain(
+      [
+        "// VLANs are off on Main Office: its MX has a single LAN",
+        'new meraki.VlansSettings("main-office-vlans-settings", { networkId: mainOffice, vlansEnabled: false });',
+      ].join("\n"),
+    );
+    expect(summary(m)).toBe("0 VLANs, VLANs off in 1 network");
+    expect(m.skipped).toEqual([]);
+    expect(actions(snap, modelResources(m))).toBe(0);
+  });
+
+  test("a network bound to a configuration template: its VLANs by cidr, mask and templateVlanType; the subnet the API picked is left to it", () => {
+    const vlans = [vlan(1, {}, true), vlan(20, { name: "POS", templateVlanType: "unique", cidr: "10.20.0.0/16", mask: 28, subnet: "10.20.0.0/28", applianceIp: "10.20.0.1" }, true)];
+    const snap = snapshot({ bound: true, vlans, ports: [port(1)] });
+    const m = model(snap, ["vlans"]);
+    expect(m.networks[0].vlans.map((v) => v.props)).toEqual([
+      { networkId: NET, vlanId: 1, name: "Default", templateVlanType: "same", cidr: "192.168.128.0/24", mask: 24, adopt: true },
+      { networkId: NET, vlanId: 20, name: "POS", templateVlanType: "unique", cidr: "10.20.0.0/16", mask: 28, adopt: true },
+    ]);
+    expect(m.skipped).toContainEqual({ what: "subnet and applianceIp", why: "on a network bound to a configuration template the API picks them from cidr and mask", where: ["L_1 (Main Office)"] });
+    expect(actions(snap, modelResources(m))).toBe(0);
+  });
+
+  test("an IPv6 prefix assignment as GET returns it (no disabled, no autonomous): written with disabled false, named for the reader to check", () => {
+    const assignment = { disabled: true, staticPrefix: "2001:db8:1::/64", staticApplianceIp6: "2001:db8:1::1", origin: { type: "internet", interfaces: ["wan0"] } };
+    const snap = snapshot({ vlans: [vlan(1), vlan(30, { name: "V6", subnet: "10.30.0.0/24", applianceIp: "10.30.0.1", ipv6: { enabled: true, prefixAssignments: [assignment] } })] });
+    const live = (snap.vlans[NET] as { vlans: Record<string, Record<string, unknown>> }).vlans["30"];
+    expect(live.ipv6).toEqual({ enabled: true, prefixAssignments: [{ staticPrefix: "2001:db8:1::/64", staticApplianceIp6: "2001:db8:1::1", origin: { type: "internet", interfaces: ["wan0"] } }] });
+    const m = model(snap, ["vlans"]);
+    expect(m.networks[0].vlans[1].props.ipv6).toEqual({ enabled: true, prefixAssignments: [{ disabled: false, staticPrefix: "2001:db8:1::/64", staticApplianceIp6: "2001:db8:1::1", origin: { type: "internet", interfaces: ["wan0"] } }] });
+    expect(m.assumed).toEqual([{ what: "disabled of IPv6 prefix assignments", why: "the API does not return it and requires it on write: written as false (in use)", where: ["VLAN 30 on L_1"] }]);
+    expect(m.dropped).toEqual([]);
+    expect(actions(snap, modelResources(m))).toBe(0);
+  });
+
+  test("uplink module ports and the MAC allow list's limit are imported like any other field", () => {
+    const ports = [port(5, { accessPolicyType: "MAC allow list", macAllowList: ["aa:bb:cc:dd:ee:01"], macWhitelistLimit: 3 }), port(49, { linkNegotiation: "10 Gigabit full duplex (forced)" }), port(52)];
+    expect(ports[1].linkNegotiationCapabilities).toContain("10 Gigabit full duplex (forced)");
+    const snap = snapshot({ ports });
+    const m = model(snap, ["ports"]);
+    expect(modelResources(m).map((r) => r.props)).toEqual([
+      { serial: SW, portId: "5", accessPolicyType: "MAC allow list", macAllowList: ["aa:bb:cc:dd:ee:01"], macWhitelistLimit: 3 },
+      { serial: SW, portId: "49", linkNegotiation: "10 Gigabit full duplex (forced)" },
+    ]);
+    expect(m.counts.defaultPorts).toBe(1);
+    expect(actions(snap, modelResources(m))).toBe(0);
   });
 
   test("kinds limit what is declared", () => {
