@@ -77,8 +77,8 @@ export function renderIndex(model: ImportModel): string {
   const c = model.counts;
   const header = wrap(
     `Imported from organization ${model.organizationId} by \`meraki-batch import\`: ${summary(model)}. ` +
-      (model.counts.vlansSettings ? "Each network with an appliance says whether its VLANs are on; otherwise only " : "Only ") +
-      "what differs from an untouched network is declared (ports and fields at their factory defaults are left out), " +
+      "Only what differs from an untouched network is declared (ports and fields at their factory defaults are left out)" +
+      `${model.counts.vlansSettings ? ", and whether each network's VLANs are on" : ""}, ` +
       "so `meraki-batch plan .` shows no changes for the network as imported.",
     96,
   );

@@ -77,7 +77,7 @@ test("the campus seed with examples/campus applied: the same reads; the ports gr
     expect(index).toContain(`new meraki.SwitchPort("access-switch-${n}-port-47", {`);
     expect(index).toContain(`new meraki.SwitchPort("access-switch-${n}-port-48", {`);
   }
-  expect(index.match(/^(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(4 + 10 * 4);
+  expect(index.match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(4 + 10 * 4);
   const p = await run(["plan", dir, "--detailed-exitcode", "--json"], CAMPUS_API_KEY);
   expect(p.code).toBe(0);
   expect(JSON.parse(p.stdout).summary).toMatchObject({ noop: 484, actions: 0 });
