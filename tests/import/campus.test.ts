@@ -1,7 +1,9 @@
 /**
- * Import of the campus seed (10 switches × 48 ports), as it ships and with examples/campus
- * applied: one request per collection, measured from the emulator's request log, and a program
- * that groups the ports as the example does, compiles and plans with no changes.
+ * Import of the campus seed (10 MS225-48LP switches, 48 access ports and 4 uplinks each, and a
+ * branch bound to a configuration template), as it ships and with examples/campus applied: one
+ * request per collection, measured from the emulator's request log, and a program that groups the
+ * ports as the example does, declares the template VLAN by cidr and mask, compiles and plans with
+ * no changes.
  */
 import * as path from "path";
 import { CAMPUS_API_KEY } from "../../emulator/seeds";
@@ -11,6 +13,7 @@ import { readDir, removeWorkDirs, run, typeErrors, workDir } from "./support";
 
 const ORG = "2930418";
 const CORE = "L_646829496481105433";
+const BRANCH = "L_646829496481199001"; // bound to a configuration template
 const SWITCHES = Array.from({ length: 10 }, (_, i) => campusSerial(i + 1));
 
 let t: TestEmulator;
@@ -34,22 +37,42 @@ async function importCampus(dir: string): Promise<{ stdout: string; requests: st
   return { stdout: r.stdout, requests };
 }
 
-/** One request per collection: the organization's networks and devices, the core's VLAN settings and VLANs, each switch's ports. */
+/**
+ * One request per collection: the organization's networks and devices, the VLAN settings and
+ * VLANs of each network with an appliance, each switch's ports (per switch: an import needs every
+ * field, which the organization-wide bySwitch list does not carry).
+ */
 const EXPECTED_READS = [
   `GET /organizations/${ORG}/networks`,
   `GET /organizations/${ORG}/devices`,
-  `GET /networks/${CORE}/appliance/vlans/settings`,
-  `GET /networks/${CORE}/appliance/vlans`,
+  ...[CORE, BRANCH].flatMap((n) => [`GET /networks/${n}/appliance/vlans/settings`, `GET /networks/${n}/appliance/vlans`]),
   ...SWITCHES.map((s) => `GET /devices/${s}/switch/ports`),
 ].sort();
 
-test("the campus seed as it ships: one request per collection, VLAN 1 declared, 480 untouched ports left out, no changes", async () => {
+/** The branch's VLAN 1, as a template VLAN: the API picks its subnet from cidr. */
+const BRANCH_VLAN_1 = [
+  'new meraki.Vlan("retail-branch-template-vlan-1", {',
+  "  networkId: retailBranchTemplateVlans.networkId,",
+  "  vlanId: 1,",
+  '  name: "Default",',
+  '  templateVlanType: "same",',
+  '  cidr: "192.168.128.0/24",',
+  "  mask: 24,",
+  "  adopt: true,",
+  "}, { retainOnDelete: true });",
+].join("\n");
+
+test("the campus seed as it ships: one request per collection, VLANs on in both networks with an MX, VLAN 1 of each declared, 520 untouched ports left out, no changes", async () => {
   const dir = path.join(workDir("campus-seed"), "campus");
   const { stdout, requests } = await importCampus(dir);
   expect(requests.sort()).toEqual(EXPECTED_READS);
   expect(requests.filter((r) => /\/switch\/ports\/[^/]+$|\/appliance\/vlans\/\d+$/.test(r))).toEqual([]);
-  expect(stdout).toContain("1 VLAN in 1 network, 0 device tag sets, 0 ports.");
-  expect(readDir(dir)["README.md"]).toContain("480 ports at factory defaults");
+  expect(stdout).toContain("2 VLANs in 2 networks, 0 device tag sets, 0 ports.");
+  const files = readDir(dir);
+  expect(files["README.md"]).toContain("520 ports at factory defaults");
+  expect(files["README.md"]).toContain("- subnet and applianceIp: on a network bound to a configuration template the API picks them from cidr and mask (L_646829496481199001 (Retail Branch (template)))");
+  expect(files["index.ts"]).toContain(BRANCH_VLAN_1);
+  expect(files["index.ts"]).toContain('const campusCoreVlans = new meraki.VlansSettings("campus-core-vlans-settings", {\n  networkId: campusCore,\n  vlansEnabled: true,\n});');
   const p = await run(["plan", dir, "--detailed-exitcode"], CAMPUS_API_KEY);
   expect(p.code).toBe(0);
   programs.push(path.join(dir, "index.ts"));
@@ -61,8 +84,9 @@ test("the campus seed with examples/campus applied: the same reads; the ports gr
   const dir = path.join(workDir("campus-example"), "campus");
   const { stdout, requests } = await importCampus(dir);
   expect(requests.sort()).toEqual(EXPECTED_READS);
-  expect(stdout).toContain("4 VLANs in 1 network, 0 device tag sets, 480 ports of 10 switches.");
+  expect(stdout).toContain("5 VLANs in 2 networks, 0 device tag sets, 480 ports of 10 switches.");
   const index = readDir(dir)["index.ts"];
+  expect(index).toContain(BRANCH_VLAN_1);
   // Per switch: the desks as one call with a name pattern, the IoT ports as one, the two uplinks single.
   for (const [i, serial] of SWITCHES.entries()) {
     const n = i + 1;
@@ -77,10 +101,11 @@ test("the campus seed with examples/campus applied: the same reads; the ports gr
     expect(index).toContain(`new meraki.SwitchPort("access-switch-${n}-port-47", {`);
     expect(index).toContain(`new meraki.SwitchPort("access-switch-${n}-port-48", {`);
   }
-  expect(index.match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(4 + 10 * 4);
+  // 2 VLAN settings, 5 VLANs, 4 port declarations per switch.
+  expect(index.match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(2 + 5 + 10 * 4);
   const p = await run(["plan", dir, "--detailed-exitcode", "--json"], CAMPUS_API_KEY);
   expect(p.code).toBe(0);
-  expect(JSON.parse(p.stdout).summary).toMatchObject({ noop: 484, actions: 0 });
+  expect(JSON.parse(p.stdout).summary).toMatchObject({ noop: 2 + 5 + 480, actions: 0 });
   programs.push(path.join(dir, "index.ts"));
 });
 
