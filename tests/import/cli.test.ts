@@ -103,12 +103,43 @@ test("what the network holds but the program cannot say is named, with the reaso
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`  - allowedVlans "1,5": can only be set on trunk ports (this port is access); the API keeps it but would not take it (${SW_A} port 7)\n`);
   expect(r.stdout).toContain(`  - port field 'profile.color': the SDK has no property for it (${SW_A} port 8)\n`);
-  expect(r.stdout).toContain("  - switch port fields linkNegotiationCapabilities, mirror, module: read-only\n");
+  expect(r.stdout).toContain("  - switch port fields linkNegotiationCapabilities, schedule, adaptivePolicyGroup, mirror, module, stackwiseVirtual: read-only\n");
   const files = readDir(dir);
   expect(files["README.md"]).toContain(`- allowedVlans "1,5": can only be set on trunk ports (this port is access); the API keeps it but would not take it (${SW_A} port 7)`);
   expect(files["index.ts"]).toContain(`new meraki.SwitchPort("switch-a-port-8", { serial: switchA, portId: "8", profile: { enabled: true, id: "1234" } });`);
   const plan = await run(["plan", dir, "--detailed-exitcode"], DEMO_API_KEY);
   expect(plan.code).toBe(0);
+});
+
+test("a value the API does not return is written as assumed and named to check: an IPv6 prefix assignment's disabled", async () => {
+  const ipv6 = { enabled: true, prefixAssignments: [{ disabled: false, staticPrefix: "2001:db8:30::/64", staticApplianceIp6: "2001:db8:30::1", origin: { type: "internet", interfaces: ["wan0"] } }] };
+  expect((await t.api.post(`/networks/${NET}/appliance/vlans`, { id: "30", name: "V6", subnet: "10.30.0.0/24", applianceIp: "10.30.0.1", ipv6 })).status).toBe(201);
+  const dir = workDir("check");
+  const r = await importTo(dir, "--kinds", "vlans");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`To check:\n  - disabled of IPv6 prefix assignments: the API does not return it and requires it on write: written as false (in use) (VLAN 30 on ${NET})\n`);
+  const files = readDir(dir);
+  expect(files["README.md"]).toContain(`## To check\n\n- disabled of IPv6 prefix assignments: the API does not return it and requires it on write: written as false (in use) (VLAN 30 on ${NET})\n`);
+  expect(files["index.ts"]).toContain('prefixAssignments: [');
+  expect(files["index.ts"]).toContain('disabled: false,');
+  expect((await run(["plan", dir, "--detailed-exitcode"], DEMO_API_KEY)).code).toBe(0);
+});
+
+test("a network with VLANs off: its VlansSettings says so, no VLAN list is read, and the program plans with no changes", async () => {
+  expect((await t.api.put(`/networks/${NET}/appliance/vlans/settings`, { vlansEnabled: false })).status).toBe(200);
+  const dir = workDir("vlans-off");
+  await t.control.clearRequests();
+  const r = await importTo(dir);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("Imported organization 1234567 from");
+  expect(r.stdout).toContain(": 0 VLANs, VLANs off in 1 network, 0 device tag sets, 0 ports.");
+  expect((await requests()).filter((q) => q.includes("/appliance/"))).toEqual([`GET /networks/${NET}/appliance/vlans/settings`]);
+  expect(readDir(dir)["index.ts"]).toContain(
+    `// VLANs are off on Branch Office: its MX has a single LAN\nnew meraki.VlansSettings("branch-office-vlans-settings", { networkId: branchOffice, vlansEnabled: false });\n`,
+  );
+  const plan = await run(["plan", dir, "--detailed-exitcode", "--json"], DEMO_API_KEY);
+  expect(plan.code).toBe(0);
+  expect(JSON.parse(plan.stdout).summary).toMatchObject({ noop: 1, actions: 0 });
 });
 
 test("progress: a line per finished collection in a log; one redrawn line on a terminal", async () => {
