@@ -1,7 +1,9 @@
 /**
  * Import over randomized emulator states (seeded, reproducible: IMPORT_PROPERTY_SEEDS=N runs
- * more): random VLANs over every writable field, tags, port settings in runs and singles, type
- * changes that leave stale fields, on several networks. For each state:
+ * more): VLANs switched on and off, random VLANs over every writable field (template VLANs on a
+ * network bound to a configuration template, IPv6 prefix assignments as GET returns them), tags,
+ * port settings in runs and singles over every writable field (macWhitelistLimit, uplink module
+ * ports), type changes that leave stale fields, on several networks. For each state:
  * - the imported resources plan to no action, both as Pulumi's first up (create) and as the CLI;
  * - nothing had to be dropped to get there (the model's own check found nothing);
  * - the program is faithful: applied to the untouched world it rebuilds the same network, but
@@ -20,18 +22,43 @@ import { LiveSnapshot } from "../../provider/live/snapshot";
 import { makePlan, validate } from "../../provider/plan/plan";
 import { TestEmulator, testEmulator } from "../helpers/api";
 import { removeWorkDirs, run, typeErrors, workDir } from "./support";
-import { ORG, randomize, writeBaseWorld } from "./worlds";
+import { APPLIANCE_NETWORKS, ORG, VLANS_OFF_NETWORK, randomize, writeBaseWorld } from "./worlds";
 
 const SEEDS = Array.from({ length: Number(process.env.IMPORT_PROPERTY_SEEDS ?? 12) }, (_, i) => 1000 + i * 7919);
 const CLI_SEEDS = SEEDS.slice(0, 2);
 const SWITCHES = Array.from({ length: 6 }, (_, i) => `Q2CA-MS00-000${i + 1}`);
-const DEVICES = [...SWITCHES, "Q2CA-MX00-0001", "Q2CA-MX00-0002", "Q2CA-MR00-0001"];
+const DEVICES = [...SWITCHES, "Q2CA-MX00-0001", "Q2CA-MX00-0002", "Q2CA-MX00-0003", "Q2CA-MX00-0101", "Q2CA-MR00-0001"];
 
 let t: TestEmulator;
 let client: DashboardClient;
 const programs: string[] = [];
 /** Why fields were left out, over every seed: the worlds must exercise those paths. */
 const reasons = new Set<string>();
+/** What the imported programs declared, over every seed: the worlds must reach these states. */
+const reached = new Set<string>();
+
+/** The states of this issue's kinds and fields that a model declares. */
+function features(model: ImportModel): string[] {
+  const out: string[] = [];
+  for (const n of model.networks) {
+    if (n.vlansSettings) out.push(`VLANs ${n.vlansSettings.props.vlansEnabled ? "on" : "off"}`);
+    if (n.id === VLANS_OFF_NETWORK && n.vlansSettings?.props.vlansEnabled) out.push("VLANs switched on");
+    for (const v of n.vlans) {
+      if (v.props.cidr !== undefined) out.push(`template VLAN ${v.props.templateVlanType}`);
+      const assignments = (v.props.ipv6 as { prefixAssignments?: Array<Record<string, unknown>> } | undefined)?.prefixAssignments ?? [];
+      if (assignments.some((a) => a.autonomous === undefined)) out.push("prefix assignment without autonomous");
+    }
+  }
+  for (const d of model.devices) {
+    for (const decl of d.ports) {
+      if ("macWhitelistLimit" in decl.settings) out.push("macWhitelistLimit");
+      const ids = decl.kind === "single" ? [decl.portId] : decl.ports;
+      if (ids.some((id) => Number(id) > 48)) out.push("uplink module port");
+    }
+  }
+  if (model.assumed.length) out.push("assumed value");
+  return out;
+}
 
 beforeAll(async () => {
   // The seed file stays until the end: every reset reloads it.
@@ -84,6 +111,7 @@ function differences(before: LiveSnapshot, after: LiveSnapshot, model: ImportMod
   };
   for (const [net, coll] of Object.entries(before.vlans)) {
     const other = after.vlans[net];
+    if (coll.state !== other?.state) out.push(`vlansSettings/${net}: VLANs ${coll.state} → ${other?.state}`);
     const a = coll.state === "ok" ? coll.vlans : {};
     const b = other?.state === "ok" ? other.vlans : {};
     for (const id of new Set([...Object.keys(a), ...Object.keys(b)])) check(`vlan/${net}/${id}`, IMPORT_KINDS.vlan, a[id], b[id]);
@@ -108,6 +136,9 @@ test.each(SEEDS)("seed %i: the import plans to no action and rebuilds the same n
   expect(actions(model, snapshot, "create")).toBe(0);
   expect(actions(model, snapshot, "ensure")).toBe(0);
   expect(model.skipped.filter((s) => /first plan would not be empty/.test(s.why))).toEqual([]);
+  // Every network with an appliance says whether its VLANs are on.
+  expect(model.networks.filter((n) => n.vlansSettings).map((n) => n.id).sort()).toEqual([...APPLIANCE_NETWORKS].sort());
+  for (const f of features(model)) reached.add(f);
   // What is left out is only what the SDK cannot express or the API would not take.
   for (const d of model.dropped) {
     expect(d.reason).toMatch(/would not take it|not a network address|is required|must be|has no property/);
@@ -141,9 +172,20 @@ test.each(SEEDS)("seed %i: the import plans to no action and rebuilds the same n
   expect(differences(snapshot, rebuilt, model)).toEqual([]);
 });
 
-test("the worlds reached the states where an import must leave something out", () => {
+test("the worlds reached the states where an import must leave something out, and every kind and field this import must express", () => {
   if (SEEDS.length < 12) return;
-  expect([...reasons].filter((r) => ["would not take it", "not a network address", "is required"].includes(r)).sort()).toEqual(["is required", "not a network address", "would not take it"]);
+  expect([...reasons].filter((r) => ["would not take it", "not a network address"].includes(r)).sort()).toEqual(["not a network address", "would not take it"]);
+  expect([...reached].sort()).toEqual([
+    "VLANs off",
+    "VLANs on",
+    "VLANs switched on",
+    "assumed value",
+    "macWhitelistLimit",
+    "prefix assignment without autonomous",
+    "template VLAN same",
+    "template VLAN unique",
+    "uplink module port",
+  ]);
 });
 
 test("the generated programs compile with the project's TypeScript settings and with their own", () => {

@@ -1,13 +1,14 @@
 /**
  * Randomized emulator states for the import property test. A seed file gives the shape (several
- * networks, two with an appliance and VLANs, one with VLANs disabled, switches and an access
- * point); everything else is written through the emulator's REST API with a seeded PRNG, so only
- * states the API lets a network reach are built, and the same seed builds the same state.
+ * networks: two with an appliance and VLANs, one with an appliance and VLANs disabled, one bound
+ * to a configuration template; switches with uplink module ports and an access point); everything
+ * else is written through the emulator's REST API with a seeded PRNG, so only states the API lets
+ * a network reach are built, and the same seed builds the same state.
  */
 import * as fs from "fs";
 import { campusWorld } from "../../emulator/seeds";
 import { defaultVlan } from "../../emulator/resources/vlans";
-import { capabilities } from "../../emulator/resources/switch-models";
+import { capabilities, portLayout } from "../../emulator/resources/switch-models";
 import { Api } from "../helpers/api";
 import { Prng, prng } from "./support";
 
@@ -15,9 +16,15 @@ export const ORG = "2930418";
 const CORE = "L_646829496481105433";
 const BUILDING_1 = "L_646829496481105434";
 const BUILDING_2 = "L_646829496481105435";
-export const VLAN_NETWORKS = [CORE, BUILDING_1];
+/** Bound to a configuration template (the campus seed's branch): VLANs by cidr, mask and templateVlanType. */
+export const BRANCH = "L_646829496481199001";
+/** The network with an appliance whose VLANs are off in the base world. */
+export const VLANS_OFF_NETWORK = BUILDING_2;
+/** The networks with an appliance, whose VLANs may be switched on or off. */
+export const APPLIANCE_NETWORKS = [CORE, BUILDING_1, BUILDING_2, BRANCH];
+const SWITCH_MODEL = "MS225-48LP";
 
-/** The seed file's world: campus with 6 switches, an MX with VLANs in building 1, an MX with VLANs off in building 2, an AP. */
+/** The seed file's world: campus with 6 switches, an MX with VLANs in building 1, an MX with VLANs off in building 2, the template-bound branch, an AP. */
 export function writeBaseWorld(file: string): void {
   const w = campusWorld(6);
   const o = w.organizations[ORG];
@@ -48,7 +55,7 @@ function some(r: Prng, p: number, fields: Record<string, () => unknown>): Record
   return out;
 }
 
-/** A random port write over every writable field (the emulator refuses the inconsistent ones). */
+/** A random port write over every writable field (the emulator refuses the inconsistent ones); `speeds` are the port's link speeds. */
 function portBody(r: Prng, speeds: string[]): Record<string, unknown> {
   const type = r.pick(["access", "access", "access", "trunk", "trunk", "stack", "routed", "svl", "dad"]);
   const body: Record<string, unknown> = { type };
@@ -134,22 +141,31 @@ async function write(api: Api, stats: WorldStats, method: "POST" | "PUT", path: 
   return res.status < 400;
 }
 
-/** IPv6 off, on, or with a prefix assignment (sometimes without \`autonomous\`, which the API takes and the SDK requires). */
+/** IPv6 off, on, or with a prefix assignment (sometimes without `autonomous`, which is optional); GET never returns `disabled`. */
 function ipv6(r: Prng): Record<string, unknown> {
   if (r.chance(0.4)) return { enabled: r.chance(0.5) };
   const assignment = { disabled: r.chance(0.5), staticPrefix: "2001:db8:1::/64", staticApplianceIp6: "2001:db8:1::1", origin: { type: "internet", interfaces: ["wan0"] } };
   return { enabled: true, prefixAssignments: [r.chance(0.6) ? { autonomous: r.chance(0.5), ...assignment } : assignment] };
 }
 
-function vlanBody(r: Prng, id: number, netIndex: number, slot: number): Record<string, unknown> {
+/**
+ * A VLAN create and the update that may follow. On a template-bound network the VLAN has cidr,
+ * mask and templateVlanType instead of subnet and applianceIp: each VLAN its own pool, so the
+ * subnet the API picks does not depend on the order VLANs are created in.
+ */
+function vlanBody(r: Prng, id: number, netIndex: number, slot: number, bound: boolean): Record<string, unknown> {
   const third = slot * 2;
-  const subnet = `10.${netIndex * 50 + 1}.${third}.0/${r.pick([24, 23])}`;
-  const ip = (last: number) => `10.${netIndex * 50 + 1}.${third}.${last}`;
+  const base = bound ? `10.${150 + slot}.0` : `10.${netIndex * 50 + 1}.${third}`;
+  const ip = (last: number) => `${base}.${last}`;
+  const addressing = bound
+    ? r.chance(0.5)
+      ? { templateVlanType: "same", cidr: `${base}.0/24`, ...(r.chance(0.5) ? { mask: 24 } : {}) }
+      : { templateVlanType: "unique", cidr: `10.${150 + slot}.0.0/16`, mask: r.int(24, 26) }
+    : { subnet: `${base}.0/${r.pick([24, 23])}`, applianceIp: ip(1) };
   return {
-    id,
+    id: r.chance(0.5) ? id : String(id),
     name: r.pick(["Users", "Voice", "Guest", "IoT", "Cameras", `V${id}`]),
-    subnet,
-    applianceIp: ip(1),
+    ...addressing,
     ...some(r, 0.3, {
       groupPolicyId: () => String(r.int(100, 105)),
       dhcpLeaseTime: () => r.pick(["30 minutes", "1 hour", "4 hours", "12 hours", "1 day", "1 week"]),
@@ -170,9 +186,6 @@ function vlanBody(r: Prng, id: number, netIndex: number, slot: number): Record<s
       sgt: () => ({ value: r.int(1, 9) }),
       vrf: () => ({ name: r.pick(["corp", "guest"]) }),
       uplinks: () => [{ interface: "wan1", vlan: r.int(2, 4094) }],
-      templateVlanType: () => r.pick(["same", "unique"]),
-      cidr: () => `10.${200 + netIndex}.0.0/16`,
-      mask: () => r.int(24, 30),
     }),
     ...(r.chance(0.5) ? { ipv6: ipv6(r) } : {}),
     ...(r.chance(0.2) ? { dhcpHandling: "Relay DHCP to another server", dhcpRelayServerIps: [`10.99.0.${r.int(2, 9)}`] } : r.chance(0.2) ? { dhcpHandling: "Do not respond to DHCP requests" } : {}),
@@ -186,17 +199,25 @@ function vlanBody(r: Prng, id: number, netIndex: number, slot: number): Record<s
 }
 
 /**
- * Writes a random state into the emulator (which holds the base world): VLANs on the networks
- * with VLANs, tags on devices, and port settings in runs (shared settings, name patterns),
- * singles, and type changes that leave stale fields behind.
+ * Writes a random state into the emulator (which holds the base world): VLANs switched on or off
+ * per network with an appliance, VLANs on the networks with VLANs (template VLANs on the bound
+ * one), tags on devices, and port settings (uplink module ports too) in runs (shared settings,
+ * name patterns), singles, and type changes that leave stale fields behind.
  */
 export async function randomize(api: Api, seed: number, switches: string[], devices: string[]): Promise<WorldStats> {
   const r = prng(seed);
   const stats: WorldStats = { writes: 0, refused: 0 };
-  for (const [netIndex, net] of VLAN_NETWORKS.entries()) {
+  const enabled = new Map(APPLIANCE_NETWORKS.map((n) => [n, n !== BUILDING_2]));
+  for (const net of APPLIANCE_NETWORKS) {
+    if (!r.chance(0.25)) continue;
+    enabled.set(net, !enabled.get(net));
+    await write(api, stats, "PUT", `/networks/${net}/appliance/vlans/settings`, { vlansEnabled: enabled.get(net) });
+  }
+  for (const [netIndex, net] of APPLIANCE_NETWORKS.entries()) {
+    if (!enabled.get(net)) continue;
     const ids = r.sample(Array.from({ length: 4093 }, (_, i) => i + 2), r.int(0, 5));
     for (const [slot, id] of ids.entries()) {
-      const { extraUpdate, ...create } = vlanBody(r, id, netIndex, slot + 1);
+      const { extraUpdate, ...create } = vlanBody(r, id, netIndex, slot + 1, net === BRANCH);
       if ((await write(api, stats, "POST", `/networks/${net}/appliance/vlans`, create)) && Object.keys(extraUpdate as object).length) {
         await write(api, stats, "PUT", `/networks/${net}/appliance/vlans/${id}`, extraUpdate);
       }
@@ -204,17 +225,18 @@ export async function randomize(api: Api, seed: number, switches: string[], devi
     if (r.chance(0.5)) await write(api, stats, "PUT", `/networks/${net}/appliance/vlans/1`, { name: r.pick(["Management", "Default LAN"]), dhcpLeaseTime: r.pick(["1 hour", "1 day"]) });
   }
   for (const serial of devices) if (r.chance(0.6)) await write(api, stats, "PUT", `/devices/${serial}`, { tags: r.sample(TAGS, r.int(1, 4)) });
+  const ports = portLayout(SWITCH_MODEL).length;
   for (const serial of switches) {
-    for (let p = 1; p <= 48; ) {
+    for (let p = 1; p <= ports; ) {
       const roll = r.next();
       if (roll < 0.3) {
         p += r.int(1, 6); // untouched ports
         continue;
       }
       const run = roll < 0.65 ? r.int(2, 12) : 1;
-      const body = portBody(r, capabilities("MS225-48LP", String(p)));
+      const body = portBody(r, capabilities(SWITCH_MODEL, String(p)));
       const name = namer(r);
-      for (let q = p; q < Math.min(49, p + run); q++) {
+      for (let q = p; q < Math.min(ports + 1, p + run); q++) {
         const n = name(String(q));
         await write(api, stats, "PUT", `/devices/${serial}/switch/ports/${q}`, n === undefined ? body : { ...body, name: n });
       }
