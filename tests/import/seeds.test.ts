@@ -68,6 +68,13 @@ describe("the demo seed with examples/branch-office applied", () => {
     expectGolden(files["index.ts"], path.join(GOLDEN, "branch-office.index.ts.golden"));
     expectGolden(files["README.md"].replace(t.emu.url, "http://EMULATOR/api/v1"), path.join(GOLDEN, "branch-office.README.md.golden"));
     expectGolden(files["tsconfig.json"], path.join(GOLDEN, "tsconfig.json.golden"));
+    // The README's excerpt is this output: each part between "// …" lines, verbatim.
+    const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Start from an existing network"));
+    const excerpt = section.slice(section.indexOf("```ts\n") + 6, section.indexOf("\n```\n", section.indexOf("```ts\n")));
+    const parts = excerpt.split("\n// …\n");
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    for (const part of parts) expect(files["index.ts"]).toContain(part);
     // The branch's 98 resources (its VLAN settings, 5 VLANs, 2 tag sets, 90 ports) in 16 declarations.
     expect(files["index.ts"].match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(16);
     const p = await run(["plan", dir, "--detailed-exitcode", "--json"], DEMO_API_KEY);
