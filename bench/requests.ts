@@ -44,9 +44,17 @@ export interface Minimum {
   planReads: number;
   /** A create (unconfirmed) and a confirm per batch. */
   batchWrites: number;
-  /** One poll per wave of asynchronous batches in flight together (a list answers for all). */
+  /**
+   * One look at the organization's pending batches once the claim is made (exactly once across
+   * runs, ARCHITECTURE §11), and one poll per wave of asynchronous batches in flight together (a
+   * list answers for all).
+   */
   polls: number;
-  /** The collections the applied changes touched, read once more by the same rules. */
+  /**
+   * Reads after the first batch: before each wave after the first, the collections it touches
+   * (optimistic concurrency), and after the last, the collections the applied changes touched
+   * (verification). Networks are not read again, devices only for device tags.
+   */
   verifyReads: number;
   total: number;
 }
@@ -55,12 +63,22 @@ export interface Minimum {
 export function minimumRequests(resources: ResourceSpec[], plan: Plan, devices: number, maxInFlight: number = DEFAULTS.maxBatchesInFlight): Minimum {
   const { items } = validate(resources);
   const planReads = readRequests(liveNeeds(items), devices);
+  const reads = (keys: Set<string>) => {
+    const chosen = items.filter((i) => keys.has(i.key));
+    if (!chosen.length) return 0;
+    const needs = liveNeeds(chosen);
+    needs.networks = false;
+    needs.devices = chosen.some((i) => i.module.kind === "deviceTags");
+    return readRequests(needs, devices);
+  };
   const touched = new Set(plan.changes.filter((c) => c.actions.length).map((c) => c.key));
-  const verifyNeeds = liveNeeds(items.filter((i) => touched.has(i.key)));
-  // Membership was established by the plan: the organization's networks need no second read.
-  verifyNeeds.networks = false;
-  const verifyReads = touched.size ? readRequests(verifyNeeds, devices) : 0;
+  // Waves: batches confirmed together, as many as may be in flight (the first is not read again: the plan was just made).
+  const waves: Array<Set<string>> = [];
+  for (let i = 0; i < plan.batches.length; i += maxInFlight) waves.push(new Set(plan.batches.slice(i, i + maxInFlight).flatMap((b) => b.owners)));
+  const recheckReads = waves.slice(1).reduce((n, w) => n + reads(w), 0);
+  const verifyReads = recheckReads + reads(touched);
   const batchWrites = 2 * plan.batches.length;
-  const polls = Math.ceil(plan.batches.filter((b) => !b.synchronous).length / maxInFlight);
+  const claim = plan.batches.length ? 1 : 0;
+  const polls = claim + Math.ceil(plan.batches.filter((b) => !b.synchronous).length / maxInFlight);
   return { planReads, batchWrites, polls, verifyReads, total: planReads + batchWrites + polls + verifyReads };
 }

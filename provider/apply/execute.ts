@@ -8,7 +8,8 @@
  *    (the smaller batch id) goes on and the younger stops without confirming anything;
  * 3. confirms batches as their dependencies complete, at most N in flight, re-reading the live
  *    fields each wave touches right before confirming it (a change made meanwhile stops the rest);
- * 4. polls running batches together (one list request answers for all of them);
+ * 4. polls running batches together (one list request answers for all of them; when several
+ *    finished, one list of the failed ones tells how each ended);
  * 5. on every way out deletes the drafts it made and did not confirm, and says what it could not
  *    learn ("unknown") rather than calling it failed;
  * 6. reads back what it applied and compares every field (verification).
@@ -486,7 +487,17 @@ class Run {
         this.update(running[0], await this.api.get(this.org, running[0].draft!.id, once));
       } else {
         const pending = new Set((await this.api.list(this.org, "pending", once)).map((b) => b.id));
-        for (const e of running) if (!pending.has(e.draft!.id)) this.update(e, await this.api.get(this.org, e.draft!.id, once));
+        const finished = running.filter((e) => !pending.has(e.draft!.id));
+        if (finished.length === 1) this.update(finished[0], await this.api.get(this.org, finished[0].draft!.id, once));
+        else if (finished.length > 1) {
+          // A confirmed batch that left the pending list completed or failed: one look at the
+          // failed ones tells which (their errors come with them), however many finished.
+          const failed = new Map((await this.api.list(this.org, "failed", once)).map((b) => [b.id, b]));
+          for (const e of finished) {
+            const id = e.draft!.id;
+            this.update(e, failed.get(id) ?? { ...e.draft!, confirmed: true, status: { completed: true, failed: false, errors: [], createdResources: [] } });
+          }
+        }
       }
       this.unansweredSince = undefined;
     } catch (err) {

@@ -19,7 +19,9 @@ import { LiveCache, readLive } from "../live/read";
 import { Plan, issueMessage, liveNeeds, validate } from "../plan/plan";
 import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
 import { KINDS } from "../resources";
+import { FileLedger, defaultStateDir } from "../apply/ledger";
 import { AheadRecord, AheadStore, aheadFile } from "./ahead-store";
+import { PluginInterrupts } from "./interrupt";
 import { Coalescer, Flushable } from "./coalescer";
 import { Announcement, LOOKAHEAD, Ledger, signature } from "./lookahead";
 import { CONFIG_NAMESPACE, DYNAMIC_DEFAULTS, SETTINGS, SettingName, Settings, clientOptions, resolveSettings } from "./settings";
@@ -127,6 +129,7 @@ export class Runtime {
   private maxWaitMs: number = DYNAMIC_DEFAULTS.batchMaxWaitMs;
   /** Known once set up; until then no call is pending, so Check/Diff have no flush to extend. */
   private lookahead = false;
+  private readonly interrupts = new PluginInterrupts();
   private readonly coalescer = new Coalescer<Job, JobResult>((items) => this.flush(items), () => this.windowMs, () => this.maxWaitMs);
   private readonly ledger = new Ledger();
 
@@ -162,6 +165,8 @@ export class Runtime {
           synchronous: settings.synchronous,
           clock: realClock,
           cache,
+          // Drafts are recorded, so that a later run on this machine deletes those a killed plugin left.
+          ledger: new FileLedger(defaultStateDir()),
         });
         // Read even with lookahead off: records left by an earlier run with it on still tell the truth.
         const store = new AheadStore(aheadFile(settings.lookaheadDir, settings.baseUrl, organizationId), settings.baseUrl, organizationId);
@@ -349,7 +354,8 @@ export class Runtime {
         const prior = await this.writeAhead(store, plan, aheadKeys);
         let applied: ApplyResult;
         try {
-          applied = await engine.apply(plan);
+          if (this.interrupts.signal.aborted) throw new MerakiBatchError("CONFIG_INVALID", "the deployment was interrupted: no more batches are sent");
+          applied = await this.interrupts.around(() => engine.apply(plan, { signal: this.interrupts.signal, drainMs: DYNAMIC_DEFAULTS.drainMs }));
         } catch (err) {
           // Outcome unknown: the records written ahead stay; the calls plan afresh against live.
           release(anticipated);

@@ -60,6 +60,8 @@ export const DYNAMIC_DEFAULTS = {
   batchMaxWaitMs: 1000,
   lookahead: true,
   lookaheadDir: ".meraki-batch",
+  /** Interrupted: how long the plugin waits for confirmed batches before it exits (the engine may not wait long). */
+  drainMs: 15_000,
 };
 
 function bool(name: SettingName, raw: string | undefined, fallback: boolean): boolean {

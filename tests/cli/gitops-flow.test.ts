@@ -107,7 +107,7 @@ test("a plan file that is not the one the comment shows is not applied", async (
   await t.control.clearRequests();
   const applied = await merge(2001, "c0ffee1");
   expect(applied.status).toBe("failure");
-  expect(step(applied, "Apply the reviewed plan").stdout).toMatch(/^::error title=Not the reviewed plan::plan\.json is sha256:[0-9a-f]{64}, the pull request shows sha256:0{64}\. Nothing was applied\.\n$/);
+  expect(step(applied, "Apply the reviewed plan").stdout).toContain("::error title=Not the reviewed plan::plan.json is not the plan the pull request shows (sha256:" + "0".repeat(64) + "). Nothing was applied.\n");
   expect(step(applied, "Ask for a new review").status).toBe("skipped");
   expect(await writes()).toEqual([]);
 });
