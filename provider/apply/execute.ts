@@ -180,7 +180,9 @@ class Run {
     if (this.aborted) return this.interrupted();
 
     // 2. One look at what else is pending in the organization.
-    let c = this.classify(await this.api.list(this.org, "pending"));
+    const pending = await this.api.list(this.org, "pending");
+    this.forgetVanished(pending);
+    let c = this.classify(pending);
     await this.removeAbandoned(c.abandoned.map((h) => h.id));
     if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
     if (c.conflicts.length) return this.contended(c.conflicts);
@@ -198,6 +200,14 @@ class Run {
 
     // 3-4. Confirm waves as dependencies complete; poll together.
     await this.loop();
+  }
+
+  /** Ledger records of drafts that are no longer pending, made by runs that have ended: nothing to keep. */
+  private forgetVanished(pending: ActionBatch[]): void {
+    const ids = new Set(pending.map((b) => b.id));
+    for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
+      if (!ids.has(r.id) && r.purpose === "run" && runAlive(r) === false) this.ledger.forget(r.id, this.client.baseUrl);
+    }
   }
 
   private async stageAll(which: (e: Entry) => boolean): Promise<void> {

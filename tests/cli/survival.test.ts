@@ -39,6 +39,21 @@ describe("against an emulator in this process", () => {
     expect(all.filter((b) => b.confirmed)).toHaveLength(1);
   });
 
+  test("killed (SIGKILL) right after confirming, then run again at once: the re-run waits for that batch, confirms nothing, exits 0", async () => {
+    await setup(2500);
+    const killed = spawnCli(["apply", small, "--yes", "--sync", "never"], { env });
+    const [, id] = (await killed.waitFor(/batch #1 \((\d+)\): confirmed\n/)) as RegExpExecArray;
+    killed.child.kill("SIGKILL");
+    await killed.exited;
+    const rerun = await cli(["apply", small, "--yes", "--sync", "never"], { env });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain(`waiting for 1 batch (${id}): they carry actions of this plan`);
+    expect(rerun.stdout).toContain(`Waited for 1 batch (${id}) that already carried this plan's actions, then planned again.`);
+    const all = await batches();
+    expect(all.map((b) => [b.id, b.confirmed, b.status.completed])).toEqual([[id, true, true]]);
+    expect((await cli(["plan", small, "--detailed-exitcode"], { env })).code).toBe(0);
+  });
+
   test("a second Ctrl-C exits at once, naming the batches still running", async () => {
     await setup(60_000);
     const p = spawnCli(["apply", small, "--yes", ...SMALL_BATCHES], { env });
