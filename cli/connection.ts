@@ -15,23 +15,31 @@ import { CliError } from "./errors";
 import { Io, debugEnabled } from "./io";
 import { waiting } from "./waiting";
 
-export const CONNECTION_OPTIONS = {
+/** Where to connect: every command that talks to the API. */
+export const API_OPTIONS = {
   "base-url": { type: "string" as const },
   org: { type: "string" as const },
   "connect-timeout": { type: "string" as const },
   "response-timeout": { type: "string" as const },
+};
+
+/** Where to connect, and how to batch: the commands that plan. */
+export const CONNECTION_OPTIONS = {
+  ...API_OPTIONS,
   "max-batch-size": { type: "string" as const },
   "max-in-flight": { type: "string" as const },
   sync: { type: "string" as const },
 };
 
-export const CONNECTION_HELP = `Connection (flags, else the stack's config, else the environment):
+export const API_HELP = `Connection (flags, else the stack's config when there is one, else the environment):
   --base-url URL           Dashboard API base URL (MERAKI_DASHBOARD_API_BASE_URL; default ${DEFAULTS.baseUrl})
   --org ID                 organization id (MERAKI_ORGANIZATION_ID; default: the key's only organization)
   --connect-timeout S      seconds to wait for a connection (MERAKI_BATCH_CONNECT_TIMEOUT; default ${DEFAULTS.connectTimeoutMs / 1000})
   --response-timeout S     seconds to wait for an answer, and between its parts (MERAKI_BATCH_RESPONSE_TIMEOUT; default ${DEFAULTS.responseTimeoutMs / 1000})
   The API key is read from MERAKI_DASHBOARD_API_KEY. A request that times out is not retried.
-Batching:
+`;
+
+export const CONNECTION_HELP = `${API_HELP}Batching:
   --max-batch-size N       actions per batch, 1-100 (default 100)
   --max-in-flight N        batches running at once in the organization, 1-5 (default ${DEFAULTS.maxBatchesInFlight})
   --sync auto|always|never synchronous batches: when ≤ 20 actions (auto), always (split to 20), never

@@ -2,9 +2,8 @@ import { ActionBatch, BatchApi, DraftLedger, runAlive } from "../../provider";
 import { confirmAndWait, isNotFound, submitDefaults } from "../../provider/apply/submit";
 import { madeByThisTool } from "../../provider/apply/shape";
 import { realClock } from "../../provider/clock";
-import { DEFAULTS } from "../../provider/defaults";
 import { parse } from "../args";
-import { CONNECTION_OPTIONS, asCliError, connect } from "../connection";
+import { API_HELP, API_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { summariseActions } from "../format";
 import { Io, colours, processIo } from "../io";
@@ -36,13 +35,9 @@ Options:
   --json                   print JSON
   --yes                    confirm or prune without asking
   --dry-run                prune: list what would be deleted, delete nothing
-  --base-url URL           Dashboard API base URL (MERAKI_DASHBOARD_API_BASE_URL)
-  --org ID                 organization id (MERAKI_ORGANIZATION_ID; default: the key's only organization)
-  --connect-timeout S      seconds to wait for a connection (MERAKI_BATCH_CONNECT_TIMEOUT; default ${DEFAULTS.connectTimeoutMs / 1000})
-  --response-timeout S     seconds to wait for an answer, and between its parts (MERAKI_BATCH_RESPONSE_TIMEOUT; default ${DEFAULTS.responseTimeoutMs / 1000})
   -h, --help               show this help
-The API key is read from MERAKI_DASHBOARD_API_KEY.
-`;
+
+${API_HELP}`;
 
 function state(b: ActionBatch): string {
   if (!b.confirmed) return "unconfirmed";
@@ -65,10 +60,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     json: { type: "boolean" },
     yes: { type: "boolean", short: "y" },
     "dry-run": { type: "boolean" },
-    "base-url": CONNECTION_OPTIONS["base-url"],
-    org: CONNECTION_OPTIONS.org,
-    "connect-timeout": CONNECTION_OPTIONS["connect-timeout"],
-    "response-timeout": CONNECTION_OPTIONS["response-timeout"],
+    ...API_OPTIONS,
   });
   if (values.help || positionals.length === 0) {
     io.stdout.write(help);

@@ -7,7 +7,7 @@ import { ReadCollection, readForImport } from "../../provider/import/read";
 import { summary } from "../../provider/import/render";
 import { IMPORT_KINDS_ALL, ImportKind, parseKinds } from "../../provider/import/scope";
 import { parse } from "../args";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
+import { API_HELP, API_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { Io, colours, processIo } from "../io";
 import { writeFileAtomic } from "../plan-file";
@@ -36,7 +36,7 @@ Environment:
   SOURCE_DATE_EPOCH        the import time the README states (seconds since 1970), for output
                            that is the same byte for byte; default: now
 
-${CONNECTION_HELP}`;
+${API_HELP}`;
 
 const list = (v: unknown): string[] =>
   ((v as string[] | undefined) ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
@@ -48,7 +48,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     kinds: { type: "string" },
     stack: { type: "string" },
     force: { type: "boolean" },
-    ...CONNECTION_OPTIONS,
+    ...API_OPTIONS,
   });
   if (values.help) {
     io.stdout.write(help);
