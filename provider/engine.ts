@@ -62,9 +62,6 @@ export interface ApplyOptions extends ExecuteOptions {
 const sharedLedger = new MemoryLedger();
 
 export class Engine {
-  /** Clock time at which each plan this engine made read the live state. */
-  private readonly readAt = new WeakMap<Plan, number>();
-
   constructor(
     readonly client: DashboardClient,
     readonly options: EngineOptions,
@@ -89,12 +86,10 @@ export class Engine {
   async plan(resources: ResourceSpec[], deletes: DeleteSpec[] = [], cache = this.options.cache ?? new LiveCache(), options: PlanOptions = this.options): Promise<Plan> {
     const { items, removals, issues } = validateAll(resources, deletes);
     if (issues.length && !items.length && !removals.length) throw new ValidationError(issues);
-    const readAt = this.clock.now();
     const live = await readLive(this.client, this.options.organizationId, liveNeeds([...items, ...removals]), cache);
     try {
       const plan = seal({ ...makePlan(items, removals, live, options), baseUrl: this.client.baseUrl });
       if (issues.length) throw new ValidationError(issues);
-      this.readAt.set(plan, readAt);
       return plan;
     } catch (err) {
       if (issues.length && err instanceof ValidationError && err.issues !== issues) throw new ValidationError([...issues, ...err.issues]);
@@ -230,7 +225,6 @@ export class Engine {
         maxBatchesInFlight: this.options.maxBatchesInFlight,
         ledger: this.ledger,
         ...opts,
-        liveReadAt: (round === 0 ? opts.liveReadAt : undefined) ?? this.readAt.get(current),
         settled: round === 0 ? opts.settled : undefined,
       });
       this.options.cache?.invalidate();

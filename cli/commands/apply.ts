@@ -117,18 +117,14 @@ class Apply {
   }
 
   async run(resources: Plan["resources"] | undefined, file: PlanFile | undefined): Promise<number> {
-    const opts = this.engine.options;
     let plan: Plan;
     let settled: ApplyResult["batches"] = [];
-    let liveReadAt: number | undefined;
     if (file) {
       this.checkOptions(file);
       const staged = await this.engine.stagedState(file, { onWait: (id) => this.say(`waiting for batch ${id}, confirmed elsewhere, to finish…`) });
       for (const n of staged.notes) this.say(this.c.dim(n));
       settled = staged.settled;
       if (settled.length === file.batches.length) return this.finishSettled(file, settled);
-      const clock = opts.clock;
-      const checkedAt = clock ? clock.now() : Date.now();
       const check = await this.engine.checkSaved(file, settled);
       if (check.state === "altered") {
         throw new CliError(`the plan's changes are not what its desired resources give against the unchanged network; nothing was sent:\n  ${check.differences.join("\n  ")}`, "make a new plan and review it");
@@ -143,7 +139,6 @@ class Apply {
         settled = [];
       } else {
         plan = file;
-        liveReadAt = checkedAt;
       }
     } else {
       plan = await this.engine.plan(resources!);
@@ -170,7 +165,6 @@ class Apply {
         waitForOthers: this.values.wait === true,
         verify: this.values["no-verify"] !== true,
         settled,
-        liveReadAt,
         onReplan: (next, waited) => this.reReview(next, waited),
         ...seconds(this.io.env.MERAKI_BATCH_UNREACHABLE_SECONDS, "MERAKI_BATCH_UNREACHABLE_SECONDS", (ms) => ({ unreachableMs: ms })),
         ...seconds(this.io.env.MERAKI_BATCH_DRAIN_SECONDS, "MERAKI_BATCH_DRAIN_SECONDS", (ms) => ({ drainMs: ms })),

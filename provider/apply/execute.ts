@@ -43,8 +43,6 @@ export interface ExecuteOptions extends Partial<SubmitOptions> {
   /** Wait for other runs' batches on the same resources (then plan again) instead of stopping. */
   waitForOthers?: boolean;
   waitTimeoutMs?: number;
-  /** When the live state the plan shows was read (clock time): a recent read is not repeated before the first wave. */
-  liveReadAt?: number;
   /** Read back and compare what was applied (default true). */
   verify?: boolean;
   /** Batches already dealt with before this run (staged batches confirmed by someone else). */
@@ -91,7 +89,6 @@ class Run {
   private status: RunStatus = "done";
   /** Clock time of the first poll in the current run of unanswered polls. */
   private unansweredSince?: number;
-  private firstWave = true;
 
   constructor(
     private readonly client: DashboardClient,
@@ -152,6 +149,7 @@ class Run {
     } finally {
       await this.cleanup();
     }
+    await this.settleAdopted();
     const batches = this.results();
     let resources = outcomes(this.plan, batches);
     let verified = false;
@@ -379,12 +377,11 @@ class Run {
 
   /**
    * Optimistic concurrency: the live fields the wave touches must still be what the plan saw.
-   * A plan read moments ago is not read again for its first wave.
+   * Also for the first wave, however recent the plan: another run may have applied the same
+   * changes (or others) between this plan's read and this run's claim, and its batches, already
+   * finished, are not in the pending list the claim looked at.
    */
   private async recheck(wave: Entry[]): Promise<boolean> {
-    const first = this.firstWave;
-    this.firstWave = false;
-    if (first && this.options.liveReadAt !== undefined && this.clock.now() - this.options.liveReadAt < DEFAULTS.liveFreshMs) return true;
     const keys = [...new Set(wave.flatMap((e) => e.batch.owners))];
     let moved: Map<string, string>;
     try {
@@ -418,7 +415,9 @@ class Run {
       if (this.aborted) return;
       const id = e.draft!.id;
       try {
-        const body = e.draft!.synchronous !== e.batch.synchronous ? { confirmed: true, synchronous: e.batch.synchronous } : { confirmed: true };
+        // Another run's draft (adopted) keeps the mode its maker chose: it may confirm it first, and a
+        // confirmed batch cannot be changed.
+        const body = e.made && e.draft!.synchronous !== e.batch.synchronous ? { confirmed: true, synchronous: e.batch.synchronous } : { confirmed: true };
         const b = await this.api.update(this.org, id, body);
         this.confirmed(e, b);
         return;
@@ -448,7 +447,7 @@ class Run {
   /** The confirmation failed without a clear answer: whether it took effect is asked, not assumed. */
   private async confirmUnanswered(e: Entry, err: unknown): Promise<void> {
     const id = e.draft!.id;
-    if (!isLostResponse(err) && !(MerakiCodes.has((err as { code?: string }).code ?? ""))) {
+    if (!isLostResponse(err) && !(MerakiCodes.has((err as { code?: string }).code ?? "")) && !isConfirmedRefusal(err)) {
       // A plain refusal (4xx): the batch was not confirmed.
       return this.finalise(e, "error", messageOf(err));
     }
@@ -516,6 +515,27 @@ class Run {
   }
 
   // ---- the end ---------------------------------------------------------------------------------------
+
+  /**
+   * Drafts this run adopted (another run's twin, or one staged for review) and did not confirm
+   * itself may have been confirmed by their maker meanwhile: what happened to them is asked, so
+   * that a batch that completed is never reported as not applied.
+   */
+  private async settleAdopted(): Promise<void> {
+    for (const e of this.list()) {
+      if (e.made || !e.draft || e.confirmedAt !== undefined || ["completed", "failed", "unknown"].includes(e.state)) continue;
+      let b: ActionBatch;
+      try {
+        b = await this.api.get(this.org, e.draft.id, { maxAttempts: DEFAULTS.pollAttempts });
+      } catch {
+        continue; // gone (deleted by its maker) or unreachable: it was not confirmed by this run, as reported
+      }
+      if (!b.confirmed) continue;
+      e.final = b;
+      if (b.status.completed || b.status.failed) this.finalise(e, b.status.completed ? "completed" : "failed", ...(b.status.errors ?? []));
+      else this.unknown(e, `${this.ref(e)} was confirmed by another run and had not finished when this run ended`);
+    }
+  }
 
   /** Deletes every draft this run made and did not confirm; names those it could not delete. */
   private async cleanup(): Promise<void> {

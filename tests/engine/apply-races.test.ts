@@ -1,0 +1,91 @@
+/**
+ * Races between two applies of the same program that the chaos test (npm run chaos) found, made
+ * deterministic on a virtual clock: the other run's draft is made through the REST API, and it
+ * confirms it at the moment that matters (directly in the emulator, as its PUT would).
+ */
+import { Engine, MemoryLedger, ResourceSpec } from "../../provider";
+import { engineSetup, EngineSetup, SW_A } from "../helpers/engine";
+
+let s: EngineSetup;
+afterEach(() => s.close());
+
+const ORG = "1234567";
+const rest = async (method: string, path: string, body?: unknown) => {
+  await s.control.advance(1); // the frozen rate-limit bucket refills
+  const r = await fetch(`${s.emu.url}${path}`, { method, headers: { Authorization: `Bearer ${s.emu.apiKeys[0]}`, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+};
+const batches = async () => (await rest("GET", `/organizations/${ORG}/actionBatches`)).body as Array<{ id: string; confirmed: boolean; status: { completed: boolean }; actions: unknown[] }>;
+const ports = (from: number, to: number, vlan: number): ResourceSpec[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({ kind: "switchPort" as const, name: `p${from + i}`, props: { serial: SW_A, portId: String(from + i), name: `Desk ${from + i}`, vlan } }));
+const engine = (extra: object = {}) => new Engine(s.client, { organizationId: ORG, clock: s.clock, ledger: new MemoryLedger(), ...extra });
+
+test("a plan made moments before another run of the same program applied it is not applied again", async () => {
+  s = await engineSetup();
+  const specs = ports(1, 6, 20);
+  const late = engine();
+  const stalePlan = await late.plan(specs);
+  // The other run plans after this one and finishes first (a synchronous batch).
+  const first = await engine().apply(await engine().plan(specs));
+  expect(first.ok).toBe(true);
+
+  const result = await late.apply(stalePlan);
+  // Its plan no longer matches the network: nothing is confirmed, it says why.
+  expect(result.status).toBe("stale");
+  expect(result.resources.every((r) => r.outcome.status === "notApplied")).toBe(true);
+  const all = await batches();
+  expect(all.filter((b) => b.status.completed)).toHaveLength(1);
+  expect(all.filter((b) => !b.confirmed)).toEqual([]);
+});
+
+test("a draft adopted from another run that confirms it just before this run does, in another mode: confirmed as it is, reported applied", async () => {
+  let onRead: (() => void) | undefined;
+  // The other run's confirmation lands between this run's last check of the live state and its own confirmation.
+  s = await engineSetup({ client: { log: (line) => /^GET \S+\/switch\/ports/.test(line) && onRead?.() } });
+  const specs = ports(1, 4, 30);
+  // This run wants asynchronous batches; the other run made the same batch synchronous.
+  const mine = engine({ synchronous: "never" });
+  const plan = await mine.plan(specs);
+  const twin = await rest("POST", `/organizations/${ORG}/actionBatches`, { confirmed: false, synchronous: true, actions: plan.batches[0].actions });
+  const result = await mine.apply(plan, {
+    onEvent: (e) => {
+      if (e.type !== "batch.staged" || !e.reused) return;
+      onRead = () => {
+        onRead = undefined;
+        s.emu.batches.update(ORG, twin.body.id, { confirmed: true });
+      };
+    },
+  });
+  expect(onRead).toBeUndefined();
+  expect(result.batches[0]).toMatchObject({ id: twin.body.id, state: "completed" });
+  expect(result.resources.every((r) => r.outcome.status === "applied")).toBe(true);
+  expect(result).toMatchObject({ ok: true, status: "done" });
+  expect((await batches()).map((b) => [b.id, b.status.completed])).toEqual([[twin.body.id, true]]);
+});
+
+test("a draft adopted from another run, whose confirmation makes this run's plan stale: reported as the other run's batch ended, not as not applied", async () => {
+  s = await engineSetup();
+  const specs = [...ports(1, 3, 40), ...ports(10, 12, 41)];
+  const mine = engine({ maxActionsPerBatch: 3 });
+  const plan = await mine.plan(specs);
+  expect(plan.batches).toHaveLength(2);
+  // The other run made the same first batch; it confirms it while this run is still claiming.
+  const twin = await rest("POST", `/organizations/${ORG}/actionBatches`, { confirmed: false, synchronous: true, actions: plan.batches[0].actions });
+  let confirmed = false;
+  const result = await mine.apply(plan, {
+    onEvent: (e) => {
+      if (e.type === "batch.staged" && e.reused && !confirmed) {
+        confirmed = true;
+        s.emu.batches.update(ORG, twin.body.id, { confirmed: true });
+      }
+    },
+  });
+  const first = result.batches.find((b) => b.index === 0)!;
+  expect(first).toMatchObject({ id: twin.body.id, state: "completed" });
+  for (const r of result.resources.filter((x) => plan.batches[0].owners.includes(x.key))) expect(r.outcome).toMatchObject({ status: "applied", batchId: twin.body.id });
+  // Whatever this run did with its own batch, no batch is applied twice and no draft is left.
+  const all = await batches();
+  expect(all.filter((b) => !b.confirmed)).toEqual([]);
+  expect(all.filter((b) => b.status.completed).length).toBeLessThanOrEqual(2);
+});
