@@ -84,8 +84,10 @@ export interface RunObservation {
   plan?: { code: number | null; output: string };
   /** dropChange faults of its step (a batch may complete without making these changes). */
   dropChanges: FaultMatch[];
-  /** The order in which batches were seen finished (chaos/watch.ts); a batch not seen has none. */
-  finishOrder: Record<string, number>;
+  /** When the process ended (ms since the epoch). */
+  exitAt: number;
+  /** When each batch was first seen finished (chaos/watch.ts, ms since the epoch); a batch not seen has none. */
+  finishedAt: Record<string, number>;
 }
 
 export interface IterationObservation {
@@ -147,31 +149,50 @@ function finishedDuring(run: RunObservation): BatchView[] {
   return run.after.batches2.filter((b) => b.status.completed && !before.get(b.id)?.status.completed);
 }
 
+/**
+ * Time between a run's last read of the network (verification) and its exit, as observed on a
+ * loaded machine, plus the state watcher's polling: a batch seen finished this close to the exit
+ * may have run after the run's verification.
+ */
+export const EXIT_GRACE_MS = 500;
+
 interface Writers {
   batches: BatchView[];
-  order: Record<string, number>;
+  finishedAt: Record<string, number>;
+  exitAt: number;
 }
 
 /**
- * A batch other than `own` that finished during the step, sets `field` of `object` to `value`,
- * and was not seen finished before `own` (when both were seen): it may have overwritten it.
+ * A batch other than the run's own that finished during the step, sets `field` of `object` to
+ * `value`, and may have done so after the run's own claim about the object:
+ * - `verifiedBy` (the run read it back as sent): seen finished no earlier than just before the exit;
+ * - `own` (written by the run, not read back): not seen finished before the run's own batch;
+ * - neither (the run's plan left it alone, or did not apply it): any time during the step.
  */
-function excuse(w: Writers, object: string, field: string, value: unknown, own?: string): BatchView | undefined {
-  const after = (b: BatchView) => own === undefined || w.order[b.id] === undefined || w.order[own] === undefined || w.order[b.id] >= w.order[own];
-  return w.batches.find((b) => b.id !== own && after(b) && b.actions.some((a) => actionObject(a) === object && a.body && field in a.body && sameValue(field, a.body[field], value)));
+function excuse(w: Writers, object: string, field: string, value: unknown, claim: { own?: string; verifiedBy?: string } = {}): BatchView | undefined {
+  const own = claim.verifiedBy ?? claim.own;
+  const seen = (b: BatchView) => w.finishedAt[b.id];
+  const late = (b: BatchView) => {
+    if (seen(b) === undefined) return true;
+    if (claim.verifiedBy !== undefined) return seen(b) >= w.exitAt - EXIT_GRACE_MS;
+    if (claim.own !== undefined) return w.finishedAt[claim.own] === undefined || seen(b) >= w.finishedAt[claim.own];
+    return true;
+  };
+  return w.batches.find((b) => b.id !== own && late(b) && b.actions.some((a) => actionObject(a) === object && a.body && field in a.body && sameValue(field, a.body[field], value)));
 }
 
-const NONE: Writers = { batches: [], order: {} };
+const NONE: Writers = { batches: [], finishedAt: {}, exitAt: 0 };
 
 const liveField = (live: LiveState, d: Decl, field: string) => live[d.object]?.[field];
 
 /** Declared fields that are not live and that no other batch explains. */
-function unexplained(d: Decl, live: LiveState, writers: Writers, own?: string): string[] {
+function unexplained(d: Decl, live: LiveState, writers: Writers, claim?: Outcome): string[] {
   const out: string[] = [];
+  const c = claim?.status === "applied" && claim.batchId ? (claim.verified ? { verifiedBy: claim.batchId } : { own: claim.batchId }) : {};
   for (const [f, want] of Object.entries(d.fields)) {
     const got = liveField(live, d, f);
     if (sameValue(f, want, got)) continue;
-    if (excuse(writers, d.object, f, got, own)) continue;
+    if (excuse(writers, d.object, f, got, c)) continue;
     out.push(`${f}: declared ${show(want)}, live ${show(got)}`);
   }
   return out;
@@ -185,7 +206,7 @@ export function checkRun(run: RunObservation): Violation[] {
   const snap = run.after;
   const byId = new Map(snap.batches2.map((b) => [b.id, b]));
   const during = finishedDuring(run);
-  const writers: Writers = { batches: during, order: run.finishOrder };
+  const writers: Writers = { batches: during, finishedAt: run.finishedAt, exitAt: run.exitAt };
   const declOf = new Map(run.program.decls.map((d) => [d.object, d]));
   const exitText = run.code === null ? `signal ${run.signal}` : `exit ${run.code}`;
 
@@ -226,7 +247,10 @@ export function checkRun(run: RunObservation): Violation[] {
           if (!b) v("truthful-outcome", `${where} reported applied by batch ${o.batchId}, which is not in the organization's batch list`);
           else if (!b.status.completed) v("truthful-outcome", `${where} reported applied, but its batch is ${state(b)}`, [brief(b)]);
           else if (!carries) v("truthful-outcome", `${where} reported applied by a batch that does not write it`, [brief(b)]);
-          const off = d ? unexplained(d, snap.live, writers, o.batchId) : [];
+          // Not read back (an interrupted run does not verify): "applied" says its batch completed, and
+          // a change the emulator dropped (dropChange) is then not live without anyone knowing.
+          const dropped = o.verified !== true && b?.actions.some((a) => actionObject(a) === object && run.dropChanges.some((f) => faultMatches(f, a)));
+          const off = d && !dropped ? unexplained(d, snap.live, writers, o) : [];
           if (off.length) v("truthful-outcome", `${where} reported applied${o.verified === false ? " (not read back)" : ""}, but right after the run ${off.join("; ")}`, [...(b ? [brief(b)] : []), `batches that finished during the step: ${during.map((w) => w.id).join(", ") || "none"}`]);
           break;
         }
@@ -259,8 +283,8 @@ export function checkRun(run: RunObservation): Violation[] {
 
   // 4. Exit code 0 only when converged.
   if (run.code === 0 && !run.cutShort) {
-    const own = new Map((j?.resources ?? []).map((r) => [keyObject(r.key), r.outcome.batchId]));
-    const off = run.program.decls.flatMap((d) => unexplained(d, snap.live, writers, own.get(d.object)).map((x) => `${d.kind} ${d.name}: ${x}`));
+    const claims = new Map((j?.resources ?? []).map((r) => [keyObject(r.key), r.outcome]));
+    const off = run.program.decls.flatMap((d) => unexplained(d, snap.live, writers, claims.get(d.object)).map((x) => `${d.kind} ${d.name}: ${x}`));
     if (off.length) v("exit-0-converged", `exited 0, but right after it ${off.length} declared field(s) were not live`, [...off.slice(0, 10), `batches that finished during the step: ${during.map((w) => w.id).join(", ") || "none"}`]);
     if (run.plan && run.plan.code !== 0) v("exit-0-converged", `exited 0, but a plan right after exits ${run.plan.code ?? "by signal"}`, [run.plan.output.slice(-2000)]);
   }

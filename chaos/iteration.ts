@@ -241,7 +241,7 @@ class Iteration {
     this.watcher.poll();
     const baseline = new Set(this.watcher.seen.created);
     const startedAt = Date.now();
-    const programOf = (r: RunPlan) => (r.program === "partner" ? this.plan.programs[step.partner!] : this.current);
+    const programOf = (r: RunPlan) => (r.program === "partner" ? this.plan.programs[step.partner!] : r.program === "first" ? this.plan.programs[step.first!] : this.current);
     const stepDropChanges: FaultMatch[] = [];
     const inject = async (f: StepPlan["faults"][number]) => {
       await this.api.fault(f.spec);
@@ -330,10 +330,12 @@ class Iteration {
         after,
         solo: step.runs.length === 1,
         dropChanges: stepDropChanges,
-        finishOrder: Object.fromEntries(this.watcher.finishedAt),
+        exitAt: exit.at,
+        finishedAt: Object.fromEntries(this.watcher.finishedAt),
       };
-      // Exit 0 with nothing else able to change the network: a plan must be empty.
-      const quiet = !alive() && !after.batches2.some((b) => b.confirmed && !b.status.completed && !b.status.failed) && !this.restarting;
+      // Exit 0 with nothing else able to change the network: a plan must be empty. (In a pair, the
+      // other program may legitimately have changed what this run's plan left alone.)
+      const quiet = step.kind !== "pair" && !alive() && !after.batches2.some((b) => b.confirmed && !b.status.completed && !b.status.failed) && !this.restarting;
       if (exit.code === 0 && !cutShort && quiet && step.runs.every((_, k) => k === i || procs[k] !== undefined)) obs.plan = await this.planCheck(program, r);
       return obs;
     });
@@ -376,8 +378,8 @@ class Iteration {
       // Whose batches may have written: a program is never applied again once another's batch may have overwritten its objects.
       const list = await this.api.batches();
       const wrote = (p: ProgramSpec) => list.some((b) => b.confirmed && !before.some((x) => x.id === b.id) && b.actions.some((a) => actionMarker(a) === p.marker));
-      const partner = this.plan.programs[step.partner!];
-      const next = wrote(this.current) && wrote(partner) ? this.plan.programs[step.fresh!] : wrote(partner) ? partner : this.current;
+      const [first, partner] = [this.plan.programs[step.first!], this.plan.programs[step.partner!]];
+      const next = wrote(first) && wrote(partner) ? this.plan.programs[step.fresh!] : wrote(first) ? first : wrote(partner) ? partner : this.current;
       if (next !== this.current) this.note(`${label}: the current program is now ${next.marker}`);
       this.current = next;
     }
@@ -408,7 +410,7 @@ class Iteration {
     } catch {
       json = undefined;
     }
-    const obs: RunObservation = { label, program, flags: r.flags, pid: proc.pid, code: exit.code, signal: exit.signal, signals: [], cutShort, json, stdout: proc.stdout.slice(-20_000), stderr: proc.stderr.slice(-20_000), before, after, solo: o.solo, dropChanges: [], finishOrder: Object.fromEntries(this.watcher.finishedAt) };
+    const obs: RunObservation = { label, program, flags: r.flags, pid: proc.pid, code: exit.code, signal: exit.signal, signals: [], cutShort, json, stdout: proc.stdout.slice(-20_000), stderr: proc.stderr.slice(-20_000), before, after, solo: o.solo, dropChanges: [], exitAt: exit.at, finishedAt: Object.fromEntries(this.watcher.finishedAt) };
     this.runs.push(obs);
     return obs;
   }

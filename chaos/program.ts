@@ -108,7 +108,7 @@ export function makeProgram(rng: Random, u: Universe, index: number, overlap?: P
   for (const id of vlanIds) {
     decls.push({ kind: "vlan", name: `vlan-${id}`, object: `vlan/${net}/${id}`, ident: { networkId: net, vlanId: id }, fields: { name: `${marker} vlan ${id}`, subnet: subnetOf(id), applianceIp: applianceIpOf(id) } });
   }
-  if (rng.chance(0.2)) decls.push({ kind: "vlan", name: "vlan-1", object: `vlan/${net}/1`, ident: { networkId: net, vlanId: 1 }, fields: { name: `${marker} default` } });
+  if (rng.chance(0.2)) decls.push({ kind: "vlan", name: "vlan-1", object: `vlan/${net}/1`, ident: { networkId: net, vlanId: 1 }, fields: { name: `${marker} default`, subnet: "192.168.128.0/24", applianceIp: "192.168.128.1" } });
 
   for (const serial of rng.sample(u.taggable, rng.between(0, 2))) {
     const tags = [...new Set([marker, ...rng.sample(TAG_POOL, rng.between(0, 2))])].sort();

@@ -34,8 +34,8 @@ export interface EmulatorFault {
 }
 
 export interface RunPlan {
-  /** "current": the iteration's current program; "partner": the other program of a pair. */
-  program: "current" | "partner";
+  /** "current": the iteration's current program; "first" and "partner": the two programs of a pair. */
+  program: "current" | "first" | "partner";
   flags: string[];
   /** Started this long after the step starts, or after `afterRun` exited. */
   delayMs: number;
@@ -60,7 +60,8 @@ export interface IterationPlan {
   universe: Universe;
   /** programs[0] is the first current program; pairs bring a partner and a fresh program each. */
   programs: ProgramSpec[];
-  steps: Array<StepPlan & { partner?: number; fresh?: number }>;
+  /** A pair's two programs, and the fresh one that follows when both may have written. */
+  steps: Array<StepPlan & { first?: number; partner?: number; fresh?: number }>;
   clean: RunPlan;
 }
 
@@ -154,15 +155,16 @@ export function planIteration(seed: number): IterationPlan {
         step.runs.push(run("current", { delayMs: rng.between(0, 500), signal: signal(rng, 0.15) }));
         break;
       case "pair": {
-        const partner = makeProgram(rng, universe, programs.length, aim);
+        // Two programs never applied before: each is applied at most once in the step, whichever goes first.
+        const first = makeProgram(rng, universe, programs.length, aim);
+        programs.push(first);
+        const partner = makeProgram(rng, universe, programs.length, first);
         programs.push(partner);
-        step.partner = partner.index;
         const fresh = makeProgram(rng, universe, programs.length);
         programs.push(fresh);
-        step.fresh = fresh.index;
+        Object.assign(step, { first: first.index, partner: partner.index, fresh: fresh.index });
         const wait = () => (rng.chance(0.3) ? ["--wait"] : []);
-        step.runs.push(run("current", { signal: signal(rng, 0.15) }));
-        step.runs[0].flags.push(...wait());
+        step.runs.push({ ...run("first", { signal: signal(rng, 0.15) }), flags: [...batchFlags(rng, first), ...wait()] });
         step.runs.push({ ...run("partner", { delayMs: rng.between(0, 500), signal: signal(rng, 0.15) }), flags: [...batchFlags(rng, partner), ...wait()] });
         aim = fresh;
         break;
@@ -193,7 +195,7 @@ export function describePlan(plan: IterationPlan): string[] {
   const trig = (t: Trigger) => (t.on === "time" ? `${t.ms} ms after start` : `after the step's ${t.n}${t.n === 1 ? "st" : t.n === 2 ? "nd" : "rd"} batch ${t.on} (+${t.delayMs} ms)`);
   const lines = [`emulator seed ${plan.world}, batch latency ${plan.batchLatencyMs} ms; programs ${plan.programs.map((p) => `${p.marker} (${p.decls.length} resources)`).join(", ")}`];
   plan.steps.forEach((s, i) => {
-    const runs = s.runs.map((r, j) => `run ${j + 1} [${r.program}${s.partner !== undefined && r.program === "partner" ? ` p${s.partner}` : ""} ${r.flags.join(" ")}${r.afterRun !== undefined ? `, after run ${r.afterRun + 1} exits` : ""}${r.delayMs ? ` +${r.delayMs} ms` : ""}${r.signal ? `, ${r.signal.kind} ${trig(r.signal.at)}${r.signal.againMs ? `, again ${r.signal.againMs} ms later` : ""}` : ""}]`);
+    const runs = s.runs.map((r, j) => `run ${j + 1} [${r.program === "first" ? `p${s.first}` : r.program === "partner" ? `p${s.partner}` : "current"} ${r.flags.join(" ")}${r.afterRun !== undefined ? `, after run ${r.afterRun + 1} exits` : ""}${r.delayMs ? ` +${r.delayMs} ms` : ""}${r.signal ? `, ${r.signal.kind} ${trig(r.signal.at)}${r.signal.againMs ? `, again ${r.signal.againMs} ms later` : ""}` : ""}]`);
     const faults = s.faults.map((f) => `${JSON.stringify(f.spec)}${f.at ? ` ${trig(f.at)}` : ""}`);
     lines.push(`step ${i + 1} ${s.kind}: ${runs.join("; ")}${faults.length ? `; faults ${faults.join(", ")}` : ""}${s.apiRestart ? `; API killed ${trig(s.apiRestart.at)}, back ${s.apiRestart.downMs} ms later` : ""}`);
   });

@@ -31,9 +31,8 @@ export class StateWatcher {
   private readonly objectsOf = new Map<string, string[]>();
   readonly seen: Seen = { created: new Set(), confirmed: new Set(), finished: new Set() };
   readonly overlaps: Overlap[] = [];
-  /** Per batch, the number of the first read that saw it finished: the order batches ran in, as far as reads can tell. */
+  /** Per batch, when a read first saw it finished (ms since the epoch): the order batches ran in, as far as reads can tell. */
   readonly finishedAt = new Map<string, number>();
-  private reads = 0;
   private readonly reported = new Set<string>();
   private listeners = new Set<() => void>();
 
@@ -72,13 +71,13 @@ export class StateWatcher {
       return;
     }
     const running: StoredBatch[] = [];
-    this.reads++;
+    const now = Date.now();
     for (const b of Object.values(batches)) {
       this.seen.created.add(b.id);
       if (b.confirmed) this.seen.confirmed.add(b.id);
       if (b.status.completed || b.status.failed) {
         this.seen.finished.add(b.id);
-        if (!this.finishedAt.has(b.id)) this.finishedAt.set(b.id, this.reads);
+        if (!this.finishedAt.has(b.id)) this.finishedAt.set(b.id, now);
       } else if (b.confirmed) running.push(b);
     }
     for (let i = 0; i < running.length; i++) {
