@@ -6,7 +6,7 @@
 import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
 import { Holder, classify } from "./apply/contention";
 import { createDraft } from "./apply/drafts";
-import { DraftLedger, MemoryLedger, THIS_RUN, runAlive } from "./apply/ledger";
+import { DraftLedger, MemoryLedger, THIS_RUN, recordOf, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
 import { describeMove } from "./apply/recheck";
 import { isNotFound, submitDefaults } from "./apply/submit";
@@ -136,10 +136,10 @@ export class Engine {
       ours: plan.batches.map((b) => ({ index: b.index, actions: b.actions })),
       ownIds: own,
       pending,
-      record: (id) => this.ledger.get(id, this.client.baseUrl),
+      record: (b) => recordOf(this.ledger, this.client.baseUrl, b, plan.organizationId),
       alive: (r) => runAlive(r),
     });
-    const twins: Holder[] = [...c.adoptable.values()].map((b) => ({ id: b.id, state: "unconfirmed", objects: [], actions: b.actions.length, record: this.ledger.get(b.id, this.client.baseUrl) }));
+    const twins: Holder[] = [...c.adoptable.values()].map((b) => ({ id: b.id, state: "unconfirmed", objects: [], actions: b.actions.length, record: recordOf(this.ledger, this.client.baseUrl, b, plan.organizationId) }));
     return [...c.drafts, ...c.abandoned, ...twins, ...c.conflicts];
   }
 

@@ -23,7 +23,7 @@ import { Change } from "../resources/common";
 import { Contention, Holder, classify, olderClaims } from "./contention";
 import { DraftMayExistError, createDraft } from "./drafts";
 import { EventSink } from "./events";
-import { DraftLedger, MemoryLedger, THIS_RUN, runAlive } from "./ledger";
+import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordOf, runAlive } from "./ledger";
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
 import { compareIds, describeObject } from "./objects";
 import { indexSpecs, mismatches, replanKeys, staleChanges } from "./recheck";
@@ -131,7 +131,7 @@ class Run {
       ours,
       ownIds: this.ownIds(),
       pending,
-      record: (id) => this.ledger.get(id, this.client.baseUrl),
+      record: (b) => this.recordOf(b),
       alive: (r) => runAlive(r),
     });
   }
@@ -177,8 +177,10 @@ class Run {
     if (this.aborted) return this.interrupted();
 
     // 2. One look at what else is pending in the organization.
-    let c = this.classify(await this.api.list(this.org, "pending"));
-    await this.removeAbandoned(c.abandoned.map((h) => h.id));
+    const pending = await this.api.list(this.org, "pending");
+    let c = this.classify(pending);
+    await this.removeAbandoned(c.abandoned);
+    this.forgetSpentIntents(pending);
     if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
     if (c.conflicts.length) return this.contended(c.conflicts);
     await this.adoptTwins(c);
@@ -229,14 +231,22 @@ class Run {
 
   // ---- staging -----------------------------------------------------------------------------------
 
+  private recordOf(b: ActionBatch): DraftRecord | undefined {
+    return recordOf(this.ledger, this.client.baseUrl, b, this.org);
+  }
+
   private async stage(e: Entry): Promise<void> {
     const { actions, synchronous, index } = e.batch;
+    // Recorded before the POST: if its answer never comes (lost, or this process killed before the
+    // id is recorded), a later run on this machine still knows the draft as this run's.
+    const intent: DraftRecord = { id: intentId(), organizationId: this.org, baseUrl: this.client.baseUrl, purpose: "run", ...THIS_RUN, createdAt: Date.now(), actions: actions.length, fingerprint: fingerprint(actions) };
+    this.ledger.record(intent);
     try {
       const created = await createDraft(this.api, this.org, e.batch, {
         maxRecoveries: this.opts.maxCreateRecoveries,
         keep: (b) => {
           if (this.ownIds().has(b.id)) return true;
-          const r = this.ledger.get(b.id, this.client.baseUrl);
+          const r = this.recordOf(b);
           return !!r && r.runId !== THIS_RUN.runId && runAlive(r) === true;
         },
         onRecovered: (removed) => {
@@ -249,24 +259,36 @@ class Run {
       e.made = true;
       e.state = "staged";
       this.ledger.record({ id: created.id, organizationId: this.org, baseUrl: this.client.baseUrl, purpose: "run", ...THIS_RUN, createdAt: Date.now(), actions: actions.length });
+      this.ledger.forget(intent.id, this.client.baseUrl);
       this.emit({ type: "batch.staged", index, id: created.id, actions: actions.length, synchronous, reused: false });
     } catch (err) {
+      // The intent stays only when a draft may exist: a later run deletes it once this one has ended.
       if (err instanceof DraftMayExistError) this.leftDrafts.push(`a draft of batch #${index + 1} may exist: ${err.message}`);
+      else this.ledger.forget(intent.id, this.client.baseUrl);
       this.finalise(e, "error", messageOf(err));
     }
   }
 
-  private async removeAbandoned(ids: string[]): Promise<void> {
-    for (const id of ids) {
+  private async removeAbandoned(holders: Holder[]): Promise<void> {
+    for (const { id, record } of holders) {
       try {
         await this.api.remove(this.org, id);
       } catch (err) {
         if (!isNotFound(err)) continue;
       }
       this.ledger.forget(id, this.client.baseUrl);
+      if (record) this.ledger.forget(record.id, this.client.baseUrl);
       this.removedAbandoned.push(id);
     }
     if (this.removedAbandoned.length) this.emit({ type: "run.abandoned", ids: this.removedAbandoned });
+  }
+
+  /** Intents of ended runs whose draft is not pending (never made, or deleted since) are of no more use. */
+  private forgetSpentIntents(pending: ActionBatch[]): void {
+    const live = new Set(pending.filter((b) => !b.confirmed).map((b) => fingerprint(b.actions ?? [])));
+    for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
+      if (r.id.startsWith(INTENT_PREFIX) && runAlive(r) === false && !live.has(r.fingerprint ?? "")) this.ledger.forget(r.id, this.client.baseUrl);
+    }
   }
 
   // ---- other runs ----------------------------------------------------------------------------------

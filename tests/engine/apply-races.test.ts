@@ -89,3 +89,32 @@ test("a draft adopted from another run, whose confirmation makes this run's plan
   expect(all.filter((b) => !b.confirmed)).toEqual([]);
   expect(all.filter((b) => b.status.completed).length).toBeLessThanOrEqual(2);
 });
+
+test("a draft whose create answer never came back, left by a run that has ended: a later run on this machine deletes it", async () => {
+  s = await engineSetup();
+  const ledger = new MemoryLedger();
+  const specs = ports(1, 6, 50);
+  // The create's answer is lost, and so is every answer to the search for the draft it may have left.
+  const request = s.client.request.bind(s.client);
+  let step = 0;
+  s.client.request = ((o: Parameters<typeof request>[0]) => {
+    if (o.method === "POST" && step === 0) (step = 1), s.emu.faults.add({ type: "dropConnection", after: "create", count: 1 });
+    else if (o.method === "GET" && /actionBatches$/.test(o.path) && step === 1) (step = 2), s.emu.faults.add({ type: "serverError", count: 5, status: 503 });
+    return request(o);
+  }) as typeof s.client.request;
+  const first = await engine({ ledger }).apply(await engine({ ledger }).plan(specs));
+  expect(first.batches[0].state).toBe("error");
+  expect(first.leftDrafts).toEqual([expect.stringMatching(/^a draft of batch #1 may exist: creating it got no answer/)]);
+  const [orphan] = (await batches()).filter((b) => !b.confirmed);
+  expect(orphan).toBeDefined();
+  // That run has ended (its process is gone): its ledger records now name a process that does not exist.
+  for (const r of ledger.list(ORG, s.client.baseUrl)) ledger.record({ ...r, pid: 4194305, runId: "ended" });
+
+  // A later run, batching differently (so the draft is not one of its own batches): the draft is the
+  // ended run's, found by its actions, and deleted; nothing holds the run back.
+  const later = engine({ ledger, maxActionsPerBatch: 2 });
+  const result = await later.apply(await later.plan(specs));
+  expect(result).toMatchObject({ ok: true, status: "done", removedAbandoned: [orphan.id] });
+  expect((await batches()).filter((b) => !b.confirmed)).toEqual([]);
+  expect(ledger.list(ORG, s.client.baseUrl)).toEqual([]);
+});
