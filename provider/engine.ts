@@ -128,6 +128,30 @@ export class Engine {
     return { ...plan, batches, reused };
   }
 
+  /**
+   * Deletes the drafts that runs of this tool on this machine left when they ended (killed, or cut
+   * off from the API), wherever they are in the organization, and returns their ids. An apply does
+   * this as it claims its resources; one with nothing to do calls it directly.
+   */
+  async removeAbandoned(organizationId = this.options.organizationId): Promise<string[]> {
+    const api = new BatchApi(this.client);
+    const removed: string[] = [];
+    for (const b of await api.list(organizationId, "pending")) {
+      if (b.confirmed) continue;
+      const r = recordOf(this.ledger, this.client.baseUrl, b, organizationId);
+      if (!r || r.purpose !== "run" || runAlive(r) !== false) continue;
+      try {
+        await api.remove(organizationId, b.id);
+      } catch (err) {
+        if (!isNotFound(err)) continue;
+      }
+      this.ledger.forget(b.id, this.client.baseUrl);
+      if (r.id !== b.id) this.ledger.forget(r.id, this.client.baseUrl);
+      removed.push(b.id);
+    }
+    return removed;
+  }
+
   /** Unconfirmed drafts in the organization that touch the plan's resources (not the plan's own staged ones). */
   async draftsTouching(plan: Plan): Promise<Holder[]> {
     const pending = await new BatchApi(this.client).list(plan.organizationId, "pending");

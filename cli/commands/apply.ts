@@ -147,7 +147,10 @@ class Apply {
     this.out.write(formatPlan(plan, this.c));
     await this.reportDrafts(plan);
     if (plan.summary.actions === 0) {
-      if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: true, status: "done", exitCode: 0, digest: plan.digest, resources: [], batches: [] }, null, 2) + "\n");
+      // Nothing to apply, but drafts that ended runs left are still this run's to delete.
+      const removed = await this.engine.removeAbandoned(plan.organizationId);
+      if (removed.length) this.say(this.c.dim(`Deleted ${removed.length} draft${removed.length === 1 ? "" : "s"} an interrupted run had left: ${removed.join(", ")}.`));
+      if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: true, status: "done", exitCode: 0, digest: plan.digest, resources: [], batches: [], removedAbandoned: removed }, null, 2) + "\n");
       return EXIT.ok;
     }
     if (!(await this.ask(plan, file !== undefined && plan !== file))) return EXIT.failed;
