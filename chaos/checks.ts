@@ -11,7 +11,8 @@
  *   injected dropChange swallowed the write (then once more per such fault).
  * - "Right after a run", other batches may still change the live state: a killed run's confirmed
  *   batch, or the other run of a pair. A live value that is not what a run claims is excused only
- *   by a batch that finished during the run's step and writes exactly that value.
+ *   by a batch that finished during the run's step, writes exactly that value, and was not seen
+ *   finished before the claim was made (the state watcher times it; see excuse()).
  */
 import { BatchView, LiveState } from "./api";
 import { ActionLike, actionMarker, actionObject, actionText, keyObject, sameValue } from "./objects";
