@@ -322,7 +322,11 @@ class Run {
       }
       await sleepOrAbort(this.clock, delay, this.options.signal);
       delay = Math.min(Math.round(delay * 1.5), this.opts.pollMaxMs);
-      const pending = new Set((await this.api.list(this.org, "pending")).map((b) => b.id));
+      const list = await this.api.list(this.org, "pending");
+      // A draft whose run has ended (killed) would never be confirmed nor deleted: it goes, as at a claim.
+      const ended = this.classify(list).abandoned.filter((h) => waiting.includes(h.id));
+      if (ended.length) await this.removeAbandoned(ended);
+      const pending = new Set(list.map((b) => b.id).filter((id) => !this.removedAbandoned.includes(id)));
       waiting = waiting.filter((id) => pending.has(id));
     }
     this.waitedFor = ids;

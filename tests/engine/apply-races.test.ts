@@ -118,3 +118,28 @@ test("a draft whose create answer never came back, left by a run that has ended:
   expect((await batches()).filter((b) => !b.confirmed)).toEqual([]);
   expect(ledger.list(ORG, s.client.baseUrl)).toEqual([]);
 });
+
+test("waiting for another run's draft (--wait) ends when that run ends without it: the draft is deleted and the run goes on", async () => {
+  s = await engineSetup();
+  const ledger = new MemoryLedger();
+  const specs = ports(1, 4, 60);
+  // Another run of this tool on this machine holds port 2 with its draft, and is still going.
+  const other = await rest("POST", `/organizations/${ORG}/actionBatches`, { confirmed: false, actions: [{ resource: `/devices/${SW_A}/switch/ports/2`, operation: "update", body: { vlan: 61 } }] });
+  const record = { id: other.body.id, organizationId: ORG, baseUrl: s.client.baseUrl, purpose: "run" as const, runId: "other", pid: process.pid, host: require("os").hostname(), createdAt: Date.now(), actions: 1 };
+  ledger.record(record);
+  const mine = engine({ ledger });
+  let waits = 0;
+  const result = await mine.apply(await mine.plan(specs), {
+    waitForOthers: true,
+    onReplan: async () => true,
+    onEvent: (e) => {
+      // It is killed while this run waits for it: its process is gone, its draft stays.
+      if (e.type === "run.waitingFor" && ++waits === 2) ledger.record({ ...record, pid: 4194305 });
+    },
+  });
+  expect(result).toMatchObject({ ok: true, status: "done" });
+  expect(s.slept()).toBeLessThan(60_000);
+  const all = await batches();
+  expect(all.filter((b) => !b.confirmed)).toEqual([]);
+  expect(all.filter((b) => b.status.completed)).toHaveLength(1);
+});
