@@ -243,8 +243,14 @@ class Iteration {
     const startedAt = Date.now();
     const programOf = (r: RunPlan) => (r.program === "partner" ? this.plan.programs[step.partner!] : r.program === "first" ? this.plan.programs[step.first!] : this.current);
     const stepDropChanges: FaultMatch[] = [];
+    // Set once the step's runs have ended: a fault whose injection was still on its way (the API
+    // restarting) is then cleared before anything else runs, and not counted.
+    let over = false;
+    const injecting: Array<Promise<unknown>> = [];
     const inject = async (f: StepPlan["faults"][number]) => {
+      if (over) return;
       await this.api.fault(f.spec);
+      if (over) return this.note(`${label}: fault ${JSON.stringify(f.spec)} landed after the runs ended (cleared)`);
       this.count(f.kind);
       if (f.spec.type === "dropChange") {
         const m = { operation: f.spec.operation as string | undefined, resource: f.spec.resource as string | undefined };
@@ -344,9 +350,11 @@ class Iteration {
     const timed = step.faults.filter((f) => f.at);
     const firstStart = started[0].then((p) => p.startedAt);
     for (const f of timed) {
-      void (async () => {
-        if (await this.trigger(f.at!, await firstStart, baseline, finished)) await inject(f).catch((err) => this.note(`${label}: fault not injected (${(err as Error).message})`));
-      })();
+      injecting.push(
+        (async () => {
+          if (await this.trigger(f.at!, await firstStart, baseline, finished)) await inject(f).catch((err) => this.note(`${label}: fault not injected (${(err as Error).message})`));
+        })(),
+      );
     }
     if (step.apiRestart) {
       const a = step.apiRestart;
@@ -369,6 +377,8 @@ class Iteration {
     }
     const obs = await Promise.all(observations);
     await finished;
+    over = true;
+    await Promise.allSettled(injecting);
     await this.restarting;
     if (!this.emu.up) await this.emu.start();
     await this.api.clearFaults();

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "util";
 import { formatCampaign, runCampaign } from "./campaign";
-import { CLI_MAIN } from "./processes";
+import { CLI_MAIN, running } from "./processes";
 import * as fs from "fs";
 
 const USAGE = `Usage: npm run chaos -- [--iterations N] [--seed S] [--jobs J] [--json] [--keep] [--verbose]
@@ -70,6 +70,15 @@ async function main(): Promise<number> {
   const result = await runCampaign({ iterations, seed, jobs, keep: values.keep, verbose: values.verbose, progress: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(values.json ? JSON.stringify(result, null, 2) + "\n" : formatCampaign(result));
   return result.violations.length || result.runnerErrors.length ? 1 : 0;
+}
+
+// Interrupted: the emulators and runs it started go with it.
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    for (const p of running) p.signal("SIGKILL");
+    process.stderr.write(`chaos: ${sig}, stopped ${running.size} process(es) it had started\n`);
+    process.exit(130);
+  });
 }
 
 main().then(

@@ -22,6 +22,9 @@ export interface Exit {
   at: number;
 }
 
+/** Every process started here and still running: ended when the campaign is interrupted. */
+export const running = new Set<Proc>();
+
 export class Proc {
   readonly child: ChildProcess;
   readonly startedAt = Date.now();
@@ -38,8 +41,10 @@ export class Proc {
     this.child.stdin!.end();
     this.child.stdout!.on("data", (d) => ((this.stdout += d), this.notify()));
     this.child.stderr!.on("data", (d) => ((this.stderr += d), this.notify()));
+    running.add(this);
     this.exited = new Promise((resolve) =>
       this.child.once("close", (code, signal) => {
+        running.delete(this);
         this.exit = { code, signal, at: Date.now() };
         this.notify();
         resolve(this.exit);
