@@ -57,6 +57,8 @@ interface Entry {
   draft?: ActionBatch;
   /** Made by this run (deleted when not confirmed), or found and adopted (left as found). */
   made?: boolean;
+  /** Another's draft (a twin run's, or staged with plan --stage) taken for this batch. */
+  adopted?: boolean;
   final?: ActionBatch;
   errors: string[];
   perResource?: Record<string, string>;
@@ -224,6 +226,7 @@ class Run {
       }
       e.draft = twin;
       e.made = false;
+      e.adopted = true;
       e.state = "staged";
       this.emit({ type: "batch.staged", index, id: twin.id, actions: twin.actions.length, synchronous: twin.synchronous, reused: true });
     }
@@ -631,6 +634,7 @@ class Run {
         errors: e.errors,
         createdResources: e.final?.status.createdResources ?? [],
         ...(e.perResource && Object.keys(e.perResource).length ? { perResource: e.perResource } : {}),
+        ...(e.adopted && e.confirmedAt === undefined ? { adopted: true } : {}),
       };
     });
   }

@@ -59,6 +59,8 @@ test("a draft adopted from another run that confirms it just before this run doe
   });
   expect(onRead).toBeUndefined();
   expect(result.batches[0]).toMatchObject({ id: twin.body.id, state: "completed" });
+  // This run confirmed it too (a no-op): it is not reported as another's draft.
+  expect(result.batches[0].adopted).toBeUndefined();
   expect(result.resources.every((r) => r.outcome.status === "applied")).toBe(true);
   expect(result).toMatchObject({ ok: true, status: "done" });
   expect((await batches()).map((b) => [b.id, b.status.completed])).toEqual([[twin.body.id, true]]);
@@ -82,7 +84,8 @@ test("a draft adopted from another run, whose confirmation makes this run's plan
     },
   });
   const first = result.batches.find((b) => b.index === 0)!;
-  expect(first).toMatchObject({ id: twin.body.id, state: "completed" });
+  // Its maker confirmed it, not this run: the report says so (adopted), with the batch's real state.
+  expect(first).toMatchObject({ id: twin.body.id, state: "completed", adopted: true });
   for (const r of result.resources.filter((x) => plan.batches[0].owners.includes(x.key))) expect(r.outcome).toMatchObject({ status: "applied", batchId: twin.body.id });
   // Whatever this run did with its own batch, no batch is applied twice and no draft is left.
   const all = await batches();
