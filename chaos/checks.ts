@@ -33,7 +33,7 @@ export interface ApplyJson {
   status: string;
   exitCode: number;
   resources: Array<{ key: string; name: string; description?: string; outcome: Outcome }>;
-  batches: Array<{ index: number; id?: string; state: string; errors?: string[] }>;
+  batches: Array<{ index: number; id?: string; state: string; errors?: string[]; adopted?: boolean }>;
   leftDrafts?: string[];
   removedAbandoned?: string[];
   waitedFor?: string[];
@@ -152,21 +152,23 @@ function finishedDuring(run: RunObservation): BatchView[] {
 
 /**
  * Time between a run's last read of the network (verification) and its exit, as observed on a
- * loaded machine, plus the state watcher's polling: a batch seen finished this close to the exit
- * may have run after the run's verification.
+ * loaded machine, plus the state watcher's polling: when none of the run's batches was seen
+ * finishing, a batch seen finished this close to the exit may have run after its verification.
  */
 export const EXIT_GRACE_MS = 500;
 
 interface Writers {
   batches: BatchView[];
   finishedAt: Record<string, number>;
-  exitAt: number;
+  /** From when the run's read-back (verification) may have been made: its last own batch seen finished. */
+  verifiedFrom: number;
 }
 
 /**
  * A batch other than the run's own that finished during the step, sets `field` of `object` to
  * `value`, and may have done so after the run's own claim about the object:
- * - `verifiedBy` (the run read it back as sent): seen finished no earlier than just before the exit;
+ * - `verifiedBy` (the run read it back as sent): seen finished once the run's own batches had all
+ *   finished (its read-back, one request per collection, follows them and may precede this batch);
  * - `own` (written by the run, not read back): not seen finished before the run's own batch;
  * - neither (the run's plan left it alone, or did not apply it): any time during the step.
  */
@@ -175,14 +177,14 @@ function excuse(w: Writers, object: string, field: string, value: unknown, claim
   const seen = (b: BatchView) => w.finishedAt[b.id];
   const late = (b: BatchView) => {
     if (seen(b) === undefined) return true;
-    if (claim.verifiedBy !== undefined) return seen(b) >= w.exitAt - EXIT_GRACE_MS;
+    if (claim.verifiedBy !== undefined) return seen(b) >= w.verifiedFrom;
     if (claim.own !== undefined) return w.finishedAt[claim.own] === undefined || seen(b) >= w.finishedAt[claim.own];
     return true;
   };
   return w.batches.find((b) => b.id !== own && late(b) && b.actions.some((a) => actionObject(a) === object && a.body && field in a.body && sameValue(field, a.body[field], value)));
 }
 
-const NONE: Writers = { batches: [], finishedAt: {}, exitAt: 0 };
+const NONE: Writers = { batches: [], finishedAt: {}, verifiedFrom: 0 };
 
 const liveField = (live: LiveState, d: Decl, field: string) => live[d.object]?.[field];
 
@@ -207,7 +209,8 @@ export function checkRun(run: RunObservation): Violation[] {
   const snap = run.after;
   const byId = new Map(snap.batches2.map((b) => [b.id, b]));
   const during = finishedDuring(run);
-  const writers: Writers = { batches: during, finishedAt: run.finishedAt, exitAt: run.exitAt };
+  const ownFinished = (j?.batches ?? []).flatMap((x) => (x.id && !x.adopted && (x.state === "completed" || x.state === "failed") && run.finishedAt[x.id] !== undefined ? [run.finishedAt[x.id]] : []));
+  const writers: Writers = { batches: during, finishedAt: run.finishedAt, verifiedFrom: ownFinished.length ? Math.max(...ownFinished) : run.exitAt - EXIT_GRACE_MS };
   const declOf = new Map(run.program.decls.map((d) => [d.object, d]));
   const exitText = run.code === null ? `signal ${run.signal}` : `exit ${run.code}`;
 
@@ -257,10 +260,12 @@ export function checkRun(run: RunObservation): Violation[] {
         }
         case "failed":
         case "notApplied": {
-          if (b?.status.completed) v("truthful-outcome", `${where} reported ${o.status} (${o.reason}), but its batch completed`, [brief(b)]);
+          // Another run's draft that this run took and did not confirm: its maker may confirm it after this report.
+          const adopted = j.batches.some((x) => x.id === o.batchId && x.adopted === true);
+          if (b?.status.completed && !adopted) v("truthful-outcome", `${where} reported ${o.status} (${o.reason}), but its batch completed`, [brief(b)]);
           if (d && Object.keys(d.fields).length && unexplained(d, snap.live, NONE).length === 0) {
             // Every declared field is live: some batch made the change during the step; it must not be this run's own.
-            const others = during.filter((w) => w.id !== o.batchId && w.actions.some((a) => actionObject(a) === object));
+            const others = during.filter((w) => (w.id !== o.batchId || adopted) && w.actions.some((a) => actionObject(a) === object));
             if (!others.length) v("truthful-outcome", `${where} reported ${o.status} (${o.reason}), but every declared field is live and no other batch wrote it during the step`, [...(b ? [brief(b)] : []), ...during.map(brief)]);
           }
           break;

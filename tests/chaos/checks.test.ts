@@ -96,13 +96,16 @@ describe("checks of one run", () => {
     const violations = checkRun(run({ live }));
     expect(violations.map((v) => v.invariant)).toEqual(["truthful-outcome", "exit-0-converged"]);
     expect(violations[0].message).toContain("vlan: declared 30, live 40");
-    // The other program of a pair wrote vlan 40 after the run had read its result back: true when reported.
+    // The other program of a pair wrote vlan 40 once this run's batches had finished: its read-back may have come first.
     const theirs = batch("102", "completed", [{ resource: `/devices/${SW}/switch/ports/5`, operation: "update", body: { name: "p1-CCCC-5", vlan: 40 } }]);
     const after = [batch("101", "completed"), theirs];
-    expect(checkRun(run({ live, after, finishedAt: { "101": 9_000, "102": 10_100 } }))).toEqual([]);
-    expect(checkRun(run({ live, after, finishedAt: { "101": 9_000, "102": 10_000 - EXIT_GRACE_MS } }))).toEqual([]);
-    // Seen finished well before the run's read-back: the read-back would have shown it.
-    expect(invariants(run({ live, after, finishedAt: { "101": 8_000, "102": 9_000 } }))).toContain("truthful-outcome");
+    const withBatch = report("applied", { batch: 0, batchId: "101", verified: true }, { batches: [{ index: 0, id: "101", state: "completed" }] });
+    expect(checkRun(run({ json: withBatch, live, after, finishedAt: { "101": 9_000, "102": 9_400 } }))).toEqual([]);
+    // Before this run's own batch finished: its read-back, which follows, would have shown it.
+    expect(invariants(run({ json: withBatch, live, after, finishedAt: { "101": 9_000, "102": 8_900 } }))).toContain("truthful-outcome");
+    // Its own batch not seen finishing: only a batch seen just before the exit or later may have followed the read-back.
+    expect(checkRun(run({ live, after, finishedAt: { "102": 10_000 - EXIT_GRACE_MS } }))).toEqual([]);
+    expect(invariants(run({ live, after, finishedAt: { "102": 9_000 } }))).toContain("truthful-outcome");
     // Not read back: a batch seen finished after the run's own is enough; before it is not.
     const unverified = report("applied", { batch: 0, batchId: "101", verified: false });
     expect(checkRun(run({ json: unverified, live, after, finishedAt: { "101": 8_000, "102": 9_000 } }))).toEqual([]);
@@ -125,6 +128,10 @@ describe("checks of one run", () => {
     expect(checkRun(run({ json, signals: ["SIGINT"], after: [], live: untouched }))).toEqual([]);
     // The twin run's batch made the change: true of this run.
     expect(checkRun(run({ json, signals: ["SIGINT"], after: [batch("102", "completed")] }))).toEqual([]);
+    // The twin run's draft, which this run had taken and not confirmed, confirmed by its maker after this report.
+    const adopted = report("notApplied", { batch: 0, batchId: "101", reason: "the live network changed since the plan was made" }, { status: "stale", batches: [{ index: 0, id: "101", state: "stale", adopted: true }] });
+    expect(checkRun(run({ json: adopted }))).toEqual([]);
+    expect(invariants(run({ json: { ...adopted, batches: [{ index: 0, id: "101", state: "stale" }] } }))).toContain("truthful-outcome");
   });
 
   test("unknown must name a batch that exists and was confirmed", () => {
