@@ -240,7 +240,6 @@ class Iteration {
     const before = await this.api.batches();
     this.watcher.poll();
     const baseline = new Set(this.watcher.seen.created);
-    const startedAt = Date.now();
     const programOf = (r: RunPlan) => (r.program === "partner" ? this.plan.programs[step.partner!] : r.program === "first" ? this.plan.programs[step.first!] : this.current);
     const stepDropChanges: FaultMatch[] = [];
     // Set once the step's runs have ended: a fault whose injection was still on its way (the API
@@ -262,7 +261,6 @@ class Iteration {
     for (const f of step.faults) if (!f.at) await inject(f);
 
     const procs: Array<Proc | undefined> = [];
-    const exits: Array<Promise<unknown>> = [];
     const starters: Array<(p: Proc) => void> = [];
     const started: Array<Promise<Proc>> = step.runs.map((_, i) => new Promise<Proc>((resolve) => (starters[i] = resolve)));
     let allDone!: () => void;
@@ -281,7 +279,6 @@ class Iteration {
       const signals: string[] = [];
       let cutShort = false;
       const exited = proc.exited;
-      exits[i] = exited;
       if (r.signal) {
         const s = r.signal;
         void (async () => {
