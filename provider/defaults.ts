@@ -59,8 +59,6 @@ export const DEFAULTS = {
   unreachableMs: 30_000,
   /** Attempts per poll request: the poll loop itself retries, so each poll gives up early. */
   pollAttempts: 2,
-  /** A plan read this recently is not read again before its first batches are confirmed. */
-  liveFreshMs: 5_000,
   /** Interrupted: how long confirmed batches are waited for before the run reports and exits. */
   drainMs: 60_000,
   /** With --wait: how long other runs' batches on the same resources are waited for. */

@@ -6,7 +6,7 @@
 import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
 import { Holder, classify } from "./apply/contention";
 import { createDraft } from "./apply/drafts";
-import { DraftLedger, MemoryLedger, THIS_RUN, runAlive } from "./apply/ledger";
+import { DraftLedger, MemoryLedger, THIS_RUN, recordOf, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
 import { describeMove } from "./apply/recheck";
 import { isNotFound, submitDefaults } from "./apply/submit";
@@ -62,9 +62,6 @@ export interface ApplyOptions extends ExecuteOptions {
 const sharedLedger = new MemoryLedger();
 
 export class Engine {
-  /** Clock time at which each plan this engine made read the live state. */
-  private readonly readAt = new WeakMap<Plan, number>();
-
   constructor(
     readonly client: DashboardClient,
     readonly options: EngineOptions,
@@ -89,12 +86,10 @@ export class Engine {
   async plan(resources: ResourceSpec[], deletes: DeleteSpec[] = [], cache = this.options.cache ?? new LiveCache(), options: PlanOptions = this.options): Promise<Plan> {
     const { items, removals, issues } = validateAll(resources, deletes);
     if (issues.length && !items.length && !removals.length) throw new ValidationError(issues);
-    const readAt = this.clock.now();
     const live = await readLive(this.client, this.options.organizationId, liveNeeds([...items, ...removals]), cache);
     try {
       const plan = seal({ ...makePlan(items, removals, live, options), baseUrl: this.client.baseUrl });
       if (issues.length) throw new ValidationError(issues);
-      this.readAt.set(plan, readAt);
       return plan;
     } catch (err) {
       if (issues.length && err instanceof ValidationError && err.issues !== issues) throw new ValidationError([...issues, ...err.issues]);
@@ -133,6 +128,30 @@ export class Engine {
     return { ...plan, batches, reused };
   }
 
+  /**
+   * Deletes the drafts that runs of this tool on this machine left when they ended (killed, or cut
+   * off from the API), wherever they are in the organization, and returns their ids. An apply does
+   * this as it claims its resources; one with nothing to do calls it directly.
+   */
+  async removeAbandoned(organizationId = this.options.organizationId): Promise<string[]> {
+    const api = new BatchApi(this.client);
+    const removed: string[] = [];
+    for (const b of await api.list(organizationId, "pending")) {
+      if (b.confirmed) continue;
+      const r = recordOf(this.ledger, this.client.baseUrl, b, organizationId);
+      if (!r || r.purpose !== "run" || runAlive(r) !== false) continue;
+      try {
+        await api.remove(organizationId, b.id);
+      } catch (err) {
+        if (!isNotFound(err)) continue;
+      }
+      this.ledger.forget(b.id, this.client.baseUrl);
+      if (r.id !== b.id) this.ledger.forget(r.id, this.client.baseUrl);
+      removed.push(b.id);
+    }
+    return removed;
+  }
+
   /** Unconfirmed drafts in the organization that touch the plan's resources (not the plan's own staged ones). */
   async draftsTouching(plan: Plan): Promise<Holder[]> {
     const pending = await new BatchApi(this.client).list(plan.organizationId, "pending");
@@ -141,10 +160,10 @@ export class Engine {
       ours: plan.batches.map((b) => ({ index: b.index, actions: b.actions })),
       ownIds: own,
       pending,
-      record: (id) => this.ledger.get(id, this.client.baseUrl),
+      record: (b) => recordOf(this.ledger, this.client.baseUrl, b, plan.organizationId),
       alive: (r) => runAlive(r),
     });
-    const twins: Holder[] = [...c.adoptable.values()].map((b) => ({ id: b.id, state: "unconfirmed", objects: [], actions: b.actions.length, record: this.ledger.get(b.id, this.client.baseUrl) }));
+    const twins: Holder[] = [...c.adoptable.values()].map((b) => ({ id: b.id, state: "unconfirmed", objects: [], actions: b.actions.length, record: recordOf(this.ledger, this.client.baseUrl, b, plan.organizationId) }));
     return [...c.drafts, ...c.abandoned, ...twins, ...c.conflicts];
   }
 
@@ -230,7 +249,6 @@ export class Engine {
         maxBatchesInFlight: this.options.maxBatchesInFlight,
         ledger: this.ledger,
         ...opts,
-        liveReadAt: (round === 0 ? opts.liveReadAt : undefined) ?? this.readAt.get(current),
         settled: round === 0 ? opts.settled : undefined,
       });
       this.options.cache?.invalidate();

@@ -117,18 +117,14 @@ class Apply {
   }
 
   async run(resources: Plan["resources"] | undefined, file: PlanFile | undefined): Promise<number> {
-    const opts = this.engine.options;
     let plan: Plan;
     let settled: ApplyResult["batches"] = [];
-    let liveReadAt: number | undefined;
     if (file) {
       this.checkOptions(file);
       const staged = await this.engine.stagedState(file, { onWait: (id) => this.say(`waiting for batch ${id}, confirmed elsewhere, to finish…`) });
       for (const n of staged.notes) this.say(this.c.dim(n));
       settled = staged.settled;
       if (settled.length === file.batches.length) return this.finishSettled(file, settled);
-      const clock = opts.clock;
-      const checkedAt = clock ? clock.now() : Date.now();
       const check = await this.engine.checkSaved(file, settled);
       if (check.state === "altered") {
         throw new CliError(`the plan's changes are not what its desired resources give against the unchanged network; nothing was sent:\n  ${check.differences.join("\n  ")}`, "make a new plan and review it");
@@ -143,7 +139,6 @@ class Apply {
         settled = [];
       } else {
         plan = file;
-        liveReadAt = checkedAt;
       }
     } else {
       plan = await this.engine.plan(resources!);
@@ -152,7 +147,10 @@ class Apply {
     this.out.write(formatPlan(plan, this.c));
     await this.reportDrafts(plan);
     if (plan.summary.actions === 0) {
-      if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: true, status: "done", exitCode: 0, digest: plan.digest, resources: [], batches: [] }, null, 2) + "\n");
+      // Nothing to apply, but drafts that ended runs left are still this run's to delete.
+      const removed = await this.engine.removeAbandoned(plan.organizationId);
+      if (removed.length) this.say(this.c.dim(`Deleted ${removed.length} draft${removed.length === 1 ? "" : "s"} an interrupted run had left: ${removed.join(", ")}.`));
+      if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: true, status: "done", exitCode: 0, digest: plan.digest, resources: [], batches: [], removedAbandoned: removed }, null, 2) + "\n");
       return EXIT.ok;
     }
     if (!(await this.ask(plan, file !== undefined && plan !== file))) return EXIT.failed;
@@ -170,7 +168,6 @@ class Apply {
         waitForOthers: this.values.wait === true,
         verify: this.values["no-verify"] !== true,
         settled,
-        liveReadAt,
         onReplan: (next, waited) => this.reReview(next, waited),
         ...seconds(this.io.env.MERAKI_BATCH_UNREACHABLE_SECONDS, "MERAKI_BATCH_UNREACHABLE_SECONDS", (ms) => ({ unreachableMs: ms })),
         ...seconds(this.io.env.MERAKI_BATCH_DRAIN_SECONDS, "MERAKI_BATCH_DRAIN_SECONDS", (ms) => ({ drainMs: ms })),

@@ -1,4 +1,5 @@
 import { ActionBatch, BatchApi, DraftLedger, runAlive } from "../../provider";
+import { recordOf } from "../../provider/apply/ledger";
 import { confirmAndWait, isNotFound, submitDefaults } from "../../provider/apply/submit";
 import { madeByThisTool } from "../../provider/apply/shape";
 import { realClock } from "../../provider/clock";
@@ -48,7 +49,7 @@ function state(b: ActionBatch): string {
 
 /** "meraki-batch, 3 min ago" from the ledger, or "" when not known here. */
 function provenance(ledger: DraftLedger, baseUrl: string, b: ActionBatch): string {
-  const r = ledger.get(b.id, baseUrl);
+  const r = recordOf(ledger, baseUrl, b);
   if (!r) return "";
   const alive = r.purpose === "run" ? (runAlive(r) ? ", run in progress" : ", run ended") : ", staged for review";
   return `meraki-batch ${age(Date.now() - r.createdAt)} ago${alive}`;
@@ -145,7 +146,7 @@ async function prune(io: Io, api: BatchApi, org: string, ledger: DraftLedger, ba
   const doomed: Array<{ b: ActionBatch; why: string }> = [];
   const kept: Array<{ b: ActionBatch; why: string }> = [];
   for (const b of drafts) {
-    const r = ledger.get(b.id, baseUrl);
+    const r = recordOf(ledger, baseUrl, b, org);
     if (r) {
       if (r.purpose === "run" && runAlive(r)) kept.push({ b, why: "its run is still going" });
       else doomed.push({ b, why: `made by meraki-batch on this machine ${age(Date.now() - r.createdAt)} ago${r.purpose === "review" ? " (staged for review)" : ", its run has ended"}` });
@@ -177,6 +178,8 @@ async function prune(io: Io, api: BatchApi, org: string, ledger: DraftLedger, ba
       if (!isNotFound(err)) io.stderr.write(`could not delete ${b.id}: ${(err as Error).message}\n`);
     }
     ledger.forget(b.id, baseUrl);
+    const r = recordOf(ledger, baseUrl, b, org);
+    if (r && r.id !== b.id) ledger.forget(r.id, baseUrl);
   }
   io.stdout.write(`Deleted ${deleted} draft${deleted === 1 ? "" : "s"}.\n`);
   return 0;

@@ -38,7 +38,8 @@ export interface ContentionInput {
   /** Ids this run made or adopted: never foreign. */
   ownIds: Set<string>;
   pending: ActionBatch[];
-  record: (id: string) => DraftRecord | undefined;
+  /** What the draft ledger knows of a batch (by its id, else by an intent with its actions). */
+  record: (b: ActionBatch) => DraftRecord | undefined;
   alive: (r: DraftRecord) => boolean | undefined;
 }
 
@@ -52,7 +53,7 @@ export function classify(input: ContentionInput): Contention {
   for (const b of input.pending) {
     if (input.ownIds.has(b.id) || b.status?.completed || b.status?.failed) continue;
     const objects = overlap(ourObjects, touched(b.actions ?? []));
-    const record = input.record(b.id);
+    const record = input.record(b);
     const alive = record ? input.alive(record) : undefined;
     const holder: Holder = { id: b.id, state: b.confirmed ? "running" : "unconfirmed", objects, actions: (b.actions ?? []).length, record, alive };
     if (running(b)) {

@@ -24,7 +24,7 @@ import { Change } from "../resources/common";
 import { Contention, Holder, classify, olderClaims } from "./contention";
 import { DraftMayExistError, createDraft } from "./drafts";
 import { EventSink } from "./events";
-import { DraftLedger, MemoryLedger, THIS_RUN, runAlive } from "./ledger";
+import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordOf, runAlive } from "./ledger";
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
 import { compareIds, describeObject } from "./objects";
 import { indexSpecs, mismatches, replanKeys, staleChanges } from "./recheck";
@@ -44,8 +44,6 @@ export interface ExecuteOptions extends Partial<SubmitOptions> {
   /** Wait for other runs' batches on the same resources (then plan again) instead of stopping. */
   waitForOthers?: boolean;
   waitTimeoutMs?: number;
-  /** When the live state the plan shows was read (clock time): a recent read is not repeated before the first wave. */
-  liveReadAt?: number;
   /** Read back and compare what was applied (default true). */
   verify?: boolean;
   /** Batches already dealt with before this run (staged batches confirmed by someone else). */
@@ -60,6 +58,8 @@ interface Entry {
   draft?: ActionBatch;
   /** Made by this run (deleted when not confirmed), or found and adopted (left as found). */
   made?: boolean;
+  /** Another's draft (a twin run's, or staged with plan --stage) taken for this batch. */
+  adopted?: boolean;
   final?: ActionBatch;
   errors: string[];
   perResource?: Record<string, string>;
@@ -92,7 +92,6 @@ class Run {
   private status: RunStatus = "done";
   /** Clock time of the first poll in the current run of unanswered polls. */
   private unansweredSince?: number;
-  private firstWave = true;
 
   constructor(
     private readonly client: DashboardClient,
@@ -135,7 +134,7 @@ class Run {
       ours,
       ownIds: this.ownIds(),
       pending,
-      record: (id) => this.ledger.get(id, this.client.baseUrl),
+      record: (b) => this.recordOf(b),
       alive: (r) => runAlive(r),
     });
   }
@@ -153,6 +152,7 @@ class Run {
     } finally {
       await this.cleanup();
     }
+    await this.settleAdopted();
     const batches = this.results();
     let resources = outcomes(this.plan, batches);
     let verified = false;
@@ -183,7 +183,8 @@ class Run {
     const pending = await this.api.list(this.org, "pending");
     this.forgetVanished(pending);
     let c = this.classify(pending);
-    await this.removeAbandoned(c.abandoned.map((h) => h.id));
+    await this.removeAbandoned(c.abandoned);
+    this.forgetSpentIntents(pending);
     if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
     if (c.conflicts.length) return this.contended(c.conflicts);
     await this.adoptTwins(c);
@@ -202,11 +203,11 @@ class Run {
     await this.loop();
   }
 
-  /** Ledger records of drafts that are no longer pending, made by runs that have ended: nothing to keep. */
+  /** Ledger records of drafts that are no longer pending, made by runs that have ended: nothing to keep (intents: forgetSpentIntents). */
   private forgetVanished(pending: ActionBatch[]): void {
     const ids = new Set(pending.map((b) => b.id));
     for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
-      if (!ids.has(r.id) && r.purpose === "run" && runAlive(r) === false) this.ledger.forget(r.id, this.client.baseUrl);
+      if (!r.id.startsWith(INTENT_PREFIX) && !ids.has(r.id) && r.purpose === "run" && runAlive(r) === false) this.ledger.forget(r.id, this.client.baseUrl);
     }
   }
 
@@ -235,6 +236,7 @@ class Run {
       }
       e.draft = twin;
       e.made = false;
+      e.adopted = true;
       e.state = "staged";
       this.emit({ type: "batch.staged", index, id: twin.id, actions: twin.actions.length, synchronous: twin.synchronous, reused: true });
     }
@@ -242,14 +244,22 @@ class Run {
 
   // ---- staging -----------------------------------------------------------------------------------
 
+  private recordOf(b: ActionBatch): DraftRecord | undefined {
+    return recordOf(this.ledger, this.client.baseUrl, b, this.org);
+  }
+
   private async stage(e: Entry): Promise<void> {
     const { actions, synchronous, index } = e.batch;
+    // Recorded before the POST: if its answer never comes (lost, or this process killed before the
+    // id is recorded), a later run on this machine still knows the draft as this run's.
+    const intent: DraftRecord = { id: intentId(), organizationId: this.org, baseUrl: this.client.baseUrl, purpose: "run", ...THIS_RUN, createdAt: Date.now(), actions: actions.length, fingerprint: fingerprint(actions) };
+    this.ledger.record(intent);
     try {
       const created = await createDraft(this.api, this.org, e.batch, {
         maxRecoveries: this.opts.maxCreateRecoveries,
         keep: (b) => {
           if (this.ownIds().has(b.id)) return true;
-          const r = this.ledger.get(b.id, this.client.baseUrl);
+          const r = this.recordOf(b);
           return !!r && r.runId !== THIS_RUN.runId && runAlive(r) === true;
         },
         onRecovered: (removed) => {
@@ -262,24 +272,36 @@ class Run {
       e.made = true;
       e.state = "staged";
       this.ledger.record({ id: created.id, organizationId: this.org, baseUrl: this.client.baseUrl, purpose: "run", ...THIS_RUN, createdAt: Date.now(), actions: actions.length });
+      this.ledger.forget(intent.id, this.client.baseUrl);
       this.emit({ type: "batch.staged", index, id: created.id, actions: actions.length, synchronous, reused: false });
     } catch (err) {
+      // The intent stays only when a draft may exist: a later run deletes it once this one has ended.
       if (err instanceof DraftMayExistError) this.leftDrafts.push(`a draft of batch #${index + 1} may exist: ${err.message}`);
+      else this.ledger.forget(intent.id, this.client.baseUrl);
       this.finalise(e, "error", messageOf(err));
     }
   }
 
-  private async removeAbandoned(ids: string[]): Promise<void> {
-    for (const id of ids) {
+  private async removeAbandoned(holders: Holder[]): Promise<void> {
+    for (const { id, record } of holders) {
       try {
         await this.api.remove(this.org, id);
       } catch (err) {
         if (!isNotFound(err)) continue;
       }
       this.ledger.forget(id, this.client.baseUrl);
+      if (record) this.ledger.forget(record.id, this.client.baseUrl);
       this.removedAbandoned.push(id);
     }
     if (this.removedAbandoned.length) this.emit({ type: "run.abandoned", ids: this.removedAbandoned });
+  }
+
+  /** Intents of ended runs whose draft is not pending (never made, or deleted since) are of no more use. */
+  private forgetSpentIntents(pending: ActionBatch[]): void {
+    const live = new Set(pending.filter((b) => !b.confirmed).map((b) => fingerprint(b.actions ?? [])));
+    for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
+      if (r.id.startsWith(INTENT_PREFIX) && runAlive(r) === false && !live.has(r.fingerprint ?? "")) this.ledger.forget(r.id, this.client.baseUrl);
+    }
   }
 
   // ---- other runs ----------------------------------------------------------------------------------
@@ -313,7 +335,11 @@ class Run {
       }
       await sleepOrAbort(this.clock, delay, this.options.signal);
       delay = Math.min(Math.round(delay * 1.5), this.opts.pollMaxMs);
-      const pending = new Set((await this.api.list(this.org, "pending")).map((b) => b.id));
+      const list = await this.api.list(this.org, "pending");
+      // A draft whose run has ended (killed) would never be confirmed nor deleted: it goes, as at a claim.
+      const ended = this.classify(list).abandoned.filter((h) => waiting.includes(h.id));
+      if (ended.length) await this.removeAbandoned(ended);
+      const pending = new Set(list.map((b) => b.id).filter((id) => !this.removedAbandoned.includes(id)));
       waiting = waiting.filter((id) => pending.has(id));
     }
     this.waitedFor = ids;
@@ -390,12 +416,11 @@ class Run {
 
   /**
    * Optimistic concurrency: the live fields the wave touches must still be what the plan saw.
-   * A plan read moments ago is not read again for its first wave.
+   * Also for the first wave, however recent the plan: another run may have applied the same
+   * changes (or others) between this plan's read and this run's claim, and its batches, already
+   * finished, are not in the pending list the claim looked at.
    */
   private async recheck(wave: Entry[]): Promise<boolean> {
-    const first = this.firstWave;
-    this.firstWave = false;
-    if (first && this.options.liveReadAt !== undefined && this.clock.now() - this.options.liveReadAt < DEFAULTS.liveFreshMs) return true;
     const keys = [...new Set(wave.flatMap((e) => e.batch.owners))];
     let moved: Map<string, string>;
     try {
@@ -429,7 +454,9 @@ class Run {
       if (this.aborted) return;
       const id = e.draft!.id;
       try {
-        const body = e.draft!.synchronous !== e.batch.synchronous ? { confirmed: true, synchronous: e.batch.synchronous } : { confirmed: true };
+        // Another run's draft (adopted) keeps the mode its maker chose: it may confirm it first, and a
+        // confirmed batch cannot be changed.
+        const body = e.made && e.draft!.synchronous !== e.batch.synchronous ? { confirmed: true, synchronous: e.batch.synchronous } : { confirmed: true };
         const b = await this.api.update(this.org, id, body);
         this.confirmed(e, b);
         return;
@@ -459,7 +486,7 @@ class Run {
   /** The confirmation failed without a clear answer: whether it took effect is asked, not assumed. */
   private async confirmUnanswered(e: Entry, err: unknown): Promise<void> {
     const id = e.draft!.id;
-    if (!isLostResponse(err) && !(MerakiCodes.has((err as { code?: string }).code ?? ""))) {
+    if (!isLostResponse(err) && !(MerakiCodes.has((err as { code?: string }).code ?? "")) && !isConfirmedRefusal(err)) {
       // A plain refusal (4xx): the batch was not confirmed.
       return this.finalise(e, "error", messageOf(err));
     }
@@ -538,6 +565,27 @@ class Run {
 
   // ---- the end ---------------------------------------------------------------------------------------
 
+  /**
+   * Drafts this run adopted (another run's twin, or one staged for review) and did not confirm
+   * itself may have been confirmed by their maker meanwhile: what happened to them is asked, so
+   * that a batch that completed is never reported as not applied.
+   */
+  private async settleAdopted(): Promise<void> {
+    for (const e of this.list()) {
+      if (e.made || !e.draft || e.confirmedAt !== undefined || ["completed", "failed", "unknown"].includes(e.state)) continue;
+      let b: ActionBatch;
+      try {
+        b = await this.api.get(this.org, e.draft.id, { maxAttempts: DEFAULTS.pollAttempts });
+      } catch {
+        continue; // gone (deleted by its maker) or unreachable: it was not confirmed by this run, as reported
+      }
+      if (!b.confirmed) continue;
+      e.final = b;
+      if (b.status.completed || b.status.failed) this.finalise(e, b.status.completed ? "completed" : "failed", ...(b.status.errors ?? []));
+      else this.unknown(e, `${this.ref(e)} was confirmed by another run and had not finished when this run ended`);
+    }
+  }
+
   /** Deletes every draft this run made and did not confirm; names those it could not delete. */
   private async cleanup(): Promise<void> {
     const deleted: string[] = [];
@@ -606,6 +654,7 @@ class Run {
         errors: e.errors,
         createdResources: e.final?.status.createdResources ?? [],
         ...(e.perResource && Object.keys(e.perResource).length ? { perResource: e.perResource } : {}),
+        ...(e.adopted && e.confirmedAt === undefined ? { adopted: true } : {}),
       };
     });
   }

@@ -8,7 +8,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
+import { Action } from "../dashboard/batches";
+import { stableJson } from "../plan/digest";
+import { normaliseResource } from "./objects";
 
 export interface DraftRecord {
   id: string;
@@ -23,6 +26,33 @@ export interface DraftRecord {
   /** Milliseconds since the epoch, on the machine's clock. */
   createdAt: number;
   actions: number;
+  /**
+   * On an intent (id `intent-…`), recorded right before the draft is created: the fingerprint of
+   * its actions. A draft whose create answer never came back (the answer lost, or the run killed
+   * before it could record the id) is still known as this run's by its actions.
+   */
+  fingerprint?: string;
+}
+
+export const INTENT_PREFIX = "intent-";
+
+/** A new intent's id: unique also between runs of one process (the Pulumi provider applies several). */
+export const intentId = (): string => `${INTENT_PREFIX}${randomBytes(8).toString("hex")}`;
+
+/** The actions of a batch, as compared by sameActions (normalised paths, body key order ignored), hashed. */
+export function fingerprint(actions: Action[]): string {
+  const canonical = stableJson(actions.map((a) => ({ operation: a.operation, resource: normaliseResource(a.resource), body: a.body ?? {} })));
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** What the ledger knows of a batch: its own record, else the intent of a run whose create of it got no answer. */
+export function recordOf(ledger: DraftLedger, baseUrl: string, b: { id: string; organizationId?: string; actions?: Action[] }, organizationId = b.organizationId ?? ""): DraftRecord | undefined {
+  const own = ledger.get(b.id, baseUrl);
+  if (own || !b.actions?.length) return own;
+  const fp = fingerprint(b.actions);
+  const intents = ledger.list(organizationId, baseUrl).filter((r) => r.id.startsWith(INTENT_PREFIX) && r.fingerprint === fp);
+  // Two runs may intend the same actions: a live one's claim comes first (its draft must not be taken for an orphan).
+  return intents.find((r) => runAlive(r) !== false) ?? intents[0];
 }
 
 export interface DraftLedger {

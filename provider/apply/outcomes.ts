@@ -49,6 +49,12 @@ export interface BatchResult {
   createdResources: { id: string; uri: string }[];
   /** Per change key, a reason specific to that resource (stale batches). */
   perResource?: Record<string, string>;
+  /**
+   * The draft was another's (a twin run's with the same actions, or one staged with plan --stage)
+   * and this run did not confirm it: its state is as learned at the end of the run, and its maker
+   * may still confirm it afterwards.
+   */
+  adopted?: boolean;
 }
 
 export type RunStatus =

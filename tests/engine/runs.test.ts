@@ -124,15 +124,16 @@ test("a confirm whose retries run out is asked about, not assumed: unconfirmed, 
   s = await engineSetup();
   const plan = await s.engine.plan(docScenario());
   let armed = false;
-  const result = await s.engine.apply(plan, {
-    onEvent: (e) => {
-      if (e.type === "batch.staged" && !armed) {
-        armed = true;
-        // Every attempt at confirming (5) gets a 429 without Retry-After.
-        void s.control.fault({ type: "rateLimitWithoutRetryAfter", count: 5 });
-      }
-    },
-  });
+  const request = s.client.request.bind(s.client);
+  s.client.request = ((o: Parameters<typeof request>[0]) => {
+    if (o.method === "PUT" && !armed) {
+      armed = true;
+      // Every attempt at confirming (5) gets a 429 without Retry-After.
+      s.emu.faults.add({ type: "rateLimitWithoutRetryAfter", count: 5 });
+    }
+    return request(o);
+  }) as typeof s.client.request;
+  const result = await s.engine.apply(plan);
   expect(result.batches[0].state).toBe("error");
   expect(result.resources.every((r) => r.outcome.status === "failed")).toBe(true);
   expect((result.resources[0].outcome as { reason: string }).reason).toMatch(/confirming it failed: PUT .* rate limited/);

@@ -58,12 +58,14 @@ test("480 port changes across 10 switches compile to 5 batches and apply, with o
   expect(log.filter((r) => r.method === "PUT")).toHaveLength(5);
   expect(log.every((r) => r.status < 400)).toBe(true);
   expect(Math.max(...log.map((r) => r.runningBatches))).toBeLessThanOrEqual(4);
-  // The fifth batch waits for a slot; right before it is confirmed, the switches it touches are read
-  // again (the first wave is not: the plan was just made). After the last batch they are read back.
-  // Both through bySwitch: one request each, only for the switches concerned.
+  // Right before each wave is confirmed, the switches it touches are read again (the first wave
+  // too, however recent the plan: another run may have applied it meanwhile); the fifth batch waits
+  // for a slot. After the last batch they are read back. All through bySwitch: one request each,
+  // only for the switches concerned.
   const lastPut = log.map((r) => r.method).lastIndexOf("PUT");
   const portReads = (rs: typeof log) => rs.filter((r) => r.method === "GET" && /switch\/ports/.test(r.path));
   expect(portReads(log.slice(0, lastPut)).map((r) => `${r.path}${r.query}`)).toEqual([
+    "/api/v1/organizations/2930418/switch/ports/bySwitch?perPage=50&serials%5B%5D=Q2CA-MS00-0001&serials%5B%5D=Q2CA-MS00-0002&serials%5B%5D=Q2CA-MS00-0003&serials%5B%5D=Q2CA-MS00-0004&serials%5B%5D=Q2CA-MS00-0005&serials%5B%5D=Q2CA-MS00-0006&serials%5B%5D=Q2CA-MS00-0007&serials%5B%5D=Q2CA-MS00-0008&serials%5B%5D=Q2CA-MS00-0009",
     "/api/v1/organizations/2930418/switch/ports/bySwitch?perPage=50&serials%5B%5D=Q2CA-MS00-0009&serials%5B%5D=Q2CA-MS00-0010",
   ]);
   expect(portReads(log.slice(lastPut)).map((r) => r.path)).toEqual(["/api/v1/organizations/2930418/switch/ports/bySwitch"]);
