@@ -51,7 +51,7 @@ export interface Minimum {
    */
   polls: number;
   /**
-   * Reads after the first batch: before each wave after the first, the collections it touches
+   * Reads after the plan's: before each wave (the first too), the collections it touches
    * (optimistic concurrency), and after the last, the collections the applied changes touched
    * (verification). Networks are not read again, devices only for device tags.
    */
@@ -72,10 +72,12 @@ export function minimumRequests(resources: ResourceSpec[], plan: Plan, devices: 
     return readRequests(needs, devices);
   };
   const touched = new Set(plan.changes.filter((c) => c.actions.length).map((c) => c.key));
-  // Waves: batches confirmed together, as many as may be in flight (the first is not read again: the plan was just made).
+  // Waves: batches confirmed together, as many as may be in flight. Each is read again right before
+  // it is confirmed, the first too: a batch of another run that finished between the plan's read and
+  // the claim is not in the pending list the claim looks at (exactly once across runs).
   const waves: Array<Set<string>> = [];
   for (let i = 0; i < plan.batches.length; i += maxInFlight) waves.push(new Set(plan.batches.slice(i, i + maxInFlight).flatMap((b) => b.owners)));
-  const recheckReads = waves.slice(1).reduce((n, w) => n + reads(w), 0);
+  const recheckReads = waves.reduce((n, w) => n + reads(w), 0);
   const verifyReads = recheckReads + reads(touched);
   const batchWrites = 2 * plan.batches.length;
   const claim = plan.batches.length ? 1 : 0;

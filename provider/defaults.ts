@@ -41,8 +41,11 @@ export const DEFAULTS = {
   /** Action batch limits (reference §1.4). */
   maxActionsPerBatch: 100,
   maxSyncActions: 20,
-  /** The API allows 5 confirmed, unfinished batches per organization; leave room for other apps. */
-  maxBatchesInFlight: 4,
+  /**
+   * The API allows 5 confirmed, unfinished batches per organization, and all are used: when other
+   * apps hold some, the API's "Too many concurrently executing batches" is waited out (below).
+   */
+  maxBatchesInFlight: 5,
   apiMaxBatchesInFlight: 5,
   /** "auto": synchronous when ≤ 20 actions; "always": split to ≤ 20 so all are; "never". */
   synchronous: "auto" as "auto" | "always" | "never",

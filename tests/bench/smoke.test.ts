@@ -28,16 +28,17 @@ test("both modes apply the 20-action scenario; batched needs far fewer requests,
 
   expect(batched).toMatchObject({ mode: "batched", failed: 0, batches: 1 });
   // One read of the switch's ports (bySwitch), one synchronous batch created, one look at the
-  // organization's pending batches (the claim), the batch confirmed, the switch's ports read back.
-  expect(batched.kinds).toMatchObject({ planReads: 1, batchWrites: 2, batchReads: 1, verifyReads: 1, directWrites: 0 });
+  // organization's pending batches (the claim), the switch's ports read again (the live fields
+  // checked right before confirming), the batch confirmed, the switch's ports read back.
+  expect(batched.kinds).toMatchObject({ planReads: 1, batchWrites: 2, batchReads: 1, verifyReads: 2, directWrites: 0 });
   expect(total(batched)).toBe(batched.requests);
-  expect(batched.minimum).toEqual({ planReads: 1, batchWrites: 2, polls: 1, verifyReads: 1, total: 5 });
+  expect(batched.minimum).toEqual({ planReads: 1, batchWrites: 2, polls: 1, verifyReads: 2, total: 6 });
 
   const report: BenchReport = { date: "2026-11-28", machine: "test", node: "v20", quick: true, timeScale: 20, scenarios: [{ scenario: s.name, actions: 20, switches: 1, perResource, batched }], planCost: [] };
   const table = markdown(report);
   expect(table).toContain("| 20 (20 ports on 1 switch) | per-resource |");
   expect(table).toMatch(new RegExp(`\\| \\| batched \\| ${batched.requests} \\| 0 \\| 1 \\|`));
-  expect(table).toContain("| | minimum | 1 | 2 | 1 | 1 | 0 | 5 |");
+  expect(table).toContain("| | minimum | 1 | 2 | 1 | 2 | 0 | 6 |");
 });
 
 test("the request log is split into plan reads, batch writes, batch reads, verification reads and direct writes", () => {
