@@ -7,6 +7,7 @@
  */
 import { Action } from "../dashboard/batches";
 import { DEFAULTS, SyncPreference } from "../defaults";
+import { ValidationError } from "../errors";
 import { Change } from "../resources/common";
 import { naturalComparator } from "./order";
 
@@ -62,12 +63,21 @@ export function compile(changes: Change[], phaseOf: (c: Change) => number, optio
     components.get(root)!.push(c);
   }
 
+  // A change's actions go in one batch (a VLAN create and the update that follows it): a limit below
+  // that is bad input, named per resource.
+  const tooBig = active.filter((c) => c.actions.length > max);
+  if (tooBig.length) {
+    const limit = sync === "always" && max === DEFAULTS.maxSyncActions ? `a synchronous batch holds at most ${max} (--sync always)` : `a batch holds at most ${max} (--max-batch-size, maxActionsPerBatch)`;
+    throw new ValidationError(
+      tooBig.map((c) => ({ resource: c.description, name: c.name, path: "", message: `needs ${c.actions.length} actions in one batch; ${limit}: raise it to at least ${c.actions.length}` })),
+    );
+  }
+
   // A component that does not fit is split in phase order; each chunk follows the previous one.
   const units: Unit[] = [];
   for (const members of components.values()) {
     let current: Unit | undefined;
     for (const c of members) {
-      if (c.actions.length > max) throw new Error(`${c.description} needs ${c.actions.length} actions, more than a batch holds`);
       if (!current || current.size + c.actions.length > max) {
         const follows: number | undefined = current ? units.indexOf(current) : undefined;
         current = { changes: [], size: 0, follows };

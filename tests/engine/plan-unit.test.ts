@@ -1,6 +1,7 @@
 /** Planning without I/O: normalisation, diff, ordering, dependencies and compilation on synthetic live state. */
 import { canonicalVlanList } from "../../lib/vlan-list";
 import { LiveSnapshot, Plan, ResourceSpec, DeleteSpec, makePlan, validate, compile, Change } from "../../provider";
+import { ValidationError } from "../../provider/errors";
 import { parseFailure, findFailedAction } from "../../provider/apply/failures";
 import { liveDigest } from "../../provider/plan/digest";
 
@@ -152,6 +153,25 @@ describe("compilation", () => {
     }));
     const batches = compile(changes, () => 0, { maxActionsPerBatch: 3 });
     expect(batches.map((b) => b.owners)).toEqual([["k0", "k0"], ["k1", "k1"], ["k2", "k2"]]);
+  });
+
+  test("a batch limit below what one change needs is bad input naming every such resource, not a crash", () => {
+    const changes: Change[] = Array.from({ length: 3 }, (_, i) => ({
+      key: `k${i}`, kind: "vlan", name: `v${i}`, description: `VLAN ${i} on network N_1`, op: i < 2 ? "create" : "update", fields: [], live: null, dependsOn: [],
+      actions: i < 2 ? [{ resource: `/r/${i}`, operation: "create" }, { resource: `/r/${i}`, operation: "update" }] : [{ resource: `/r/${i}`, operation: "update" }],
+    }));
+    let thrown: unknown;
+    try {
+      compile(changes, () => 0, { maxActionsPerBatch: 1 });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as ValidationError).code).toBe("VALIDATION_FAILED");
+    expect((thrown as ValidationError).issues).toEqual([
+      { resource: "VLAN 0 on network N_1", name: "v0", path: "", message: "needs 2 actions in one batch; a batch holds at most 1 (--max-batch-size, maxActionsPerBatch): raise it to at least 2" },
+      { resource: "VLAN 1 on network N_1", name: "v1", path: "", message: "needs 2 actions in one batch; a batch holds at most 1 (--max-batch-size, maxActionsPerBatch): raise it to at least 2" },
+    ]);
   });
 });
 
