@@ -7,10 +7,15 @@ export class Journal {
   private undo: Array<() => void> = [];
   /** Per list written with setAt: each replaced index and its value before this journal began. */
   private replaced = new Map<unknown[], Map<number, unknown>>();
+  /** Per record written with set: each key and its value before this journal began. */
+  private setKeys = new Map<object, Map<string, unknown>>();
 
   set<T>(record: Record<string, T>, key: string, value: T): void {
     const had = Object.prototype.hasOwnProperty.call(record, key);
     const old = record[key];
+    let keys = this.setKeys.get(record);
+    if (!keys) this.setKeys.set(record, (keys = new Map()));
+    if (!keys.has(key)) keys.set(key, old);
     this.undo.push(() => {
       if (had) record[key] = old;
       else delete record[key];
@@ -43,6 +48,12 @@ export class Journal {
   changedList(list: unknown[]): boolean {
     for (const [index, old] of this.replaced.get(list) ?? []) if (JSON.stringify(old) !== JSON.stringify(list[index])) return true;
     return false;
+  }
+
+  /** The keys of `record` that set left different in value from what they were before. */
+  changedKeys(record: object): string[] {
+    const now = record as Record<string, unknown>;
+    return [...(this.setKeys.get(record) ?? [])].filter(([k, old]) => JSON.stringify(old) !== JSON.stringify(now[k])).map(([k]) => k);
   }
 
   /** The lists written with setAt. */

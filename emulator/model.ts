@@ -171,6 +171,12 @@ export interface OrgState {
    * Optional so that worlds saved before it existed still load.
    */
   portsConfiguredAt?: Record<string, number>;
+  /**
+   * serial → emulator clock (ms) of the last write that changed the device (its name, tags, notes,
+   * place…) or one of its switch ports, for the device list's `configurationUpdatedAfter`. Optional,
+   * as above.
+   */
+  devicesConfiguredAt?: Record<string, number>;
 }
 
 export interface World {

@@ -17,7 +17,7 @@ import { ActionBatch, Device, World } from "./model";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
 import { renderDevice } from "./resources/devices";
-import { listPortsBySwitch } from "./resources/ports-by-switch";
+import { configurationUpdatedAfter, listPortsBySwitch } from "./resources/ports-by-switch";
 import { getPort, listPorts } from "./resources/switch-ports";
 import { getVlan, getVlanSettings, listVlans } from "./resources/vlans";
 import { loadSeed, loadWorldFile } from "./seeds";
@@ -301,7 +301,8 @@ export class Emulator {
       return paginate(ctx, nets, (n) => n.id as string, PAGE_LIMITS.networks);
     });
     r.add("GET", "/organizations/{organizationId}/devices", (ctx, p) => {
-      const devices = filterDevices(Object.values(this.state.org(p.organizationId)!.devices), ctx.url.searchParams).map(renderDevice);
+      const org = this.state.org(p.organizationId)!;
+      const devices = filterDevices(Object.values(org.devices), ctx.url.searchParams, org.devicesConfiguredAt ?? {}).map(renderDevice);
       return paginate(ctx, devices, (d) => d.serial as string, PAGE_LIMITS.devices);
     });
     r.add("GET", "/organizations/{organizationId}/switch/ports/bySwitch", (ctx, p) =>
@@ -493,7 +494,9 @@ function multi(q: URLSearchParams, name: string): string[] {
   return [...q.getAll(`${name}[]`), ...q.getAll(name)];
 }
 
-function filterDevices(devices: Device[], q: URLSearchParams): Device[] {
+/** `configuredAt`: serial → when the device or its ports last changed (a device without one has not since seeding). */
+function filterDevices(devices: Device[], q: URLSearchParams, configuredAt: Record<string, number>): Device[] {
+  const after = configurationUpdatedAfter(q);
   const networkIds = multi(q, "networkIds");
   const productTypes = multi(q, "productTypes");
   const serials = multi(q, "serials");
@@ -515,7 +518,8 @@ function filterDevices(devices: Device[], q: URLSearchParams): Device[] {
     .filter(contains("name"))
     .filter(contains("mac"))
     .filter(contains("serial"))
-    .filter(contains("model"));
+    .filter(contains("model"))
+    .filter((d) => after === undefined || (configuredAt[d.serial] ?? -Infinity) > after);
 }
 
 /**

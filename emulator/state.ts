@@ -79,16 +79,22 @@ export class EmulatorState {
   }
 
   /**
-   * Notes the time on every switch whose ports the journal's writes changed in value (a write
-   * that sets a port to what it already was is not a change). Call before committing.
+   * Notes the time on every switch whose ports the journal's writes changed in value, and on every
+   * device that changed or whose ports did (a write that sets what already was is not a change).
+   * Call before committing.
    */
   recordConfigurationChanges(org: OrgState, journal: Journal): void {
     const lists = new Set(journal.writtenLists);
-    if (!lists.size) return;
-    const changed = Object.keys(org.switchPorts).filter((serial) => lists.has(org.switchPorts[serial]) && journal.changedList(org.switchPorts[serial]));
-    if (!changed.length) return;
-    org.portsConfiguredAt ??= {};
-    for (const serial of changed) journal.set(org.portsConfiguredAt, serial, this.now());
+    const ports = lists.size ? Object.keys(org.switchPorts).filter((serial) => lists.has(org.switchPorts[serial]) && journal.changedList(org.switchPorts[serial])) : [];
+    const devices = new Set([...journal.changedKeys(org.devices).filter((serial) => org.devices[serial]), ...ports]);
+    if (ports.length) {
+      org.portsConfiguredAt ??= {};
+      for (const serial of ports) journal.set(org.portsConfiguredAt, serial, this.now());
+    }
+    if (devices.size) {
+      org.devicesConfiguredAt ??= {};
+      for (const serial of devices) journal.set(org.devicesConfiguredAt, serial, this.now());
+    }
   }
 
   /** Runs a read: anything `fn` touched on the way is undone. */

@@ -21,6 +21,15 @@ export function renderBySwitchPort(port: SwitchPort): Body {
   return out;
 }
 
+/** The `configurationUpdatedAfter` filter as emulator clock ms; undefined when absent (400 when not a timestamp). */
+export function configurationUpdatedAfter(q: URLSearchParams): number | undefined {
+  const raw = q.get("configurationUpdatedAfter");
+  if (raw === null) return undefined;
+  const after = Date.parse(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(after)) throw badRequest("'configurationUpdatedAfter' must be an ISO 8601 timestamp");
+  return after;
+}
+
 /**
  * The organization's switches after the filters, each with its (subset) ports; unpaginated.
  * Filters: `serials[]`, `networkIds[]`, `macs[]` (exact; MACs compared without regard to case),
@@ -37,12 +46,7 @@ export function listPortsBySwitch(org: OrgState, q: URLSearchParams): Body[] {
     const v = q.get(field);
     return (d: Device) => v === null || d[field].toLowerCase().includes(v.toLowerCase());
   };
-  const afterRaw = q.get("configurationUpdatedAfter");
-  let after: number | undefined;
-  if (afterRaw !== null) {
-    after = Date.parse(afterRaw);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(afterRaw) || Number.isNaN(after)) throw badRequest("'configurationUpdatedAfter' must be an ISO 8601 timestamp");
-  }
+  const after = configurationUpdatedAfter(q);
   const out: Body[] = [];
   for (const d of Object.values(org.devices)) {
     const ports = org.switchPorts[d.serial];

@@ -189,6 +189,32 @@ describe("bySwitch filters", () => {
     expect(await serialsOf(`configurationUpdatedAfter=${encodeURIComponent(before)}&serials[]=${serial(30)}`)).toEqual([serial(30)]);
   });
 
+  test("the device list's configurationUpdatedAfter: devices whose own fields or ports changed after the time; no-op writes do not count", async () => {
+    await t.control.advance(3600);
+    const before = new Date(t.emu.clock.now()).toISOString();
+    await t.control.advance(60);
+    const devicesAfter = async (time: string, extra = "") =>
+      (await pages(`/organizations/${ORG}/devices?perPage=1000&configurationUpdatedAfter=${encodeURIComponent(time)}${extra}`)).flat().map((d) => d.serial);
+    expect(await devicesAfter(before)).toEqual([]);
+    // A device's tags (REST), a switch's port (batch), a write of what already is (no change).
+    expect((await api.put(`/devices/${serial(50)}`, { tags: ["floor-5"] })).status).toBe(200);
+    const current = (await api.get(`/devices/${serial(51)}`)).body;
+    expect((await api.put(`/devices/${serial(51)}`, { name: current.name })).status).toBe(200);
+    const batch = await api.post(`/organizations/${ORG}/actionBatches`, {
+      confirmed: true,
+      synchronous: true,
+      actions: [{ resource: `/devices/${serial(60)}/switch/ports/4`, operation: "update", body: { vlan: 60 } }],
+    });
+    expect(batch.body.status).toMatchObject({ completed: true });
+
+    expect(await devicesAfter(before)).toEqual([serial(50), serial(60)]);
+    expect(await devicesAfter(before, `&serials[]=${serial(60)}`)).toEqual([serial(60)]);
+    await t.control.advance(1);
+    expect(await devicesAfter(new Date(t.emu.clock.now()).toISOString())).toEqual([]);
+    const bad = await api.get(`/organizations/${ORG}/devices?configurationUpdatedAfter=yesterday`);
+    expect([bad.status, bad.body.errors]).toEqual([400, ["'configurationUpdatedAfter' must be an ISO 8601 timestamp"]]);
+  });
+
   test("configurationUpdatedAfter must be a timestamp", async () => {
     const res = await api.get(`${BY_SWITCH}?configurationUpdatedAfter=yesterday`);
     expect(res.status).toBe(400);
