@@ -128,6 +128,17 @@ class Iteration {
     this.opts.log?.(`[${this.plan.seed}] ${line}`);
   }
 
+  /** Keeps a run's output in the iteration's directory; its --json report, when it printed one. */
+  private keepOutput(name: string, proc: { stdout: string; stderr: string }): ApplyJson | undefined {
+    fs.writeFileSync(path.join(this.dir, `${name}.stdout`), proc.stdout);
+    fs.writeFileSync(path.join(this.dir, `${name}.stderr`), proc.stderr);
+    try {
+      return proc.stdout.trim() ? (JSON.parse(proc.stdout) as ApplyJson) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private count(kind: FaultKind): void {
     this.faults[kind] = (this.faults[kind] ?? 0) + 1;
   }
@@ -308,15 +319,8 @@ class Iteration {
       const code = exit.code === null ? `signal ${exit.signal}` : String(exit.code);
       this.exitCodes[code] = (this.exitCodes[code] ?? 0) + 1;
       this.note(`${label} run ${i + 1}: exited ${code}`);
-      fs.writeFileSync(path.join(this.dir, `step${index + 1}-run${i + 1}.stdout`), proc.stdout);
-      fs.writeFileSync(path.join(this.dir, `step${index + 1}-run${i + 1}.stderr`), proc.stderr);
+      const json = this.keepOutput(`step${index + 1}-run${i + 1}`, proc);
       const after = await this.snapshot();
-      let json: ApplyJson | undefined;
-      try {
-        json = proc.stdout.trim() ? (JSON.parse(proc.stdout) as ApplyJson) : undefined;
-      } catch {
-        json = undefined;
-      }
       const obs: RunObservation = {
         label: `${label} run ${i + 1}`,
         program,
@@ -408,15 +412,8 @@ class Iteration {
     const code = exit.code === null ? `signal ${exit.signal}` : String(exit.code);
     this.exitCodes[code] = (this.exitCodes[code] ?? 0) + 1;
     this.note(`${label}: exited ${code}`);
-    fs.writeFileSync(path.join(this.dir, "clean.stdout"), proc.stdout);
-    fs.writeFileSync(path.join(this.dir, "clean.stderr"), proc.stderr);
+    const json = this.keepOutput("clean", proc);
     const after = await this.snapshot();
-    let json: ApplyJson | undefined;
-    try {
-      json = proc.stdout.trim() ? (JSON.parse(proc.stdout) as ApplyJson) : undefined;
-    } catch {
-      json = undefined;
-    }
     const obs: RunObservation = { label, program, flags: r.flags, pid: proc.pid, code: exit.code, signal: exit.signal, signals: [], cutShort, json, stdout: proc.stdout.slice(-20_000), stderr: proc.stderr.slice(-20_000), before, after, solo: o.solo, dropChanges: [], exitAt: exit.at, finishedAt: Object.fromEntries(this.watcher.finishedAt) };
     this.runs.push(obs);
     return obs;

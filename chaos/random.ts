@@ -1,6 +1,6 @@
 /**
- * A seeded random source (mulberry32): the same seed gives the same iteration plan. A copy of
- * tests/helpers/random.ts's generator, because this runner is built into dist/ and tests are not.
+ * A seeded random source (mulberry32): the same seed gives the same iteration plan. The property
+ * tests use it too (tests/helpers/random.ts); it lives here because this runner is built into dist/.
  */
 export interface Random {
   /** A float in [0, 1). */

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { CliRun, ROOT, cli } from "../helpers/cli";
+import { random } from "../../chaos/random";
 
 export const WORK = path.join(ROOT, "tmp", "import-tests");
 const made: string[] = [];
@@ -61,16 +62,9 @@ export function expectGolden(text: string, file: string): void {
   expect(text).toBe(fs.readFileSync(file, "utf8"));
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same world. */
+/** A small seeded PRNG (mulberry32, the chaos runner's): the same seed gives the same world. */
 export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next } = random(seed);
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
