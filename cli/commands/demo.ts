@@ -74,11 +74,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
 
     step(4, "Someone changes the network in the Dashboard (out of band)");
     const serial = "AAAA-BBBB-CCCC";
-    const res = await fetch(`${emulator.url}/devices/${serial}/switch/ports/5`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${DEMO_API_KEY}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ vlan: 30, name: "Temporary guest desk" }),
-    });
+    const res = await outOfBand(`${emulator.url}/devices/${serial}/switch/ports/5`, { method: "PUT", body: JSON.stringify({ vlan: 30, name: "Temporary guest desk" }) });
     if (!res.ok) throw new CliError(`the emulator refused the out-of-band change: ${res.status}`);
     say(`PUT /devices/${serial}/switch/ports/5 {"vlan":30,"name":"Temporary guest desk"}  → ${res.status}`);
 
@@ -87,12 +83,30 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     step(6, "Apply: put it back");
     await apply(drift);
 
-    const batches = (await (await fetch(`${emulator.url}/organizations/1234567/actionBatches`, { headers: { Authorization: `Bearer ${DEMO_API_KEY}` } })).json()) as unknown[];
+    const listed = await outOfBand(`${emulator.url}/organizations/1234567/actionBatches`, { method: "GET" });
+    if (!listed.ok) throw new CliError(`the emulator refused to list the action batches: ${listed.status}`);
+    const batches = (await listed.json()) as unknown[];
     say(`\n${c.bold("Done")} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${client.stats.requests} API requests, ${batches.length} action batches, ${client.stats.rateLimited} answered 429 and retried.`);
     return 0;
   } finally {
     await client.close();
     await emulator.close();
+  }
+}
+
+/**
+ * A request from outside the engine (someone in the Dashboard, the demo's own look at the batches):
+ * it shares the organization's rate limit with the engine's requests, so a 429 is waited out as the
+ * API asks (Retry-After), a few times.
+ */
+export async function outOfBand(url: string, init: { method: string; body?: string }): Promise<Response> {
+  const headers = { Authorization: `Bearer ${DEMO_API_KEY}`, "Content-Type": "application/json" };
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, { ...init, headers });
+    if (res.status !== 429 || attempt === 5) return res;
+    await res.arrayBuffer();
+    const seconds = Number(res.headers.get("retry-after"));
+    await new Promise((resolve) => setTimeout(resolve, (res.headers.has("retry-after") && Number.isFinite(seconds) && seconds >= 0 ? seconds : 1) * 1000));
   }
 }
 

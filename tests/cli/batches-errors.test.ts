@@ -1,5 +1,8 @@
 /** `meraki-batch batches …`, bad input, --help everywhere, and the demo. */
+import * as http from "http";
+import { AddressInfo } from "net";
 import * as path from "path";
+import { outOfBand } from "../../cli/commands/demo";
 import { DEMO_API_KEY } from "../../emulator/seeds";
 import { TestEmulator, testEmulator } from "../helpers/api";
 import { cli, PROGRAMS } from "../helpers/cli";
@@ -142,6 +145,30 @@ test("the demo runs plan, apply, drift and repair against its own emulator, and 
   expect(r.stdout).toContain(["  Device AAAA-BBBB-CCCC", '    ~ port 5 (switch-a-desk-5): name "Temporary guest desk" → "Desk A5", vlan 30 → 10'].join("\n"));
   expect(r.stdout).toMatch(/Applied 97 resources in 1 batch/);
   expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
+});
+
+test("the demo's own requests (the out-of-band change, the batch list) share the rate limit: a 429 is waited out as Retry-After asks", async () => {
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    calls++;
+    if (calls === 1) {
+      res.writeHead(429, { "Retry-After": "0", "Content-Type": "application/json" });
+      res.end(JSON.stringify({ errors: ["API rate limit exceeded for organization"] }));
+      return;
+    }
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ method: req.method, auth: req.headers.authorization }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await outOfBand(`http://127.0.0.1:${port}/devices/AAAA-BBBB-CCCC/switch/ports/5`, { method: "PUT", body: "{}" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ method: "PUT", auth: `Bearer ${DEMO_API_KEY}` });
+    expect(calls).toBe(2);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test("without --org the key's only organization is used; with several, one line says which and how to choose", async () => {
