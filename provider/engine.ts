@@ -5,7 +5,7 @@
  */
 import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
 import { Holder, classify } from "./apply/contention";
-import { createDraft } from "./apply/drafts";
+import { createDraft, removeLeftDraft } from "./apply/drafts";
 import { DraftLedger, MemoryLedger, THIS_RUN, recordOf, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
 import { describeMove } from "./apply/recheck";
@@ -135,20 +135,10 @@ export class Engine {
    */
   async removeAbandoned(organizationId = this.options.organizationId): Promise<string[]> {
     const api = new BatchApi(this.client);
+    const pending = await api.list(organizationId, "pending");
+    const { abandoned } = classify({ ours: [], ownIds: new Set(), pending, record: (b) => recordOf(this.ledger, this.client.baseUrl, b, organizationId), alive: (r) => runAlive(r) });
     const removed: string[] = [];
-    for (const b of await api.list(organizationId, "pending")) {
-      if (b.confirmed) continue;
-      const r = recordOf(this.ledger, this.client.baseUrl, b, organizationId);
-      if (!r || r.purpose !== "run" || runAlive(r) !== false) continue;
-      try {
-        await api.remove(organizationId, b.id);
-      } catch (err) {
-        if (!isNotFound(err)) continue;
-      }
-      this.ledger.forget(b.id, this.client.baseUrl);
-      if (r.id !== b.id) this.ledger.forget(r.id, this.client.baseUrl);
-      removed.push(b.id);
-    }
+    for (const { id, record } of abandoned) if (await removeLeftDraft(api, organizationId, this.ledger, this.client.baseUrl, id, record)) removed.push(id);
     return removed;
   }
 

@@ -1,4 +1,4 @@
-import { ActionBatch, BatchApi, DraftLedger, runAlive } from "../../provider";
+import { ActionBatch, BatchApi, DraftLedger, DraftRecord, runAlive } from "../../provider";
 import { recordOf } from "../../provider/apply/ledger";
 import { confirmAndWait, isNotFound, submitDefaults } from "../../provider/apply/submit";
 import { madeByThisTool } from "../../provider/apply/shape";
@@ -143,13 +143,13 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
 
 async function prune(io: Io, api: BatchApi, org: string, ledger: DraftLedger, baseUrl: string, values: Record<string, unknown>): Promise<number> {
   const drafts = (await api.list(org, "pending")).filter((b) => !b.confirmed);
-  const doomed: Array<{ b: ActionBatch; why: string }> = [];
+  const doomed: Array<{ b: ActionBatch; why: string; record?: DraftRecord }> = [];
   const kept: Array<{ b: ActionBatch; why: string }> = [];
   for (const b of drafts) {
     const r = recordOf(ledger, baseUrl, b, org);
     if (r) {
       if (r.purpose === "run" && runAlive(r)) kept.push({ b, why: "its run is still going" });
-      else doomed.push({ b, why: `made by meraki-batch on this machine ${age(Date.now() - r.createdAt)} ago${r.purpose === "review" ? " (staged for review)" : ", its run has ended"}` });
+      else doomed.push({ b, record: r, why: `made by meraki-batch on this machine ${age(Date.now() - r.createdAt)} ago${r.purpose === "review" ? " (staged for review)" : ", its run has ended"}` });
     } else if (madeByThisTool(b.actions ?? [])) {
       doomed.push({ b, why: "made elsewhere; every action is one meraki-batch writes" });
     } else {
@@ -169,7 +169,7 @@ async function prune(io: Io, api: BatchApi, org: string, ledger: DraftLedger, ba
     return 1;
   }
   let deleted = 0;
-  for (const { b } of doomed) {
+  for (const { b, record } of doomed) {
     try {
       await api.remove(org, b.id);
       deleted++;
@@ -178,8 +178,7 @@ async function prune(io: Io, api: BatchApi, org: string, ledger: DraftLedger, ba
       if (!isNotFound(err)) io.stderr.write(`could not delete ${b.id}: ${(err as Error).message}\n`);
     }
     ledger.forget(b.id, baseUrl);
-    const r = recordOf(ledger, baseUrl, b, org);
-    if (r && r.id !== b.id) ledger.forget(r.id, baseUrl);
+    if (record && record.id !== b.id) ledger.forget(record.id, baseUrl);
   }
   io.stdout.write(`Deleted ${deleted} draft${deleted === 1 ? "" : "s"}.\n`);
   return 0;

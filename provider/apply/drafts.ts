@@ -5,6 +5,7 @@
  */
 import { Action, ActionBatch, BatchApi } from "../dashboard/batches";
 import { MerakiBatchError } from "../errors";
+import { DraftLedger, DraftRecord } from "./ledger";
 import { sameActions } from "./objects";
 import { isLostResponse, isNotFound, messageOf } from "./submit";
 
@@ -22,6 +23,22 @@ export class DraftMayExistError extends MerakiBatchError {
   constructor(message: string) {
     super("NETWORK_ERROR", message);
   }
+}
+
+/**
+ * Deletes a draft that a run of this tool left, and forgets what the ledger held of it: its record
+ * and, when it was known by an intent, that intent. False when it could not be deleted (it stays
+ * recorded, for a later run); a draft already gone counts as deleted.
+ */
+export async function removeLeftDraft(api: BatchApi, org: string, ledger: DraftLedger, baseUrl: string, id: string, record?: DraftRecord): Promise<boolean> {
+  try {
+    await api.remove(org, id);
+  } catch (err) {
+    if (!isNotFound(err)) return false;
+  }
+  ledger.forget(id, baseUrl);
+  if (record && record.id !== id) ledger.forget(record.id, baseUrl);
+  return true;
 }
 
 export async function createDraft(api: BatchApi, org: string, batch: { actions: Action[]; synchronous: boolean }, opts: CreateDraftOptions): Promise<ActionBatch> {

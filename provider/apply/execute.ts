@@ -22,7 +22,7 @@ import { Plan } from "../plan/plan";
 import { PlannedBatch } from "../plan/compile";
 import { Change } from "../resources/common";
 import { Contention, Holder, classify, olderClaims } from "./contention";
-import { DraftMayExistError, createDraft } from "./drafts";
+import { DraftMayExistError, createDraft, removeLeftDraft } from "./drafts";
 import { EventSink } from "./events";
 import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordOf, runAlive } from "./ledger";
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
@@ -181,10 +181,9 @@ class Run {
 
     // 2. One look at what else is pending in the organization.
     const pending = await this.api.list(this.org, "pending");
-    this.forgetVanished(pending);
     let c = this.classify(pending);
     await this.removeAbandoned(c.abandoned);
-    this.forgetSpentIntents(pending);
+    this.forgetSpent(pending);
     if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
     if (c.conflicts.length) return this.contended(c.conflicts);
     await this.adoptTwins(c);
@@ -201,14 +200,6 @@ class Run {
 
     // 3-4. Confirm waves as dependencies complete; poll together.
     await this.loop();
-  }
-
-  /** Ledger records of drafts that are no longer pending, made by runs that have ended: nothing to keep (intents: forgetSpentIntents). */
-  private forgetVanished(pending: ActionBatch[]): void {
-    const ids = new Set(pending.map((b) => b.id));
-    for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
-      if (!r.id.startsWith(INTENT_PREFIX) && !ids.has(r.id) && r.purpose === "run" && runAlive(r) === false) this.ledger.forget(r.id, this.client.baseUrl);
-    }
   }
 
   private async stageAll(which: (e: Entry) => boolean): Promise<void> {
@@ -284,23 +275,22 @@ class Run {
 
   private async removeAbandoned(holders: Holder[]): Promise<void> {
     for (const { id, record } of holders) {
-      try {
-        await this.api.remove(this.org, id);
-      } catch (err) {
-        if (!isNotFound(err)) continue;
-      }
-      this.ledger.forget(id, this.client.baseUrl);
-      if (record) this.ledger.forget(record.id, this.client.baseUrl);
-      this.removedAbandoned.push(id);
+      if (await removeLeftDraft(this.api, this.org, this.ledger, this.client.baseUrl, id, record)) this.removedAbandoned.push(id);
     }
     if (this.removedAbandoned.length) this.emit({ type: "run.abandoned", ids: this.removedAbandoned });
   }
 
-  /** Intents of ended runs whose draft is not pending (never made, or deleted since) are of no more use. */
-  private forgetSpentIntents(pending: ActionBatch[]): void {
-    const live = new Set(pending.filter((b) => !b.confirmed).map((b) => fingerprint(b.actions ?? [])));
+  /**
+   * What the ledger holds of runs that have ended and is of no more use: records of drafts no
+   * longer pending, and intents whose draft is not pending (never made, or deleted since).
+   */
+  private forgetSpent(pending: ActionBatch[]): void {
+    const ids = new Set(pending.map((b) => b.id));
+    const drafts = new Set(pending.filter((b) => !b.confirmed).map((b) => fingerprint(b.actions ?? [])));
     for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
-      if (r.id.startsWith(INTENT_PREFIX) && runAlive(r) === false && !live.has(r.fingerprint ?? "")) this.ledger.forget(r.id, this.client.baseUrl);
+      if (runAlive(r) !== false) continue;
+      const spent = r.id.startsWith(INTENT_PREFIX) ? !drafts.has(r.fingerprint ?? "") : r.purpose === "run" && !ids.has(r.id);
+      if (spent) this.ledger.forget(r.id, this.client.baseUrl);
     }
   }
 
