@@ -37,6 +37,8 @@ export interface RunResult {
   stderr: string;
   /** Most dynamic steps in flight at once. */
   maxConcurrentSteps: number;
+  /** The dynamic resources' names, in the order the program registered them (the order of their Checks). */
+  registrations: string[];
 }
 
 function stripSecrets(v: unknown): unknown {
@@ -67,6 +69,7 @@ export async function runProgram(opts: {
   const previous = opts.state ?? {};
   const counts = { create: 0, update: 0, same: 0 };
   const logs: string[] = [];
+  const registrations: string[] = [];
   let stackOutputs: Record<string, unknown> = {};
   let root = "";
 
@@ -145,6 +148,7 @@ export async function runProgram(opts: {
         const resp = new resproto.RegisterResourceResponse().setUrn(urn);
         if (req.getCustom() && type.startsWith("pulumi-nodejs:dynamic")) {
           const news = stripSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+          registrations.push(req.getName());
           const entry = await loop.register(generate(urn, type, news));
           resp.setId(entry.id).setObject(toStruct(entry.outputs));
         } else {
@@ -203,7 +207,7 @@ export async function runProgram(opts: {
       child.stderr.on("data", (d) => (stderr += d));
       child.once("exit", (code) => resolve(code));
     });
-    return { exitCode, state, steps: counts, stackOutputs, logs, stderr, maxConcurrentSteps: loop.maxRunning };
+    return { exitCode, state, steps: counts, stackOutputs, logs, stderr, maxConcurrentSteps: loop.maxRunning, registrations };
   } finally {
     if (plugin) await (await plugin).stop();
     server.forceShutdown();

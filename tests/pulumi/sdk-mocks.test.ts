@@ -72,3 +72,27 @@ describe("SDK resources", () => {
     expect(() => meraki.portRange("3-1")).toThrow(/invalid port range '3-1'/);
   });
 });
+
+test("VLANs register before the ports and tags declared in the same turn, whatever the order and the number of inputs", async () => {
+  // A port with few inputs, declared first, would otherwise register before a VLAN with many: the
+  // Node SDK serialises inputs one property at a time. The engine makes its steps in registration order.
+  const port = new meraki.SwitchPort("order-port", { serial: "AAAA-BBBB-CCCC", portId: 9, vlan: 40 });
+  const tags = new meraki.DeviceTags("order-tags", { serial: "AAAA-BBBB-CCCC", tags: ["x"] });
+  const vlan = new meraki.Vlan("order-vlan", {
+    networkId: "L_1",
+    vlanId: 40,
+    name: "Lab",
+    subnet: "10.40.0.0/24",
+    applianceIp: "10.40.0.1",
+    dhcpLeaseTime: "1 day",
+    dnsNameservers: "upstream_dns",
+    reservedIpRanges: [{ start: "10.40.0.2", end: "10.40.0.9", comment: "lab gear" }],
+    dhcpOptions: [{ code: "150", type: "ip", value: "10.0.0.15" }],
+  });
+  await Promise.all([port, tags, vlan].map((r) => output(r.urn)));
+  const order = registered.map((r) => r.name).filter((n) => n.startsWith("order-"));
+  expect(order[0]).toBe("order-vlan");
+  expect(order.slice(1).sort()).toEqual(["order-port", "order-tags"]);
+  // Holding the serial back changes nothing in what is registered.
+  expect(registered.find((r) => r.name === "order-port")!.inputs).toMatchObject({ serial: "AAAA-BBBB-CCCC", portId: 9, vlan: 40 });
+});
