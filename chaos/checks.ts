@@ -218,7 +218,8 @@ export function checkRun(run: RunObservation): Violation[] {
   if (/\n\s+at .+:\d+:\d+\)?\n/.test(run.stderr)) v("exit-codes", "a stack trace was printed", [run.stderr.slice(-1500)]);
   if (!run.cutShort) {
     if (run.code === null) {
-      // A SIGINT before the interrupt handler is in place (while loading and planning) ends the process as it would any program.
+      // A SIGINT before main.ts has put its handler in place (while Node loads the CLI) ends the process as it would any program;
+      // after that, one outside the apply's batches exits 130 with a message.
       if (!(run.signal === "SIGINT" && run.signals.includes("SIGINT"))) v("exit-codes", `ended by ${run.signal} without being sent it`);
     } else {
       if (!DOCUMENTED_CODES.includes(run.code)) v("exit-codes", `exit code ${run.code} is not one of the documented ${DOCUMENTED_CODES.join(", ")}`, [run.stderr.slice(-800)]);

@@ -4,6 +4,7 @@
  * Every error is reported as one line plus a hint; never a stack trace.
  */
 import { CliError } from "./errors";
+import { INTERRUPTED_EXIT, Interrupted, interruptByDefault, interruptedMessage } from "./interrupt";
 import { debugEnabled } from "./io";
 
 interface Command {
@@ -52,6 +53,10 @@ export async function main(argv: string[]): Promise<number> {
 
 export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr, env: NodeJS.ProcessEnv = process.env): number {
   const debug = debugEnabled(env);
+  if (err instanceof Interrupted) {
+    stderr.write(interruptedMessage());
+    return INTERRUPTED_EXIT;
+  }
   if (err instanceof CliError) {
     stderr.write(`error: ${err.message}\n`);
     if (err.hint) stderr.write(`hint: ${err.hint}\n`);
@@ -97,5 +102,6 @@ function exit(code: number): void {
 }
 
 if (require.main === module) {
+  interruptByDefault();
   main(process.argv.slice(2)).then(exit, (err) => exit(reportError(err)));
 }

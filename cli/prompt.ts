@@ -1,6 +1,7 @@
 /** Asks for confirmation on a terminal. */
 import * as readline from "readline";
 import { CliError } from "./errors";
+import { Interrupted } from "./interrupt";
 import { Io } from "./io";
 
 export async function confirm(io: Io, question: string, yes: boolean): Promise<boolean> {
@@ -10,7 +11,14 @@ export async function confirm(io: Io, question: string, yes: boolean): Promise<b
   }
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout });
   try {
-    const answer = await new Promise<string>((resolve) => rl.question(`${question} Only 'yes' will be accepted: `, resolve));
+    const answer = await new Promise<string>((resolve, reject) => {
+      // Ctrl-C reaches a terminal prompt as input; without a listener readline would only pause,
+      // and the process would end with code 0 as if the apply had gone well.
+      rl.once("SIGINT", () => reject(new Interrupted()));
+      // Ctrl-D or a closed input: no answer, so not 'yes'.
+      rl.once("close", () => resolve(""));
+      rl.question(`${question} Only 'yes' will be accepted: `, resolve);
+    });
     return answer.trim() === "yes";
   } finally {
     rl.close();

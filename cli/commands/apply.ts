@@ -4,7 +4,7 @@ import { parse } from "../args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { formatPlan } from "../format";
-import { interruptible } from "../interrupt";
+import { Interrupted, interruptNote, interruptible } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
 import { PlanFile, readPlanFile } from "../plan-file";
@@ -64,6 +64,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   if (values.replan && !planFile) throw new CliError("--replan only applies to --plan FILE", undefined, 2);
   if (values["expect-digest"] && !planFile) throw new CliError("--expect-digest only applies to --plan FILE", undefined, 2);
 
+  interruptNote("this run confirmed no batch; nothing was applied.");
   // Everything that can be checked without the network is checked first: nothing is sent for a bad file.
   const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined });
   const fromFile = planFile ? checkFile(planFile, values["expect-digest"] as string | undefined) : undefined;
@@ -101,6 +102,8 @@ function seconds<T>(raw: string | undefined, name: string, make: (ms: number) =>
 class Apply {
   private readonly c;
   private readonly out: Io["stdout"];
+  /** Ctrl-C at the prompt for a plan made again while applying. */
+  private interrupted = false;
 
   constructor(
     private readonly engine: Engine,
@@ -175,6 +178,7 @@ class Apply {
     } finally {
       bar?.done();
       stop.dispose();
+      interruptNote("the apply had ended; 'meraki-batch plan' shows where the network stands.");
     }
     return this.report(result);
   }
@@ -207,11 +211,21 @@ class Apply {
     return true;
   }
 
-  /** A plan made again while applying (after waiting for other batches) is shown and asked for again. */
+  /**
+   * A plan made again while applying (after waiting for other batches) is shown and asked for again.
+   * Ctrl-C at that prompt declines it: the run ends with its report, and exit 130.
+   */
   private async reReview(next: Plan, waited: string[]): Promise<boolean> {
     this.say(this.c.yellow(`\nWaited for batch${waited.length === 1 ? "" : "es"} ${waited.join(", ")}; planned again. The new plan:`));
     this.out.write(formatPlan(next, this.c));
-    return this.ask(next, true);
+    try {
+      return await this.ask(next, true);
+    } catch (err) {
+      if (!(err instanceof Interrupted)) throw err;
+      this.interrupted = true;
+      this.say("\nInterrupted at the prompt: the new plan was not applied.");
+      return false;
+    }
   }
 
   private finishSettled(plan: PlanFile, settled: ApplyResult["batches"]): number {
@@ -222,7 +236,7 @@ class Apply {
   }
 
   private report(result: ApplyResult & { plan: Plan }): number {
-    const code = exitCode(result);
+    const code = this.interrupted ? EXIT.interrupted : exitCode(result);
     if (this.values.json) {
       const { plan, ...rest } = result;
       this.io.stdout.write(JSON.stringify({ ...rest, exitCode: code, digest: plan.digest }, null, 2) + "\n");

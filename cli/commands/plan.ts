@@ -4,6 +4,7 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../con
 import { CliError } from "../errors";
 import { formatJson, formatMarkdown, formatPlan } from "../format";
 import { plural } from "../format/shared";
+import { interruptNote } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { writeFileAtomic } from "../plan-file";
 import { describeHolder } from "../outcome";
@@ -44,6 +45,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     return 0;
   }
   if (positionals.length !== 1) throw new CliError(positionals.length ? `expected one program directory, got ${positionals.length}` : "missing the program directory", "e.g. meraki-batch plan examples/branch-office", 2);
+  interruptNote("nothing was changed; a plan only reads.");
   const program = await loadProgram(positionals[0], { stack: values.stack as string | undefined });
   for (const r of program.ignored) io.stderr.write(`note: ${r} is not a meraki-batch resource; the CLI leaves it alone\n`);
   const conn = await connect({ values, stackConfig: program.config, stackFile: program.stackFile, io });
@@ -55,6 +57,9 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       plan = await conn.engine.plan(program.resources);
       const changes = plan.summary.actions > 0;
       if (values.stage && changes) {
+        interruptNote(
+          "nothing was confirmed. Batches staged so far stay unconfirmed: 'meraki-batch batches list --status pending' lists them, 'meraki-batch batches prune' deletes them, and 'plan --stage' again reuses them.",
+        );
         const { reused: r, ...staged } = await conn.engine.stage(plan);
         reused = r;
         plan = staged;

@@ -2,6 +2,7 @@
 import { PassThrough, Writable } from "stream";
 import { Io } from "../../cli/io";
 import { progress } from "../../cli/progress";
+import { Interrupted } from "../../cli/interrupt";
 import { confirm } from "../../cli/prompt";
 import { Plan } from "../../provider";
 
@@ -96,4 +97,18 @@ test("lines fit the terminal (80 columns when it does not say) and new run event
   for (const l of screen.lines) expect(l.length).toBeLessThanOrEqual(79);
   expect(screen.lines).toContain("waiting 60 s for 1 confirmed batch to finish: 11");
   expect(screen.lines).toContain("batch #1 (11): outcome unknown");
+});
+
+test("Ctrl-C at the prompt is an interrupt, not an answer; Ctrl-D (end of input) is not 'yes'", async () => {
+  // On a terminal in raw mode Ctrl-C arrives as the byte 0x03 rather than as SIGINT.
+  const screen = new Screen();
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  const asked = confirm(io(screen, stdin), "Apply 2 batches?", false);
+  stdin.write("\u0003");
+  await expect(asked).rejects.toBeInstanceOf(Interrupted);
+
+  const eof = Object.assign(new PassThrough(), { isTTY: true });
+  const closed = confirm(io(new Screen(), eof), "Apply 2 batches?", false);
+  eof.end();
+  expect(await closed).toBe(false);
 });
