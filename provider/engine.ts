@@ -6,7 +6,7 @@
 import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
 import { Holder, classify } from "./apply/contention";
 import { createDraft, removeLeftDraft } from "./apply/drafts";
-import { DraftLedger, MemoryLedger, THIS_RUN, recordOf, runAlive } from "./apply/ledger";
+import { DraftLedger, MemoryLedger, THIS_RUN, recordLookup, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
 import { describeMove } from "./apply/recheck";
 import { isNotFound, submitDefaults } from "./apply/submit";
@@ -136,7 +136,7 @@ export class Engine {
   async removeAbandoned(organizationId = this.options.organizationId): Promise<string[]> {
     const api = new BatchApi(this.client);
     const pending = await api.list(organizationId, "pending");
-    const { abandoned } = classify({ ours: [], ownIds: new Set(), pending, record: (b) => recordOf(this.ledger, this.client.baseUrl, b, organizationId), alive: (r) => runAlive(r) });
+    const { abandoned } = classify({ ours: [], ownIds: new Set(), pending, record: recordLookup(this.ledger, this.client.baseUrl, organizationId), alive: (r) => runAlive(r) });
     const removed: string[] = [];
     for (const { id, record } of abandoned) if (await removeLeftDraft(api, organizationId, this.ledger, this.client.baseUrl, id, record)) removed.push(id);
     return removed;
@@ -146,14 +146,15 @@ export class Engine {
   async draftsTouching(plan: Plan): Promise<Holder[]> {
     const pending = await new BatchApi(this.client).list(plan.organizationId, "pending");
     const own = new Set(plan.batches.flatMap((b) => (b.stagedId ? [b.stagedId] : [])));
+    const record = recordLookup(this.ledger, this.client.baseUrl, plan.organizationId);
     const c = classify({
       ours: plan.batches.map((b) => ({ index: b.index, actions: b.actions })),
       ownIds: own,
       pending,
-      record: (b) => recordOf(this.ledger, this.client.baseUrl, b, plan.organizationId),
+      record,
       alive: (r) => runAlive(r),
     });
-    const twins: Holder[] = [...c.adoptable.values()].map((b) => ({ id: b.id, state: "unconfirmed", objects: [], actions: b.actions.length, record: recordOf(this.ledger, this.client.baseUrl, b, plan.organizationId) }));
+    const twins: Holder[] = [...c.adoptable.values()].map((b) => ({ id: b.id, state: "unconfirmed", objects: [], actions: b.actions.length, record: record(b) }));
     return [...c.drafts, ...c.abandoned, ...twins, ...c.conflicts];
   }
 

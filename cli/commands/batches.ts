@@ -1,5 +1,5 @@
 import { ActionBatch, BatchApi, DraftLedger, DraftRecord, runAlive } from "../../provider";
-import { recordOf } from "../../provider/apply/ledger";
+import { recordLookup, recordOf } from "../../provider/apply/ledger";
 import { confirmAndWait, isNotFound, submitDefaults } from "../../provider/apply/submit";
 import { madeByThisTool } from "../../provider/apply/shape";
 import { realClock } from "../../provider/clock";
@@ -47,9 +47,9 @@ function state(b: ActionBatch): string {
   return "running";
 }
 
-/** "meraki-batch, 3 min ago" from the ledger, or "" when not known here. */
-function provenance(ledger: DraftLedger, baseUrl: string, b: ActionBatch): string {
-  const r = recordOf(ledger, baseUrl, b);
+/** "meraki-batch, 3 min ago" from the ledger (a recordOf or a recordLookup), or "" when not known here. */
+function provenance(record: (b: ActionBatch) => DraftRecord | undefined, b: ActionBatch): string {
+  const r = record(b);
   if (!r) return "";
   const alive = r.purpose === "run" ? (runAlive(r) ? ", run in progress" : ", run ended") : ", staged for review";
   return `meraki-batch ${age(Date.now() - r.createdAt)} ago${alive}`;
@@ -86,8 +86,9 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
         else if (!list.length) io.stdout.write(`No action batches${status ? ` (${status})` : ""} in organization ${org}.\n`);
         else {
           io.stdout.write(`${"ID".padEnd(20)} ${"STATE".padEnd(12)} ${"MODE".padEnd(13)} ACTIONS\n`);
+          const record = recordLookup(ledger, conn.client.baseUrl, org);
           for (const b of list) {
-            const made = provenance(ledger, conn.client.baseUrl, b);
+            const made = provenance(record, b);
             io.stdout.write(`${b.id.padEnd(20)} ${state(b).padEnd(12)} ${(b.synchronous ? "synchronous" : "asynchronous").padEnd(13)} ${b.actions.length}  ${c.dim(summariseActions(b.actions) + (made ? ` (${made})` : ""))}\n`);
           }
         }
@@ -99,7 +100,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
           io.stdout.write(JSON.stringify(b, null, 2) + "\n");
           return 0;
         }
-        const made = provenance(ledger, conn.client.baseUrl, b);
+        const made = provenance((x) => recordOf(ledger, conn.client.baseUrl, x), b);
         io.stdout.write(`Batch ${b.id} in organization ${b.organizationId}: ${state(b)}, ${b.synchronous ? "synchronous" : "asynchronous"}, ${b.actions.length} action${b.actions.length === 1 ? "" : "s"}${made ? ` (made by ${made})` : ""}\n`);
         b.actions.forEach((a, i) => io.stdout.write(`  ${String(i + 1).padStart(3)}. ${a.operation.padEnd(7)} ${a.resource} ${c.dim(JSON.stringify(a.body ?? {}))}\n`));
         for (const e of b.status.errors ?? []) io.stdout.write(c.red(`  error: ${e}\n`));
@@ -145,8 +146,9 @@ async function prune(io: Io, api: BatchApi, org: string, ledger: DraftLedger, ba
   const drafts = (await api.list(org, "pending")).filter((b) => !b.confirmed);
   const doomed: Array<{ b: ActionBatch; why: string; record?: DraftRecord }> = [];
   const kept: Array<{ b: ActionBatch; why: string }> = [];
+  const recordOfDraft = recordLookup(ledger, baseUrl, org);
   for (const b of drafts) {
-    const r = recordOf(ledger, baseUrl, b, org);
+    const r = recordOfDraft(b);
     if (r) {
       if (r.purpose === "run" && runAlive(r)) kept.push({ b, why: "its run is still going" });
       else doomed.push({ b, record: r, why: `made by meraki-batch on this machine ${age(Date.now() - r.createdAt)} ago${r.purpose === "review" ? " (staged for review)" : ", its run has ended"}` });

@@ -24,7 +24,7 @@ import { Change } from "../resources/common";
 import { Contention, Holder, classify, olderClaims } from "./contention";
 import { DraftMayExistError, createDraft, removeLeftDraft } from "./drafts";
 import { EventSink } from "./events";
-import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordOf, runAlive } from "./ledger";
+import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordLookup, recordOf, runAlive } from "./ledger";
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
 import { compareIds, describeObject } from "./objects";
 import { indexSpecs, mismatches, replanKeys, staleChanges } from "./recheck";
@@ -134,7 +134,7 @@ class Run {
       ours,
       ownIds: this.ownIds(),
       pending,
-      record: (b) => this.recordOf(b),
+      record: recordLookup(this.ledger, this.client.baseUrl, this.org),
       alive: (r) => runAlive(r),
     });
   }

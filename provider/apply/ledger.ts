@@ -45,14 +45,37 @@ export function fingerprint(actions: Action[]): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
+type LedgerBatch = { id: string; organizationId?: string; actions?: Action[] };
+
 /** What the ledger knows of a batch: its own record, else the intent of a run whose create of it got no answer. */
-export function recordOf(ledger: DraftLedger, baseUrl: string, b: { id: string; organizationId?: string; actions?: Action[] }, organizationId = b.organizationId ?? ""): DraftRecord | undefined {
-  const own = ledger.get(b.id, baseUrl);
-  if (own || !b.actions?.length) return own;
-  const fp = fingerprint(b.actions);
-  const intents = ledger.list(organizationId, baseUrl).filter((r) => r.id.startsWith(INTENT_PREFIX) && r.fingerprint === fp);
-  // Two runs may intend the same actions: a live one's claim comes first (its draft must not be taken for an orphan).
-  return intents.find((r) => runAlive(r) !== false) ?? intents[0];
+export function recordOf(ledger: DraftLedger, baseUrl: string, b: LedgerBatch, organizationId = b.organizationId ?? ""): DraftRecord | undefined {
+  return recordLookup(ledger, baseUrl, organizationId)(b);
+}
+
+/**
+ * recordOf for one pass over an organization's pending batches: the ledger's intents are listed
+ * once, on the first batch that has no record of its own, not once per such batch. Make a new one
+ * per pass; intents recorded after the first lookup are not seen.
+ */
+export function recordLookup(ledger: DraftLedger, baseUrl: string, organizationId: string): (b: LedgerBatch) => DraftRecord | undefined {
+  let intents: Map<string, DraftRecord[]> | undefined;
+  return (b) => {
+    const own = ledger.get(b.id, baseUrl);
+    if (own || !b.actions?.length) return own;
+    intents ??= groupIntents(ledger.list(organizationId, baseUrl));
+    const matching = intents.get(fingerprint(b.actions)) ?? [];
+    // Two runs may intend the same actions: a live one's claim comes first (its draft must not be taken for an orphan).
+    return matching.find((r) => runAlive(r) !== false) ?? matching[0];
+  };
+}
+
+function groupIntents(records: DraftRecord[]): Map<string, DraftRecord[]> {
+  const byFingerprint = new Map<string, DraftRecord[]>();
+  for (const r of records) {
+    if (!r.id.startsWith(INTENT_PREFIX) || !r.fingerprint) continue;
+    byFingerprint.set(r.fingerprint, [...(byFingerprint.get(r.fingerprint) ?? []), r]);
+  }
+  return byFingerprint;
 }
 
 export interface DraftLedger {
