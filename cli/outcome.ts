@@ -1,6 +1,7 @@
 /** What the CLI prints after an apply: every resource's outcome, what else it found, and the exit code. */
 import { ApplyResult, Holder, describeObject } from "../provider";
 import { naturalCompare } from "../provider/plan/order";
+import { INTERRUPTED_EXIT } from "./interrupt";
 import { Colours } from "./io";
 
 // Settings, VLANs, devices, ports; then natural order of the key (port 2 before port 10).
@@ -20,7 +21,7 @@ export const EXIT = {
   unknown: 3,
   /** Another run's batches hold the plan's resources; nothing was confirmed. */
   contended: 4,
-  interrupted: 130,
+  interrupted: INTERRUPTED_EXIT,
 } as const;
 
 export function exitCode(result: Pick<ApplyResult, "ok" | "status" | "resources">): number {
