@@ -8,7 +8,7 @@
  */
 import { DEFAULTS } from "../defaults";
 import { DashboardClient } from "../dashboard/client";
-import { DashboardApiError } from "../errors";
+import { unreadVlans } from "../live/read";
 import { LiveDevice, LiveNetwork, LiveRecord, LiveSnapshot, VlanCollection, emptySnapshot } from "../live/snapshot";
 import { Scope, Selection, resolveScope } from "./scope";
 
@@ -65,8 +65,6 @@ async function readVlans(client: DashboardClient, networkId: string): Promise<Vl
     const list = await client.get<LiveRecord[]>(`/networks/${enc(networkId)}/appliance/vlans`);
     return { state: "ok", vlans: Object.fromEntries(list.map((v) => [String(v.id), v])) };
   } catch (err) {
-    if (err instanceof DashboardApiError && err.status === 400 && err.errors.some((e) => /VLANs are not enabled/i.test(e))) return { state: "disabled" };
-    if (err instanceof DashboardApiError && err.status === 404) return { state: "missing" };
-    throw err;
+    return unreadVlans(err);
   }
 }

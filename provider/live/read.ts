@@ -223,8 +223,16 @@ async function readVlans(client: DashboardClient, networkId: string): Promise<Vl
     const list = await client.get<LiveRecord[]>(`/networks/${encodeURIComponent(networkId)}/appliance/vlans`);
     return { state: "ok", vlans: Object.fromEntries(list.map((v) => [String(v.id), v])) };
   } catch (err) {
-    if (err instanceof DashboardApiError && err.status === 400 && err.errors.some((e) => /VLANs are not enabled/i.test(e))) return { state: "disabled" };
-    if (err instanceof DashboardApiError && err.status === 404) return { state: "missing" };
-    throw err;
+    return unreadVlans(err);
   }
+}
+
+/**
+ * What an error reading a network's VLANs says about them: "VLANs are not enabled" (400) means
+ * disabled, 404 a network without an appliance; anything else is thrown again.
+ */
+export function unreadVlans(err: unknown): VlanCollection {
+  if (err instanceof DashboardApiError && err.status === 400 && err.errors.some((e) => /VLANs are not enabled/i.test(e))) return { state: "disabled" };
+  if (err instanceof DashboardApiError && err.status === 404) return { state: "missing" };
+  throw err;
 }
