@@ -10,6 +10,7 @@ import { parse } from "../args";
 import { API_HELP, API_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { Io, colours, processIo } from "../io";
+import { interruptNote } from "../interrupt";
 import { writeFileAtomic } from "../plan-file";
 
 export const help = `Usage: meraki-batch import <dir> [options]
@@ -71,6 +72,8 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   const networks = list(values.network);
   const serials = list(values.serial);
   checkTarget(dir, positionals[0], values.force === true);
+  // The program's files are written at the end, synchronously: an interrupt comes before or after.
+  interruptNote(`nothing was written to ${positionals[0]}; an import only reads until it writes the program at the end.`);
 
   const c = colours(io);
   const conn = await connect({ values, io });

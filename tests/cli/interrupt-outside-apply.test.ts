@@ -5,6 +5,7 @@
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { DEMO_API_KEY } from "../../emulator/seeds";
 import { TestEmulator, testEmulator } from "../helpers/api";
@@ -79,5 +80,16 @@ describe("while the network is read", () => {
     p.child.kill(signal);
     expect(await p.exited).toBe(130);
     expect(p.err()).toBe(`\n${said}\n`);
+  }, 30_000);
+
+  test("import, SIGINT: exit 130, and the directory was not made", async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mb-import-")), "site");
+    const p = spawnCli(["import", dir], { env: env() });
+    await silent.requestsArrived(1);
+    p.child.kill("SIGINT");
+    expect(await p.exited).toBe(130);
+    expect(p.err()).toBe(`\nInterrupted: nothing was written to ${dir}; an import only reads until it writes the program at the end.\n`);
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(fs.readdirSync(path.dirname(dir))).toEqual([]);
   }, 30_000);
 });
