@@ -40,7 +40,8 @@ function program(n: number): ModelResource[] {
   }));
 }
 
-export async function runPulumiPath(ports: number, handoff: Handoff, lookahead: boolean, parallel = 8): Promise<PulumiPathResult> {
+/** `config`: further provider settings (the bench uses the defaults; its smoke test widens the windows for a loaded machine). */
+export async function runPulumiPath(ports: number, handoff: Handoff, lookahead: boolean, parallel = 8, config: Record<string, string> = {}): Promise<PulumiPathResult> {
   const emu = await startEmulator({ port: 0, seed: "campus", switches: Math.max(10, Math.ceil(ports / 48)), rateLimit: 10, batchLatencyMs: BATCH_LATENCY_MS });
   fs.mkdirSync(path.join(ROOT, "tmp"), { recursive: true });
   const dir = fs.mkdtempSync(path.join(ROOT, "tmp", "bench-pulumi-"));
@@ -52,6 +53,7 @@ export async function runPulumiPath(ports: number, handoff: Handoff, lookahead: 
       "meraki-batch:baseUrl": emu.url,
       "meraki-batch:organizationId": ORG,
       "meraki-batch:lookahead": String(lookahead),
+      ...config,
     });
     const started = Date.now();
     const r = await up(p, program(ports), {}, { parallel, handoff });
