@@ -261,8 +261,13 @@ export class Runtime {
     await this.submit({ op: { kind: "delete", spec: { kind, name: resourceId(kind, p), props: p, onDelete: p.onDelete as DeleteSpec["onDelete"], original } } });
   }
 
-  /** read (refresh): the live values of the managed fields; a VLAN that is gone reads as gone. */
-  async read(kind: Kind, id: string, props: Props): Promise<{ id: string; props: Props }> {
+  /**
+   * read (refresh): the live values of the managed fields; a VLAN that is gone reads as gone. The
+   * live values are returned as the inputs too: the engine shows an update's diff between stored
+   * and new inputs (a dynamic provider cannot return a detailed diff), so after a refresh
+   * `preview --diff` names each drifted field with its live and its program value.
+   */
+  async read(kind: Kind, id: string, props: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
     const p = resourceProps(props);
     const { engine, cache } = await this.setup();
     const { items } = validate([{ kind, name: id, props: p }]);
@@ -278,7 +283,7 @@ export class Runtime {
       const liveValue = (r.change.live ?? {})[top];
       current[top] = liveValue === undefined ? null : liveValue;
     }
-    return { id, props: outputs(current, undefined) };
+    return { id, props: outputs(current, undefined), inputs: resourceProps(current) };
   }
 
   /**
