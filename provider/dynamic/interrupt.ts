@@ -1,30 +1,46 @@
 /**
- * Interrupts in the plugin process. The dynamic-provider plugin answers the engine's Cancel RPC
- * without telling the provider (@pulumi/pulumi cmd/dynamic-provider: `cancel(call, callback) {
- * callback(undefined, new Empty()) }`), so what reaches a running apply is the signal that ends
- * the plugin (a Ctrl-C at the terminal, or the engine stopping it). While applies are in flight,
- * the first SIGINT or SIGTERM aborts them (no more batches confirmed, their drafts deleted,
- * confirmed batches waited for briefly) and the process exits with 130 once they have; a second
- * signal exits at once. With no apply in flight, Node's own handling applies.
+ * Interrupts in the plugin process. Two things stop a running apply (no more batches confirmed,
+ * its drafts deleted, the confirmed ones waited for briefly):
+ *
+ * - the engine's Cancel (a Ctrl-C at `pulumi up`), seen through engine-cancel.ts: the steps that
+ *   wait are then answered with their outcomes and the engine ends the deployment;
+ * - a SIGINT or SIGTERM to the plugin itself (the engine closing it, or a user signalling it):
+ *   the process exits with 130 once its applies have settled; a second signal exits at once.
+ *
+ * With no apply in flight, a signal gets Node's own handling.
  */
+import { onEngineCancel } from "./engine-cancel";
+
 export class PluginInterrupts {
   readonly controller = new AbortController();
   private inFlight = 0;
   private installed = false;
+  private exitWhenSettled = false;
   private readonly onSignal = () => {
-    if (this.controller.signal.aborted) return this.exit();
-    process.stderr.write("meraki-batch: interrupted: confirming no more batches, deleting this run's drafts, waiting for the confirmed ones\n");
-    this.controller.abort();
+    if (this.exitWhenSettled) return this.exit();
+    this.exitWhenSettled = true;
+    this.stop("interrupted");
     if (this.inFlight === 0) this.exit();
   };
 
-  constructor(private readonly exit: () => void = () => process.exit(130)) {}
+  constructor(
+    private readonly exit: () => void = () => process.exit(130),
+    hookCancel: (onCancel: () => void) => boolean = onEngineCancel,
+  ) {
+    hookCancel(() => this.stop("the engine cancelled the deployment"));
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
-  /** Runs an apply with the handlers installed for its duration. */
+  private stop(why: string): void {
+    if (this.controller.signal.aborted) return;
+    process.stderr.write(`meraki-batch: ${why}: confirming no more batches, deleting this run's drafts, waiting for the confirmed ones\n`);
+    this.controller.abort();
+  }
+
+  /** Runs an apply with the signal handlers installed for its duration. */
   async around<T>(run: () => Promise<T>): Promise<T> {
     this.inFlight++;
     if (!this.installed) {
@@ -39,7 +55,7 @@ export class PluginInterrupts {
         process.off("SIGINT", this.onSignal);
         process.off("SIGTERM", this.onSignal);
         this.installed = false;
-        if (this.controller.signal.aborted) this.exit();
+        if (this.exitWhenSettled) this.exit();
       }
     }
   }

@@ -125,7 +125,16 @@ export class PulumiProject {
     });
   }
 
-  /** A signal to the run's whole process group, as a terminal's Ctrl-C sends it (CLI, language host, program, plugins). */
+  /**
+   * A signal to the running CLI's process group, as a terminal's Ctrl-C sends it. The engine starts
+   * its plugins (language host, providers) in process groups of their own, so it reaches the CLI
+   * only, as at a terminal.
+   */
+  signalRun(signal: NodeJS.Signals): void {
+    for (const c of this.running) this.killGroup(c, signal);
+  }
+
+  /** A signal to a process group. */
   killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     try {
       process.kill(-child.pid!, signal);
