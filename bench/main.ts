@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--json] [--scenarios 480,2400] [--plan-sizes 1000,10000,50000] [--pulumi-path 96,480]
+ * npm run bench [-- --quick] [--json] [--scenarios 480,2400] [--plan-sizes 1000,10000,50000]
  * (an empty list, e.g. --scenarios=, skips that part)
  * Batched apply against the per-resource pattern, side by side against the same emulator, and
  * the plan's cost as it grows. Not part of the test suite.
@@ -9,7 +9,6 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { PlanCost } from "./plan-cost";
-import { pulumiPath, pulumiPathMarkdown } from "./pulumi-path";
 import { BenchReport, markdown } from "./report";
 import { runMode } from "./run";
 import { FULL, QUICK, scenario } from "./scenarios";
@@ -33,7 +32,7 @@ export function medianCost(runs: PlanCost[]): PlanCost {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" }, "pulumi-path": { type: "string" } },
+    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" } },
   });
   const quick = values.quick === true;
   const scale = quick ? QUICK_SCALE : 1;
@@ -65,8 +64,7 @@ async function main(): Promise<void> {
     const runs = Array.from({ length: PLAN_COST_RUNS }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "plan-cost.js"), String(n)], { encoding: "utf8" })) as PlanCost);
     report.planCost.push(medianCost(runs));
   }
-  const pulumiRows = await pulumiPath((values["pulumi-path"] ?? (quick ? "96" : "96,480")).split(",").filter(Boolean).map(Number), log);
-  process.stdout.write(values.json ? JSON.stringify({ ...report, pulumiPath: pulumiRows }, null, 2) + "\n" : markdown(report) + (pulumiRows.length ? "\n" + pulumiPathMarkdown(pulumiRows) : ""));
+  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : markdown(report));
 }
 
 if (require.main === module) {

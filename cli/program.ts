@@ -6,15 +6,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { Kind, ResourceSpec } from "../provider";
+import { DeclaredKind, ResourceSpec } from "../provider";
 import { resourceProps } from "../provider/dynamic/runtime";
 import { CliError } from "./errors";
 import { compileError, failure, StackCapture } from "./program-errors";
 
-const KIND_OF_TYPE: Record<string, Kind> = {
+const KIND_OF_TYPE: Record<string, DeclaredKind> = {
   "pulumi-nodejs:dynamic/meraki:Vlan": "vlan",
   "pulumi-nodejs:dynamic/meraki:DeviceTags": "deviceTags",
   "pulumi-nodejs:dynamic/meraki:SwitchPort": "switchPort",
+  "pulumi-nodejs:dynamic/meraki:SwitchPorts": "switchPorts",
   "pulumi-nodejs:dynamic/meraki:VlansSettings": "vlansSettings",
 };
 
@@ -161,6 +162,10 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
 
   const resources: ResourceSpec[] = [];
   const ignored: string[] = [];
+  // Pulumi refuses two resources of one type with the same name (their URNs would be equal).
+  const names = new Set<string>();
+  const twice = [...new Set(seen.filter((r) => names.size === names.add(`${r.type}::${r.name}`).size).map((r) => `${r.type.replace(/^pulumi-nodejs:dynamic\/meraki:/, "")} '${r.name}'`))];
+  if (twice.length) throw new CliError(`the program declares ${twice.length > 1 ? "resources" : "a resource"} twice: ${twice.slice(0, 5).join(", ")}${twice.length > 5 ? ` and ${twice.length - 5} more` : ""}`, "give each resource of a type its own name (Pulumi refuses duplicate URNs)");
   for (const r of seen) {
     const kind = KIND_OF_TYPE[r.type];
     if (kind) resources.push({ kind, name: r.name, props: resourceProps(r.inputs) });

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeProvider } from "../provider/dynamic/shim";
 import type { DeviceTagsProps } from "../provider/resources/device-tags";
-import { afterThisTurn } from "./registration-order";
 import { Inputs, Outputs } from "./types";
 
 const provider = makeProvider("deviceTags");
@@ -29,7 +28,6 @@ export class DeviceTags extends pulumi.dynamic.Resource {
   static readonly typeToken = "pulumi-nodejs:dynamic/meraki:DeviceTags";
 
   constructor(name: string, args: DeviceTagsArgs, opts?: pulumi.CustomResourceOptions) {
-    // Registered after the VLANs declared alongside (see registration-order.ts).
-    super(provider, name, { ...args, serial: afterThisTurn(args.serial), original: undefined }, opts, "meraki", "DeviceTags");
+    super(provider, name, { ...args, original: undefined }, opts, "meraki", "DeviceTags");
   }
 }

@@ -1,6 +1,6 @@
 /**
  * meraki-batch for Pulumi programs: Meraki VLANs (and whether a network uses them), device tags
- * and switch ports, applied through the Dashboard API's atomic action batches.
+ * and switch ports (one by one, or a switch's ports as one resource), applied through the Dashboard API's atomic action batches.
  *
  * Configuration (stack config, else the environment): meraki-batch:apiKey (secret) or
  * MERAKI_DASHBOARD_API_KEY; meraki-batch:baseUrl or MERAKI_DASHBOARD_API_BASE_URL;
@@ -9,6 +9,7 @@
 export { Vlan, type VlanArgs } from "./vlan";
 export { DeviceTags, type DeviceTagsArgs } from "./device-tags";
 export { SwitchPort, type SwitchPortArgs } from "./switch-port";
+export { SwitchPorts, type SwitchPortsArgs, type PortFields } from "./switch-ports";
 export { VlansSettings, type VlansSettingsArgs } from "./vlans-settings";
 export { portRange, switchPorts } from "./ports";
 export { CONFIG_NAMESPACE, SETTINGS as CONFIG_ENVIRONMENT } from "../provider/dynamic/settings";

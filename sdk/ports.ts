@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expandVlanRanges, parseVlanList } from "../lib/vlan-list";
-import { SwitchPort, SwitchPortArgs } from "./switch-port";
+import { PortFields, SwitchPorts } from "./switch-ports";
+import { Inputs } from "./types";
 
 /**
  * Port ids from a range expression: "1-24,48" → ["1", …, "24", "48"]. Same syntax as
@@ -12,16 +13,43 @@ export function portRange(expression: string): string[] {
   return expandVlanRanges(parsed.value).map(String);
 }
 
+type Settings = Inputs<PortFields>;
+
 /**
- * One SwitchPort per port in `ports`, all with the same settings, named `${name}-${portId}`.
- * `settings` may be a function of the port id, for per-port names.
+ * The ports of one switch as one SwitchPorts resource, all with `settings`, which may be a function
+ * of the port id for per-port values (names, say). Fields with the same value on every port are
+ * shared; the others become per-port overrides.
  */
 export function switchPorts(
   name: string,
-  args: { serial: pulumi.Input<string>; ports: string | string[] },
-  settings: Omit<SwitchPortArgs, "serial" | "portId"> | ((portId: string) => Omit<SwitchPortArgs, "serial" | "portId">),
+  args: { serial: pulumi.Input<string>; ports: string | Array<string | number>; onDelete?: pulumi.Input<"restore" | "reset" | "retain"> },
+  settings: Settings | ((portId: string) => Settings),
   opts?: pulumi.CustomResourceOptions,
-): SwitchPort[] {
-  const ids = Array.isArray(args.ports) ? args.ports : portRange(args.ports);
-  return ids.map((portId) => new SwitchPort(`${name}-${portId}`, { serial: args.serial, portId, ...(typeof settings === "function" ? settings(portId) : settings) }, opts));
+): SwitchPorts {
+  if (typeof settings !== "function") return new SwitchPorts(name, { ...settings, serial: args.serial, ports: args.ports, onDelete: args.onDelete }, opts);
+  const ids = Array.isArray(args.ports) ? args.ports.map(String) : portRange(args.ports);
+  const each = new Map(ids.map((id) => [id, settings(id)]));
+  const fields = new Set([...each.values()].flatMap((s) => Object.keys(s).filter((k) => (s as Record<string, unknown>)[k] !== undefined)));
+  const shared: Record<string, unknown> = {};
+  for (const f of fields) {
+    const values = ids.map((id) => (each.get(id) as Record<string, unknown>)[f]);
+    if (values.every((v) => same(v, values[0]))) shared[f] = values[0];
+  }
+  const overrides: Record<string, Record<string, unknown>> = {};
+  for (const id of ids) {
+    const own = Object.fromEntries(Object.entries(each.get(id) as Record<string, unknown>).filter(([k, v]) => v !== undefined && !(k in shared)));
+    if (Object.keys(own).length) overrides[id] = own;
+  }
+  return new SwitchPorts(
+    name,
+    { ...(shared as Settings), serial: args.serial, ports: args.ports, onDelete: args.onDelete, ...(Object.keys(overrides).length ? { overrides } : {}) },
+    opts,
+  );
+}
+
+/** The same value: the same object (an Output), or equal plain data. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (pulumi.Output.isInstance(a) || pulumi.Output.isInstance(b)) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

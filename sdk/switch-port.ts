@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeProvider } from "../provider/dynamic/shim";
 import type { SwitchPortProps } from "../provider/resources/switch-port";
-import { afterThisTurn } from "./registration-order";
 import { Inputs, Outputs } from "./types";
 
 const provider = makeProvider("switchPort");
@@ -26,7 +25,6 @@ export class SwitchPort extends pulumi.dynamic.Resource {
   static readonly typeToken = "pulumi-nodejs:dynamic/meraki:SwitchPort";
 
   constructor(name: string, args: SwitchPortArgs, opts?: pulumi.CustomResourceOptions) {
-    // Registered after the VLANs declared alongside (see registration-order.ts).
-    super(provider, name, { ...args, serial: afterThisTurn(args.serial), original: undefined }, opts, "meraki", "SwitchPort");
+    super(provider, name, { ...args, original: undefined }, opts, "meraki", "SwitchPort");
   }
 }

@@ -22,7 +22,7 @@ for (const v of site.vlans) {
 for (const sw of site.switches) {
   new meraki.DeviceTags(`${sw.serial}-tags`, { serial: sw.serial, tags: sw.tags });
   for (const { ports, name, ...settings } of sw.ports) {
-    meraki.switchPorts(`${sw.serial}-port`, { serial: sw.serial, ports }, (port) => ({
+    meraki.switchPorts(`${sw.serial}-ports-${ports}`, { serial: sw.serial, ports }, (port) => ({
       ...settings,
       ...(name ? { name: ports.includes("-") ? `${name} ${port}` : name } : {}),
     }));

@@ -30,13 +30,9 @@ export class Coalescer<T, R> {
     });
   }
 
-  /**
-   * Other activity that announces more work (Check/Diff calls, for lookahead): a flush that is
-   * waiting keeps waiting for the window, still bounded by its deadline. Without pending calls it
-   * does nothing: announcements alone never start a flush.
-   */
-  touch(): void {
-    if (this.pending.length) this.restartQuiet();
+  /** How many calls wait for their flush. */
+  waiting(): number {
+    return this.pending.length;
   }
 
   private restartQuiet(): void {

@@ -2,8 +2,9 @@
  * Interrupts in the plugin process. Two things stop a running apply (no more batches confirmed,
  * its drafts deleted, the confirmed ones waited for briefly):
  *
- * - the engine's Cancel (a Ctrl-C at `pulumi up`), seen through engine-cancel.ts: the steps that
- *   wait are then answered with their outcomes and the engine ends the deployment;
+ * - the engine's Cancel (a Ctrl-C at `pulumi up`), seen through engine-cancel.ts, while calls wait
+ *   or apply: they are then answered with their outcomes and the engine ends the deployment. (The
+ *   engine also sends Cancel when a deployment ends normally, with nothing waiting: ignored.)
  * - a SIGINT or SIGTERM to the plugin itself (the engine closing it, or a user signalling it):
  *   the process exits with 130 once its applies have settled; a second signal exits at once.
  *
@@ -23,11 +24,15 @@ export class PluginInterrupts {
     if (this.inFlight === 0) this.exit();
   };
 
+  /** `waiting`: whether calls wait for a flush (a Cancel then stops them too). */
   constructor(
+    private readonly waiting: () => boolean = () => false,
     private readonly exit: () => void = () => process.exit(130),
     hookCancel: (onCancel: () => void) => boolean = onEngineCancel,
   ) {
-    hookCancel(() => this.stop("the engine cancelled the deployment"));
+    hookCancel(() => {
+      if (this.inFlight > 0 || this.waiting()) this.stop("the deployment was cancelled");
+    });
   }
 
   get signal(): AbortSignal {

@@ -2,8 +2,13 @@
  * The dynamic provider's implementation, loaded by package name at call time by the serialised
  * shim (shim.ts). One instance per process (on globalThis), shared by every resource type and
  * every provider text in state: it holds the settings, the Dashboard client, the live-state cache,
- * the coalescer that turns concurrent calls into batches, and for lookahead the changes Check and
- * Diff announced (lookahead.ts) and the record of those applied ahead of their step (ahead-store.ts).
+ * and the coalescer that turns the engine's concurrent calls into one plan and as few batches as
+ * the limits allow.
+ *
+ * The engine hands a step to a worker only when one of its --parallel workers is free, so the
+ * calls that arrive together are at most --parallel (docs/pulumi-engine.md): the number of Pulumi
+ * resources decides how many batches a deployment takes, which is why a switch's ports can be one
+ * resource (SwitchPorts).
  *
  * This file's path (meraki-batch/dist/provider/dynamic/runtime.js) is part of every stored
  * resource's provider text: keep it stable.
@@ -14,39 +19,60 @@ import { userAgent } from "../dashboard/user-agent";
 import { soleOrganization } from "../dashboard/organizations";
 import { Engine } from "../engine";
 import { MerakiBatchError, ValidationError, ValidationIssue } from "../errors";
-import { ApplyResult, ResourceResult } from "../apply/execute";
+import { ResourceResult } from "../apply/execute";
 import { LiveCache, readLive } from "../live/read";
-import { Plan, issueMessage, liveNeeds, validate } from "../plan/plan";
-import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
+import { Plan, liveNeeds, validate } from "../plan/plan";
+import { Change } from "../resources/common";
 import { KINDS } from "../resources";
+import { portsText } from "../resources/switch-ports";
 import { FileLedger, defaultStateDir } from "../apply/ledger";
-import { AheadRecord, AheadStore, aheadFile } from "./ahead-store";
 import { PluginInterrupts } from "./interrupt";
 import { Coalescer, Flushable } from "./coalescer";
-import { Announcement, LOOKAHEAD, Ledger, signature } from "./lookahead";
+import {
+  DynamicKind,
+  IDENTITY,
+  Op,
+  Props,
+  SINGLETON,
+  applyOps,
+  checkFailures,
+  containsUnknown,
+  deleteOps,
+  extendBulkOriginal,
+  extendOriginal,
+  isUnknown,
+  outputs,
+  portIds,
+  portOfName,
+  refreshedBulk,
+  resourceId,
+  resourceProps,
+} from "./resources";
 import { CONFIG_NAMESPACE, DYNAMIC_DEFAULTS, SETTINGS, SettingName, Settings, clientOptions, resolveSettings } from "./settings";
 
-/** The sentinels the engine sends for values unknown during preview (sdk/go/common/resource/plugin/rpc.go). */
-export const UNKNOWN_VALUES = new Set([
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-]);
+export { UNKNOWN_VALUES, isUnknown, resourceProps, resourceId } from "./resources";
 
-/** Inputs and outputs that belong to the provider, not to the Meraki resource. */
-const PROVIDER_FIELDS = ["__provider", "original"];
-
-type Props = Record<string, unknown>;
-
+/** One engine call (Create, Update or Delete): the operations of its resource's objects. */
 interface Job {
-  op: { kind: "apply"; spec: ResourceSpec } | { kind: "delete"; spec: DeleteSpec };
+  ops: Op[];
 }
 
 interface JobResult {
-  /** The managed fields before this change, as they truly were (even if applied ahead): the original of a singleton. */
-  before: Props | null;
+  /** Per operation key: the managed fields as they were before this change (the original of a singleton). */
+  before: Map<string, Props | null>;
+}
+
+/**
+ * A call that failed for some of its objects: a SwitchPorts resource whose ports went into several
+ * batches may have some applied. `applied` holds those, so the resource's state records them.
+ */
+export class CallFailed extends Error {
+  constructor(
+    message: string,
+    readonly applied: Map<string, Props | null>,
+  ) {
+    super(message);
+  }
 }
 
 /** The pieces made once per process by setup(). */
@@ -55,70 +81,11 @@ interface Setup {
   client: DashboardClient;
   engine: Engine;
   cache: LiveCache;
-  store: AheadStore;
 }
 
 export interface ConfigReader {
   get(key: string): string | undefined;
 }
-
-export function isUnknown(v: unknown): boolean {
-  return typeof v === "string" && UNKNOWN_VALUES.has(v);
-}
-
-function containsUnknown(v: unknown): boolean {
-  if (isUnknown(v)) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
-  return false;
-}
-
-/** The Meraki resource's properties from a resource's inputs or outputs. */
-export function resourceProps(raw: Props): Props {
-  const out: Props = {};
-  for (const [k, v] of Object.entries(raw ?? {})) if (!PROVIDER_FIELDS.includes(k) && v !== undefined && v !== null) out[k] = v;
-  // null is meaningful for a few port fields (vlan: null clears a trunk's native VLAN)
-  for (const k of ["vlan", "voiceVlan", "name", "portScheduleId", "groupPolicyId", "adaptivePolicyGroupId", "dhcpBootNextServer", "dhcpBootFilename"]) {
-    if (raw && raw[k] === null) out[k] = null;
-  }
-  return out;
-}
-
-export function resourceId(kind: Kind, props: Props): string {
-  switch (kind) {
-    case "vlan":
-      return `${String(props.networkId)}/${String(props.vlanId)}`;
-    case "switchPort":
-      return `${String(props.serial)}/${String(props.portId)}`;
-    case "deviceTags":
-      return String(props.serial);
-    case "vlansSettings":
-      return String(props.networkId);
-  }
-}
-
-/** Outputs: the inputs plus what the provider remembers; never undefined (the plugin cannot marshal it). */
-function outputs(props: Props, original: unknown): Props {
-  const out: Props = JSON.parse(JSON.stringify(props));
-  if (original !== undefined) out.original = original === null ? null : JSON.parse(JSON.stringify(original));
-  return out;
-}
-
-/** Kinds that always exist: a "create" takes the object over and records its original (onDelete: "restore"). */
-const SINGLETON: Record<Kind, boolean> = {
-  vlan: false,
-  switchPort: true,
-  deviceTags: true,
-  vlansSettings: true,
-};
-
-/** Fields whose change means a different Meraki object: replace rather than update. */
-const IDENTITY: Record<Kind, string[]> = {
-  vlan: ["networkId", "vlanId"],
-  switchPort: ["serial", "portId"],
-  deviceTags: ["serial"],
-  vlansSettings: ["networkId"],
-};
 
 export class Runtime {
   private config: ConfigReader | undefined;
@@ -127,11 +94,14 @@ export class Runtime {
   private state?: Promise<Setup>;
   private windowMs: number = DYNAMIC_DEFAULTS.batchWindowMs;
   private maxWaitMs: number = DYNAMIC_DEFAULTS.batchMaxWaitMs;
-  /** Known once set up; until then no call is pending, so Check/Diff have no flush to extend. */
-  private lookahead = false;
-  private readonly interrupts = new PluginInterrupts();
   private readonly coalescer = new Coalescer<Job, JobResult>((items) => this.flush(items), () => this.windowMs, () => this.maxWaitMs);
-  private readonly ledger = new Ledger();
+  private readonly interrupts = new PluginInterrupts(() => this.coalescer.waiting() > 0);
+  /**
+   * Objects taken over by a Create or Update of this deployment, with the resource that took them
+   * and the fields it manages. A resource deleted later in the same deployment leaves those fields
+   * alone: moving ports between a SwitchPort and a SwitchPorts (or renaming) sends nothing.
+   */
+  private readonly claims = new Map<string, Set<string>>();
 
   /** Called by every deserialised provider instance; the first configuration wins. */
   configure(config: ConfigReader | undefined): void {
@@ -168,10 +138,7 @@ export class Runtime {
           // Drafts are recorded, so that a later run on this machine deletes those a killed plugin left.
           ledger: new FileLedger(defaultStateDir()),
         });
-        // Read even with lookahead off: records left by an earlier run with it on still tell the truth.
-        const store = new AheadStore(aheadFile(settings.lookaheadDir, settings.baseUrl, organizationId), settings.baseUrl, organizationId);
-        this.lookahead = settings.lookahead;
-        return { settings, client, engine, cache, store };
+        return { settings, client, engine, cache };
       })();
       this.state.catch(() => (this.state = undefined));
     }
@@ -179,86 +146,67 @@ export class Runtime {
   }
 
   /** check: the engine's validation as CheckFailures; values unknown during preview are not judged. */
-  async check(kind: Kind, olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }> {
-    const module = KINDS[kind];
-    const props = resourceProps(news);
-    const parsed = module.schema.safeParse(props);
-    const failures: Array<{ property: string; reason: string }> = [];
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.map(String);
-        if (issue.code === "unrecognized_keys") {
-          failures.push({ property: "", reason: issueMessage(issue) });
-          continue;
-        }
-        if (pathTouchesUnknown(props, path)) continue;
-        failures.push({ property: path.join("."), reason: issueMessage(issue) });
-      }
-    } else if (LOOKAHEAD[kind].createFromCheck && !Object.keys(resourceProps(olds ?? {})).length) {
-      // No olds: the engine is about to create this resource (step_generator.go calls Check without olds for a new one).
-      this.announce(kind, module.key(parsed.data), props, "create");
-    }
-    return { inputs: news, failures };
+  async check(kind: DynamicKind, _olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }> {
+    return { inputs: news, failures: checkFailures(kind, resourceProps(news)) };
   }
 
-  /** diff: against the live object (through the per-collection cache), so preview shows drift made in the Dashboard. */
-  async diff(kind: Kind, _id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  /** diff: against the live objects (through the per-collection cache), so preview shows drift made in the Dashboard. */
+  async diff(kind: DynamicKind, _id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const replaces = IDENTITY[kind].filter((f) => isUnknown(news[f]) || String(news[f]) !== String(olds[f]));
     if (replaces.length) return { changes: true, replaces, deleteBeforeReplace: kind === "vlan" };
     const props = resourceProps(news);
     if (containsUnknown(props)) return { changes: true, replaces: [], deleteBeforeReplace: false };
     const inputsChanged = JSON.stringify(sorted(resourceProps(olds))) !== JSON.stringify(sorted(props));
-    let changes = inputsChanged;
+    if (inputsChanged) return { changes: true, replaces: [], deleteBeforeReplace: false };
     try {
-      const live = await this.liveChange(kind, props);
-      changes = inputsChanged || (live !== undefined && live.op !== "noop");
-      // An update that replaces nothing: the engine's Update call will follow (in an update, not in a preview).
-      if (changes && live && LOOKAHEAD[kind].updateFromDiff) this.announce(kind, live.key, props, "ensure");
+      const changes = await this.liveChanges(kind, props);
+      return { changes: changes.some((c) => c.op !== "noop"), replaces: [], deleteBeforeReplace: false };
     } catch (err) {
-      // No live view (e.g. invalid props, which check reports): fall back to comparing inputs.
+      // No live view (e.g. invalid props, which check reports): the inputs decide.
       if (!(err instanceof ValidationError)) process.stderr.write(`meraki-batch: diff of ${resourceId(kind, props)} could not read live state: ${(err as Error).message}\n`);
+      return { changes: false, replaces: [], deleteBeforeReplace: false };
     }
-    return { changes, replaces: [], deleteBeforeReplace: false };
   }
 
-  /**
-   * Remembers a fully known change that the engine announced, for the next flush. Nothing is
-   * applied here: a flush needs a real Create/Update call (never made in a preview, never for a
-   * resource outside --target, which gets no Check at all).
-   */
-  private announce(kind: Kind, key: string, props: Props, intent: Announcement["intent"]): void {
-    if (containsUnknown(props)) return;
-    this.ledger.announce({ key, kind, props, intent, signature: signature(kind, props) });
-    // A flush that is waiting keeps waiting while the announcements stream in (bounded by batchMaxWaitMs).
-    if (this.lookahead) this.coalescer.touch();
-  }
-
-  /** The change this resource would make now, planned alone against the cached live state. */
-  private async liveChange(kind: Kind, props: Props): Promise<Change | undefined> {
+  /** The changes this resource would make now, planned alone against the cached live state. */
+  private async liveChanges(kind: DynamicKind, props: Props): Promise<Change[]> {
     const { engine, cache } = await this.setup();
     const plan = await engine.plan([{ kind, name: resourceId(kind, props), props }], [], cache);
-    return plan.changes[0];
+    return plan.changes;
   }
 
-  async create(kind: Kind, inputs: Props): Promise<{ id: string; outs: Props }> {
+  async create(kind: DynamicKind, inputs: Props): Promise<{ id: string; outs: Props }> {
     const props = resourceProps(inputs);
-    const { before } = await this.submit({ op: { kind: "apply", spec: { kind, name: resourceId(kind, props), props, intent: "create" } } });
-    // Singletons remember what they took over, for onDelete: restore.
-    const original = SINGLETON[kind] ? before : undefined;
-    return { id: resourceId(kind, props), outs: outputs(inputs, original) };
+    const id = resourceId(kind, props);
+    try {
+      const { before } = await this.submit(this.applyJob(kind, props, "create"));
+      return { id, outs: outputs(inputs, this.originalAfter(kind, props, undefined, before)) };
+    } catch (err) {
+      throw this.partial(err, id, kind, props, inputs, undefined);
+    }
   }
 
-  async update(kind: Kind, _id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  async update(kind: DynamicKind, id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
     const props = resourceProps(news);
-    const { before } = await this.submit({ op: { kind: "apply", spec: { kind, name: resourceId(kind, props), props, intent: "ensure" } } });
-    const original = SINGLETON[kind] ? extendOriginal(olds.original, before) : undefined;
-    return { outs: outputs(news, original) };
+    const job = this.applyJob(kind, props, "ensure");
+    // Ports that leave a SwitchPorts resource go back as its onDelete says.
+    if (kind === "switchPorts") {
+      const kept = new Set(portIds(props));
+      const left = portIds(resourceProps(olds)).filter((p) => !kept.has(p));
+      if (left.length) job.ops.push(...this.unclaimed(deleteOps(kind, resourceProps(olds), olds.original, left)));
+    }
+    try {
+      const { before } = await this.submit(job);
+      return { outs: outputs(news, this.originalAfter(kind, props, olds.original, before)) };
+    } catch (err) {
+      throw this.partial(err, id, kind, props, news, olds.original);
+    }
   }
 
-  async delete(kind: Kind, _id: string, props: Props): Promise<void> {
+  async delete(kind: DynamicKind, _id: string, props: Props): Promise<void> {
     const p = resourceProps(props);
-    const original = props.original && typeof props.original === "object" ? (props.original as Props) : null;
-    await this.submit({ op: { kind: "delete", spec: { kind, name: resourceId(kind, p), props: p, onDelete: p.onDelete as DeleteSpec["onDelete"], original } } });
+    const ops = this.unclaimed(deleteOps(kind, p, props.original));
+    if (ops.length) await this.submit({ ops });
   }
 
   /**
@@ -267,200 +215,182 @@ export class Runtime {
    * and new inputs (a dynamic provider cannot return a detailed diff), so after a refresh
    * `preview --diff` names each drifted field with its live and its program value.
    */
-  async read(kind: Kind, id: string, props: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
+  async read(kind: DynamicKind, id: string, props: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
     const p = resourceProps(props);
     const { engine, cache } = await this.setup();
-    const { items } = validate([{ kind, name: id, props: p }]);
+    const { ops } = applyOps(kind, p, "ensure");
+    const { items } = validate(ops.map((o) => o.spec));
     // Shared with the other reads of this refresh: one GET per collection, not per resource.
     const live = await readLive(engine.client, engine.options.organizationId, liveNeeds(items), cache);
-    const module = KINDS[kind];
-    const r = module.plan(items[0].props, { live, name: id, intent: "ensure" });
-    if (!r.change) return { id: "", props: {} };
-    if (kind === "vlan" && r.change.op === "create") return { id: "", props: {} };
-    const current = { ...props };
-    for (const f of r.change.fields) {
-      const top = f.path.split(".")[0];
-      const liveValue = (r.change.live ?? {})[top];
-      current[top] = liveValue === undefined ? null : liveValue;
+    const liveByPort = new Map<string, Props>();
+    let current: Props = { ...props };
+    for (const item of items) {
+      const r = item.module.plan(item.props, { live, name: item.spec.name, intent: "ensure" });
+      if (!r.change) return { id: "", props: {} };
+      if (kind === "vlan" && r.change.op === "create") return { id: "", props: {} };
+      const drifted: Props = {};
+      for (const f of r.change.fields) {
+        const top = f.path.split(".")[0];
+        const liveValue = (r.change.live ?? {})[top];
+        drifted[top] = liveValue === undefined ? null : liveValue;
+      }
+      if (kind === "switchPorts") liveByPort.set(String(item.props.portId), drifted);
+      else current = { ...current, ...drifted };
     }
+    if (kind === "switchPorts") current = { ...refreshedBulk(p, liveByPort), original: props.original };
     return { id, props: outputs(current, undefined), inputs: resourceProps(current) };
   }
 
-  /**
-   * A real call. A change this process already applied ahead with identical inputs is answered
-   * from its recorded outcome (no new action); anything else goes to the coalescer.
-   */
-  private async submit(job: Job): Promise<JobResult> {
-    const { store } = await this.setup();
-    if (job.op.kind === "apply") {
-      const key = keyOf(job.op.spec);
-      const ahead = key === undefined ? undefined : await this.ledger.claim(key);
-      if (ahead && ahead.a.signature === signature(job.op.spec.kind, job.op.spec.props as Props)) {
-        if (ahead.state === "failed") throw new Error(ahead.error);
-        if (ahead.state === "applied") {
-          // Claimed: its original is now in Pulumi's state.
-          store.remove(key!);
-          await store.save();
-          return { before: ahead.before };
-        }
-      }
-      // Different inputs (a policy pack remediated them after Check): planned and applied normally.
+  /** The job of a Create or Update, its objects claimed for this deployment. */
+  private applyJob(kind: DynamicKind, props: Props, intent: "create" | "ensure"): Job {
+    const { ops, issues } = applyOps(kind, props, intent);
+    if (issues.length) throw new ValidationError(issues);
+    for (const op of ops) {
+      const key = keyOf(op.spec);
+      const managed = Object.keys(op.spec.props as Props).filter((f) => !META_FIELDS.has(f));
+      if (key) this.claims.set(key, new Set(managed));
     }
+    return { ops };
+  }
+
+  /**
+   * Delete operations less what another resource of this deployment took over: its fields are
+   * not restored (it keeps them), and an object left with nothing to restore is not touched. (A
+   * resource never deletes an object it took over itself in the same deployment: a replacement
+   * is for other objects, and the engine deletes removed resources after every create and update.)
+   */
+  private unclaimed(ops: Op[]): Op[] {
+    const out: Op[] = [];
+    for (const op of ops) {
+      const key = keyOf(op.spec);
+      const claimed = key ? this.claims.get(key) : undefined;
+      if (!claimed || op.spec.kind === "vlan") {
+        out.push(op);
+        continue;
+      }
+      const keep = (f: string) => !claimed.has(f);
+      const props = Object.fromEntries(Object.entries(op.spec.props as Props).filter(([f]) => keep(f)));
+      const spec = op.spec as { original?: Props | null };
+      const original = spec.original ? Object.fromEntries(Object.entries(spec.original).filter(([f]) => keep(f))) : spec.original;
+      if (Object.keys(props).some((f) => !META_FIELDS.has(f))) out.push({ kind: "delete", spec: { ...op.spec, props, original } } as Op);
+    }
+    return out;
+  }
+
+  /** The original to record after a Create/Update: what each object was before it was first taken over. */
+  private originalAfter(kind: DynamicKind, props: Props, previous: unknown, before: Map<string, Props | null>): unknown {
+    if (!SINGLETON[kind]) return undefined;
+    if (kind === "switchPorts") {
+      const byPort = new Map<string, Props | null>();
+      for (const [key, b] of before) byPort.set(key.split("/").pop()!, b);
+      return extendBulkOriginal(previous, byPort, portIds(props));
+    }
+    const only = [...before.values()][0] ?? null;
+    return previous === undefined ? only : extendOriginal(previous, only);
+  }
+
+  /**
+   * A failed Create/Update of a resource some of whose objects were applied (a SwitchPorts resource
+   * whose ports went into several batches): the engine is told the resource exists with those
+   * objects recorded (ErrorResourceInitFailed: an error with `id` and `properties`), so its state
+   * matches the network and the next `pulumi up` applies the rest.
+   */
+  private partial(err: unknown, id: string, kind: DynamicKind, props: Props, inputs: Props, previous: unknown): unknown {
+    if (!(err instanceof CallFailed) || !err.applied.size || kind !== "switchPorts") return err;
+    const original = this.originalAfter(kind, props, previous, err.applied);
+    return Object.assign(new Error(err.message), { id, properties: outputs(inputs, original), reasons: [err.message] });
+  }
+
+  /** A real call, gathered with the others that arrive together. */
+  private async submit(job: Job): Promise<JobResult> {
+    if (!job.ops.length) return { before: new Map() };
     return this.coalescer.submit(job);
   }
 
-  /** A flush: the calls gathered, plus (lookahead) the changes announced and not yet applied. */
+  /**
+   * A flush: plans and applies the calls gathered as one. Resolves or rejects every call. Problems
+   * of one resource reject only that resource's call; the others are planned again without it.
+   */
   private async flush(calls: Flushable<Job, JobResult>[]): Promise<void> {
-    const setup = await this.setup();
-    const busy = new Set(calls.map((c) => keyOf(c.item.op.spec)).filter((k): k is string => k !== undefined));
-    const ahead = setup.settings.lookahead ? this.ledger.take(busy) : [];
-    await this.applyJobs(setup, calls, ahead);
-  }
-
-  /**
-   * Plans and applies a set of jobs as one: the real calls, and the changes anticipated with them.
-   * Resolves or rejects every call; records what became of every anticipated change. Problems of
-   * one resource reject only that resource's call; an anticipated change never makes a call fail
-   * that would have succeeded without it (it is dropped, or the calls are applied again alone).
-   */
-  private async applyJobs(setup: Setup, calls: Flushable<Job, JobResult>[], ahead: Announcement[]): Promise<void> {
-    const { engine, cache, store } = setup;
+    const { engine, cache } = await this.setup();
     let remaining = calls;
-    let anticipated = ahead;
-    const release = (list: Announcement[]) => list.forEach((a) => this.ledger.settle(a.key, { state: "released" }));
-    try {
-      while (remaining.length) {
-        const specs = [...remaining.map((c) => c.item.op), ...anticipated.map((a) => ({ kind: "apply" as const, spec: aheadSpec(a) }))];
-        const resources = specs.flatMap((o) => (o.kind === "apply" ? [o.spec] : []));
-        const deletes = specs.flatMap((o) => (o.kind === "delete" ? [o.spec] : []));
-        let plan: Plan;
-        try {
-          plan = await engine.plan(resources, deletes, cache);
-        } catch (err) {
-          const byName = new Map<string, ValidationIssue[]>();
-          if (err instanceof ValidationError) for (const issue of err.issues) byName.set(issue.name ?? "", [...(byName.get(issue.name ?? "") ?? []), issue]);
-          const rejected = remaining.filter((c) => byName.has(c.item.op.spec.name));
-          const dropped = anticipated.filter((a) => byName.has(resourceId(a.kind, a.props)));
-          if (!rejected.length && !dropped.length) {
-            // Not attributable: plan the calls again without anything anticipated, else fail them.
-            if (!anticipated.length) throw err;
-            release(anticipated);
-            anticipated = [];
-            continue;
-          }
-          // An anticipated change with a problem is left to its own call, which reports it.
-          release(dropped);
-          anticipated = anticipated.filter((a) => !dropped.includes(a));
-          for (const c of rejected) c.reject(new ValidationError(byName.get(c.item.op.spec.name)!));
-          remaining = remaining.filter((c) => !rejected.includes(c));
-          continue;
-        }
-        const aheadKeys = new Set(anticipated.map((a) => a.key));
-        const prior = await this.writeAhead(store, plan, aheadKeys);
-        let applied: ApplyResult;
-        try {
-          if (this.interrupts.signal.aborted) throw new MerakiBatchError("CONFIG_INVALID", "the deployment was interrupted: no more batches are sent");
-          applied = await this.interrupts.around(() => engine.apply(plan, { signal: this.interrupts.signal, drainMs: DYNAMIC_DEFAULTS.drainMs }));
-        } catch (err) {
-          // Outcome unknown: the records written ahead stay; the calls plan afresh against live.
-          release(anticipated);
-          throw err;
-        }
-        const results = new Map(applied.resources.map((r) => [r.key, r]));
-        const changes = new Map(plan.changes.map((c) => [c.key, c]));
-        const failed = applied.resources.filter((r) => r.outcome.status === "failed");
-        // Every failure is an anticipated change's: the calls rolled back with it are applied again, alone.
-        const retryAlone = failed.length > 0 && failed.every((r) => aheadKeys.has(r.key));
-        const retry: typeof remaining = [];
-        for (const a of anticipated) {
-          const r = results.get(a.key);
-          const ok = r && (r.outcome.status === "applied" || r.outcome.status === "unchanged");
-          if (ok) {
-            this.ledger.settle(a.key, { state: "applied", change: changes.get(a.key), before: store.trueBefore(a.key, changes.get(a.key)?.live ?? null) });
-            const rec = store.get(a.key);
-            if (rec && rec.state === "sent") store.put(a.key, { ...rec, state: "applied", batchId: batchIdOf(r!) });
-          } else {
-            this.ledger.settle(a.key, r ? { state: "failed", error: failureMessage(r) } : { state: "released" });
-            if (prior.has(a.key)) store.set(a.key, prior.get(a.key));
-          }
-        }
-        const answers: Array<() => void> = [];
-        for (const c of remaining) {
-          const key = keyOf(c.item.op.spec);
-          const r = key === undefined ? undefined : results.get(key);
-          if (!r) answers.push(() => c.reject(new MerakiBatchError("API_ERROR", `no result for ${c.item.op.spec.name}`)));
-          else if (r.outcome.status === "applied" || r.outcome.status === "unchanged") {
-            const before = store.trueBefore(r.key, changes.get(r.key)?.live ?? null);
-            // Claimed: its original goes to Pulumi's state with this answer.
-            if (c.item.op.kind === "apply") store.remove(r.key);
-            answers.push(() => c.resolve({ before }));
-          } else if (retryAlone && r.outcome.status === "notApplied") retry.push(c);
-          else answers.push(() => c.reject(new Error(failureMessage(r))));
-        }
-        // On disk before anyone is answered: what was applied ahead, and what was claimed.
-        await store.save();
-        for (const answer of answers) answer();
-        remaining = retry;
-        anticipated = [];
+    while (remaining.length) {
+      const ops = remaining.flatMap((c) => c.item.ops);
+      const resources = ops.flatMap((o) => (o.kind === "apply" ? [o.spec] : []));
+      const deletes = ops.flatMap((o) => (o.kind === "delete" ? [o.spec] : []));
+      let plan: Plan;
+      try {
+        plan = await engine.plan(resources, deletes, cache);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const rejected = remaining.filter((c) => issuesOf(err.issues, c.item).length);
+        // Not attributable to a call: every call fails with it.
+        if (!rejected.length) throw err;
+        for (const c of rejected) c.reject(new ValidationError(issuesOf(err.issues, c.item)));
+        remaining = remaining.filter((c) => !rejected.includes(c));
+        continue;
       }
-    } finally {
-      // Whatever was not settled (an error was thrown) is left to its own call.
-      release(anticipated);
+      if (this.interrupts.signal.aborted) throw new MerakiBatchError("CONFIG_INVALID", "the deployment was cancelled: no more batches are sent");
+      const applied = await this.interrupts.around(() => engine.apply(plan, { signal: this.interrupts.signal, drainMs: DYNAMIC_DEFAULTS.drainMs }));
+      const results = new Map(applied.resources.map((r) => [r.key, r]));
+      const lives = new Map(plan.changes.map((c) => [c.key, c.live ?? null]));
+      for (const c of remaining) answer(c, results, lives);
+      remaining = [];
     }
-  }
-
-  /**
-   * Before a batch with anticipated changes is sent: records, for those of singletons, the managed
-   * fields as they were and the values about to be set. Returns the records they replace.
-   */
-  private async writeAhead(store: AheadStore, plan: Plan, aheadKeys: Set<string>): Promise<Map<string, AheadRecord | undefined>> {
-    const prior = new Map<string, AheadRecord | undefined>();
-    for (const c of plan.changes) {
-      if (!aheadKeys.has(c.key) || !SINGLETON[c.kind] || c.op === "noop" || !c.live) continue;
-      prior.set(c.key, store.recordAhead(c.key, { kind: c.kind, description: c.description, live: c.live, after: valuesAfter(c) }));
-    }
-    if (prior.size) await store.save();
-    return prior;
   }
 }
 
+/** Properties that identify an object or say how to manage it, rather than fields it has. */
+const META_FIELDS = new Set(["serial", "portId", "networkId", "vlanId", "onDelete", "adopt", "mode"]);
+
+/** Resolves a call when each of its objects was applied (or needed nothing), else rejects it with every reason. */
+function answer(c: Flushable<Job, JobResult>, results: Map<string, ResourceResult>, lives: Map<string, Props | null>): void {
+  const before = new Map<string, Props | null>();
+  const failed: ResourceResult[] = [];
+  for (const op of c.item.ops) {
+    const key = keyOf(op.spec);
+    const r = key === undefined ? undefined : results.get(key);
+    if (!r) return c.reject(new MerakiBatchError("API_ERROR", `no result for ${op.spec.name}`));
+    if (r.outcome.status === "applied" || r.outcome.status === "unchanged") before.set(r.key, lives.get(r.key) ?? null);
+    else failed.push(r);
+  }
+  if (!failed.length) return c.resolve({ before });
+  c.reject(new CallFailed(failureMessage(failed, c.item.ops.length), before));
+}
+
+/** The validation issues that belong to a call's objects. */
+function issuesOf(issues: ValidationIssue[], job: Job): ValidationIssue[] {
+  const names = new Set(job.ops.map((o) => o.spec.name));
+  const bulk = new Set([...names].map((n) => n.replace(/\[[^\]]+\]$/, "")));
+  return issues.filter((i) => names.has(i.name ?? "") || bulk.has(i.name ?? ""));
+}
+
 /** The resource's key, if its props pass the schema (otherwise planning reports why). */
-function keyOf(spec: { kind: Kind; props: unknown }): string | undefined {
-  const module = KINDS[spec.kind];
+function keyOf(spec: { kind: string; props: unknown }): string | undefined {
+  const module = KINDS[spec.kind as keyof typeof KINDS];
   const parsed = module?.schema.safeParse(spec.props);
   return parsed?.success ? module.key(parsed.data) : undefined;
 }
 
-function aheadSpec(a: Announcement): ResourceSpec {
-  return { kind: a.kind, name: resourceId(a.kind, a.props), props: a.props, intent: a.intent };
+/**
+ * "port 12 of switch …: <reason> (action batch 123)"; for the ports of one SwitchPorts resource,
+ * one line per distinct reason with the ports it applies to.
+ */
+function failureMessage(failed: ResourceResult[], total: number): string {
+  const ports = failed.map((r) => portOfName(r.name));
+  if (total === 1 || ports.some((p) => p === undefined)) return failed.map(oneFailure).join("; ");
+  const byReason = new Map<string, string[]>();
+  for (const r of failed) {
+    const text = `${STATUS_WORD[r.outcome.status] ?? ""}${(r.outcome as { reason?: string }).reason ?? r.outcome.status}${batchRef(r)}`;
+    byReason.set(text, [...(byReason.get(text) ?? []), portOfName(r.name)!]);
+  }
+  const lines = [...byReason].map(([text, ids]) => `${portsText(ids)}: ${text}`);
+  return `${failed.length} of ${total} ports not applied: ${lines.join("; ")}`;
 }
 
-/** "port 12 of switch …: <reason> (action batch 123)" */
-function failureMessage(r: ResourceResult): string {
+function oneFailure(r: ResourceResult): string {
   const reason = (r.outcome as { reason?: string }).reason ?? r.outcome.status;
   return `${r.description}: ${STATUS_WORD[r.outcome.status] ?? ""}${reason}${batchRef(r)}`;
-}
-
-function batchIdOf(r: ResourceResult): string | undefined {
-  return (r.outcome as { batchId?: string }).batchId;
-}
-
-/** The top-level managed fields a change sets, with their values once applied. */
-function valuesAfter(c: Change): Props {
-  const after: Props = {};
-  for (const f of c.fields) {
-    const [top, ...rest] = f.path.split(".");
-    if (!rest.length) {
-      after[top] = f.new;
-      continue;
-    }
-    const base = (top in after ? after[top] : JSON.parse(JSON.stringify((c.live ?? {})[top] ?? {}))) as Props;
-    let cur = base;
-    for (const p of rest.slice(0, -1)) cur = (cur[p] && typeof cur[p] === "object" ? cur[p] : (cur[p] = {})) as Props;
-    cur[rest[rest.length - 1]] = f.new;
-    after[top] = base;
-  }
-  return after;
 }
 
 /** The outcome's word before its reason, as the CLI prints it ("not applied: batch #1 … rolled back …"). */
@@ -468,31 +398,11 @@ const STATUS_WORD: Record<string, string> = { notApplied: "not applied: ", unkno
 
 function batchRef(r: ResourceResult): string {
   const o = r.outcome as { batchId?: string };
-  return o.batchId && !(r.outcome as { reason: string }).reason.includes(o.batchId) ? ` (action batch ${o.batchId})` : "";
-}
-
-/**
- * The original keeps what was captured when each field was first taken over: a field the
- * resource starts managing in an update is captured as it was just before that update.
- */
-function extendOriginal(original: unknown, before: Props | null): Props | null {
-  const old = original && typeof original === "object" ? (original as Props) : null;
-  if (!before) return old;
-  return { ...before, ...(old ?? {}) };
+  return o.batchId && !(r.outcome as { reason: string }).reason?.includes(o.batchId) ? ` (action batch ${o.batchId})` : "";
 }
 
 function sorted(o: Props): Props {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-function pathTouchesUnknown(props: Props, path: string[]): boolean {
-  let cur: unknown = props;
-  for (const p of path) {
-    if (isUnknown(cur)) return true;
-    if (cur === null || typeof cur !== "object") return false;
-    cur = (cur as Props)[p];
-  }
-  return containsUnknown(cur);
 }
 
 const GLOBAL_KEY = Symbol.for("meraki-batch.dynamic-runtime");

@@ -23,8 +23,6 @@ export const SETTINGS = {
   connectTimeout: "MERAKI_BATCH_CONNECT_TIMEOUT",
   /** Seconds (decimals allowed), as the CLI's --response-timeout. */
   responseTimeout: "MERAKI_BATCH_RESPONSE_TIMEOUT",
-  lookahead: "MERAKI_BATCH_LOOKAHEAD",
-  lookaheadDir: "MERAKI_BATCH_LOOKAHEAD_DIR",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -39,7 +37,7 @@ export interface Settings {
   maxActionsPerBatch: number;
   synchronous: SyncPreference;
   requestsPerSecond: number;
-  /** The coalescer flushes once no call (nor, with lookahead, Check/Diff) arrived for this long. */
+  /** The coalescer flushes once no call arrived for this long. */
   batchWindowMs: number;
   /** ...and at the latest this long after the first call of the flush. */
   batchMaxWaitMs: number;
@@ -47,10 +45,6 @@ export interface Settings {
   liveCacheTtlMs: number;
   connectTimeoutMs: number;
   responseTimeoutMs: number;
-  /** Flushes also apply the changes Check and Diff announced (ARCHITECTURE §13). */
-  lookahead: boolean;
-  /** Where changes applied ahead of their step are recorded until claimed (relative to the plugin's cwd, the program's directory). */
-  lookaheadDir: string;
 }
 
 export const DYNAMIC_DEFAULTS = {
@@ -58,19 +52,9 @@ export const DYNAMIC_DEFAULTS = {
   liveCacheTtlMs: 30_000,
   /** A flush never waits longer than this after its first call. */
   batchMaxWaitMs: 1000,
-  lookahead: true,
-  lookaheadDir: ".meraki-batch",
-  /** Interrupted: how long the plugin waits for confirmed batches before it exits (the engine may not wait long). */
+  /** Cancelled or interrupted: how long the plugin waits for confirmed batches before it reports them unknown. */
   drainMs: 15_000,
 };
-
-function bool(name: SettingName, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw === "") return fallback;
-  const v = raw.trim().toLowerCase();
-  if (["true", "1", "on", "yes"].includes(v)) return true;
-  if (["false", "0", "off", "no"].includes(v)) return false;
-  throw new MerakiBatchError("CONFIG_INVALID", `${CONFIG_NAMESPACE}:${name} (or ${SETTINGS[name]}) must be true or false, got '${raw}'`);
-}
 
 export type Lookup = (name: SettingName) => string | undefined;
 
@@ -142,7 +126,5 @@ export function resolveSettings(config: Lookup, env: NodeJS.ProcessEnv = process
     liveCacheTtlMs: int("liveCacheTtlMs", get("liveCacheTtlMs"), DYNAMIC_DEFAULTS.liveCacheTtlMs, 0, 3_600_000),
     connectTimeoutMs: seconds("connectTimeout", get("connectTimeout"), DEFAULTS.connectTimeoutMs),
     responseTimeoutMs: seconds("responseTimeout", get("responseTimeout"), DEFAULTS.responseTimeoutMs),
-    lookahead: bool("lookahead", get("lookahead"), DYNAMIC_DEFAULTS.lookahead),
-    lookaheadDir: get("lookaheadDir") ?? DYNAMIC_DEFAULTS.lookaheadDir,
   };
 }

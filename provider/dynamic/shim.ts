@@ -5,12 +5,12 @@
  * texts in state keep working with newer engines (Delete and Read run the text from state).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Kind } from "../resources/common";
+import type { DeclaredKind } from "../resources/common";
 
 /** Resolved from the plugin's working directory (the Pulumi program's directory). Keep stable. */
 const RUNTIME_MODULE = "meraki-batch/dist/provider/dynamic/runtime.js";
 
-export function makeProvider(kind: Kind): pulumi.dynamic.ResourceProvider {
+export function makeProvider(kind: DeclaredKind): pulumi.dynamic.ResourceProvider {
   const rt = () => require(RUNTIME_MODULE).runtime();
   return {
     async configure(req) {

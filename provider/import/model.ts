@@ -501,11 +501,16 @@ export function modelResources(model: ImportModel): ResourceSpec[] {
         out.push({ kind: "switchPort", name: decl.resourceName, props: { serial: d.serial, portId: decl.portId, ...decl.settings } });
         continue;
       }
-      for (const portId of decl.ports) {
-        const name = memberName(decl, portId);
-        const { name: _shared, ...rest } = decl.settings;
-        out.push({ kind: "switchPort", name: `${decl.resourceName}-${portId}`, props: { serial: d.serial, portId, ...(name !== undefined ? { name } : {}), ...rest } });
-      }
+      // One SwitchPorts resource, as meraki.switchPorts builds it: a name that differs per port is an override.
+      const { name: _shared, ...rest } = decl.settings;
+      const names = decl.ports.map((portId) => memberName(decl, portId));
+      const sharedName = names.every((n) => n === names[0]) ? names[0] : undefined;
+      const overrides = sharedName !== undefined || names[0] === undefined ? undefined : Object.fromEntries(decl.ports.map((portId, i) => [portId, { name: names[i] }]));
+      out.push({
+        kind: "switchPorts",
+        name: decl.resourceName,
+        props: { serial: d.serial, ports: decl.expression, ...rest, ...(sharedName !== undefined ? { name: sharedName } : {}), ...(overrides ? { overrides } : {}) },
+      });
     }
   }
   return out;

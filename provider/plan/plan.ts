@@ -12,6 +12,7 @@ import { Change, ChangeScope, DeleteSpec, Kind, ResourceSpec } from "../resource
 import { KINDS } from "../resources";
 import { KindModule } from "../resources/kind";
 import { usesVlan } from "../resources/switch-port";
+import { expandDeletes, expandSwitchPorts, groupIssues } from "../resources/switch-ports";
 import { anticipateVlans, disablingIssues } from "../resources/vlans-settings";
 import { PlannedBatch, compile } from "./compile";
 import { liveDigest, planDigest } from "./digest";
@@ -131,8 +132,10 @@ export function validate(resources: ResourceSpec[], deletes: DeleteSpec[] = []):
 }
 
 /** Validates every spec; returns the valid ones and the problems of the others. */
-export function validateAll(resources: ResourceSpec[], deletes: DeleteSpec[] = []): { items: Validated[]; removals: ValidatedDelete[]; issues: ValidationIssue[] } {
+export function validateAll(declared: ResourceSpec[], declaredDeletes: DeleteSpec[] = []): { items: Validated[]; removals: ValidatedDelete[]; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
+  // Bulk declarations (SwitchPorts) become one spec per port: everything below is per port.
+  const { resources, deletes } = expandBulk(declared, declaredDeletes, issues);
   const items: Validated[] = [];
   const seen = new Map<string, string>();
   for (const spec of resources) {
@@ -156,7 +159,29 @@ export function validateAll(resources: ResourceSpec[], deletes: DeleteSpec[] = [
     }
     removals.push({ spec, ...v });
   }
-  return { items, removals, issues };
+  return { items, removals, issues: groupIssues(issues) };
+}
+
+type PortSpec<T> = T & { kind: Kind };
+
+/** SwitchPorts declarations expanded into SwitchPort specs; problems of a declaration itself go to `issues`. */
+function expandBulk(resources: ResourceSpec[], deletes: DeleteSpec[], issues: ValidationIssue[]): { resources: PortSpec<ResourceSpec>[]; deletes: PortSpec<DeleteSpec>[] } {
+  const out: PortSpec<ResourceSpec>[] = [];
+  for (const r of resources) {
+    if (r.kind !== "switchPorts") {
+      out.push(r as PortSpec<ResourceSpec>);
+      continue;
+    }
+    const e = expandSwitchPorts(r.name, r.props, r.intent);
+    issues.push(...e.issues);
+    out.push(...(e.specs as PortSpec<ResourceSpec>[]));
+  }
+  const outDeletes: PortSpec<DeleteSpec>[] = [];
+  for (const d of deletes) {
+    if (d.kind !== "switchPorts") outDeletes.push(d as PortSpec<DeleteSpec>);
+    else outDeletes.push(...(expandDeletes(d.name, d.props, d.original as Record<string, Record<string, unknown> | null> | null | undefined) as PortSpec<DeleteSpec>[]));
+  }
+  return { resources: out, deletes: outDeletes };
 }
 
 export function liveNeeds(items: Array<Validated | ValidatedDelete>): LiveNeeds {

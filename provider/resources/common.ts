@@ -9,9 +9,12 @@ import { Action } from "../dashboard/batches";
 
 export type Kind = "vlan" | "deviceTags" | "switchPort" | "vlansSettings";
 
+/** What a front end may declare: a kind, or a bulk declaration that planning expands into ports (SwitchPorts). */
+export type DeclaredKind = Kind | "switchPorts";
+
 /** What a front end declares: one resource of a kind, with its raw (unvalidated) properties. */
 export interface ResourceSpec {
-  kind: Kind;
+  kind: DeclaredKind;
   /** Logical name (a Pulumi resource name or URN), used in messages and results. */
   name: string;
   props: unknown;
@@ -27,7 +30,7 @@ export type OnDelete = "restore" | "reset" | "retain";
 
 /** A resource that is going away (a Pulumi delete). */
 export interface DeleteSpec {
-  kind: Kind;
+  kind: DeclaredKind;
   name: string;
   /** Its last known properties. */
   props: unknown;

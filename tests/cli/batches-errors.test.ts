@@ -142,7 +142,7 @@ test("the demo runs plan, apply, drift and repair against its own emulator, and 
     "── 6. Apply: put it back",
   ]);
   expect(r.stdout).toContain("No changes. The live network matches the program.");
-  expect(r.stdout).toContain(["  Device AAAA-BBBB-CCCC", '    ~ port 5 (switch-a-desk-5): name "Temporary guest desk" → "Desk A5", vlan 30 → 10'].join("\n"));
+  expect(r.stdout).toContain(["  Device AAAA-BBBB-CCCC", '    ~ port 5 (switch-a-desk[5]): name "Temporary guest desk" → "Desk A5", vlan 30 → 10'].join("\n"));
   expect(r.stdout).toMatch(/Applied 97 resources in 1 batch/);
   expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
 });

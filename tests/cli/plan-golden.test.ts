@@ -68,7 +68,7 @@ test("branch-office: text and Markdown", async () => {
   // The CLI printed the same, but for the digests (its plan was made against another port).
   expect(masked(stdout)).toBe(masked(text));
   expect(masked(markdown)).toBe(masked(md));
-  expect(text).toContain("    ~ ports 2-40 (switch-a-desk-{port}):\n");
+  expect(text).toContain("    ~ ports 2-40 (switch-a-desk[{port}]):\n");
 });
 
 test("campus: the Markdown fits a comment, with every port in <details>", async () => {
@@ -86,7 +86,7 @@ test("campus: the Markdown fits a comment, with every port in <details>", async 
   for (let s = 1; s <= 10; s++) {
     const sw = `Q2CA-MS${String(s).padStart(4, "0").slice(0, 2)}-${String(s).padStart(4, "0")}`;
     expect(details).toContain(`<details><summary>Device ${sw}: 46 ports of 2 ranges, one by one</summary>`);
-    for (let p = 1; p <= 46; p++) expect(details).toContain(`| ${p} | \`sw${s}-${p <= 40 ? "desk" : "iot"}-${p}\` |`);
+    for (let p = 1; p <= 46; p++) expect(details).toContain(`| ${p} | \`sw${s}-${p <= 40 ? "desk" : "iot"}[${p}]\` |`);
   }
   // A summary both ends of a long text.
   const lines = text.trimEnd().split("\n");

@@ -232,8 +232,10 @@ describe("model", () => {
     );
     expect(modelResources(m).map((r) => r.name)).toEqual([
       "main-office-vlans-settings", "main-office-vlan-1", "main-office-vlan-10", "core-switch-tags", "core-switch-port-1",
-      "core-switch-desk-2", "core-switch-desk-3", "core-switch-desk-4", "core-switch-desk-5", "core-switch-port-7", "core-switch-port-8",
+      "core-switch-desk", "core-switch-port-7", "core-switch-port-8",
     ]);
+    // A range is one SwitchPorts resource, names that follow a pattern are per-port overrides.
+    expect(modelResources(m).find((r) => r.name === "core-switch-desk")).toMatchObject({ kind: "switchPorts", props: { serial: SW, ports: "2-5", overrides: { "2": { name: "Desk 2" } } } });
     expect(actions(snap)).toBe(0);
   });
 

@@ -33,11 +33,13 @@ describeReal("examples/branch-office: preview, up, up again", (tc) => {
     await t.control.clearRequests();
     const r = expectOk(await project.run(["preview"]));
     const planned = plannedOf(r.events);
-    // 5 VLANs, 2 tag sets, 90 ports; the engine's steps are creates (the stack is new).
-    expect(planned).toHaveLength(97);
+    // 5 VLANs, 2 tag sets and per switch its ports: port 1, the desks (2-40) and APs (41-44) as
+    // SwitchPorts, the uplink (48). The engine's steps are creates (the stack is new).
+    expect(planned).toHaveLength(15);
+    expect(planned.filter((p) => p.type.endsWith(":SwitchPorts")).map((p) => p.name).sort()).toEqual(["switch-a-ap", "switch-a-desk", "switch-b-ap", "switch-b-desk"]);
     expect(new Set(planned.map((p) => p.op))).toEqual(new Set(["create"]));
     expect(planned.filter((p) => p.type.endsWith(":Vlan")).map((p) => p.name).sort()).toEqual(["api-vlan", "guest", "management", "users", "voice"]);
-    expect(r.stdout).toContain("+ 98 to create"); // the 97 and the stack
+    expect(r.stdout).toContain("+ 16 to create"); // the 15 and the stack
     expect(writes(await t.control.requests())).toEqual([]);
   }, 240_000);
 
@@ -45,7 +47,7 @@ describeReal("examples/branch-office: preview, up, up again", (tc) => {
     await t.control.clearRequests();
     const r = expectOk(await project.run(["up", "--yes"]));
     const steps = stepsOf(r.events);
-    expect(steps).toHaveLength(97);
+    expect(steps).toHaveLength(15);
     expect(new Set(steps.map((s) => s.op))).toEqual(new Set(["create"]));
     const log = await t.control.requests();
     // Every write is an action batch (create, confirm); no per-resource PUT, POST or DELETE.
@@ -62,8 +64,13 @@ describeReal("examples/branch-office: preview, up, up again", (tc) => {
     expect((await t.api.get("/devices/AAAA-BBBB-CCCC/switch/ports/1")).body).toMatchObject({ vlan: 99, tags: ["APIness"] });
     // The stack's state: each resource with its inputs; ports and tags with what they took over.
     const state = await project.state();
-    expect(Object.keys(state)).toHaveLength(97);
+    expect(Object.keys(state)).toHaveLength(15);
     expect(state["switch-a-port-1"].outputs).toMatchObject({ serial: "AAAA-BBBB-CCCC", portId: "1", vlan: 99, original: { vlan: 1, tags: [] } });
+    // A SwitchPorts resource: the shared fields once, per-port names as overrides, per-port originals.
+    const desk = state["switch-a-desk"].outputs;
+    expect(desk).toMatchObject({ serial: "AAAA-BBBB-CCCC", ports: "2-40", vlan: 10, voiceVlan: 20, overrides: { "5": { name: "Desk A5" } } });
+    expect(Object.keys(desk.original)).toHaveLength(39);
+    expect(desk.original["5"]).toEqual({ name: null, type: "access", vlan: 1, voiceVlan: null, stpGuard: "disabled" });
     expect(state["api-vlan"].outputs).toMatchObject({ vlanId: 99, name: "API-VLAN" });
   }, 240_000);
 
@@ -71,7 +78,7 @@ describeReal("examples/branch-office: preview, up, up again", (tc) => {
     await t.control.clearRequests();
     const r = expectOk(await project.run(["up", "--yes"]));
     expect(stepsOf(r.events).filter((s) => s.op !== "same")).toEqual([]);
-    expect(r.stdout).toMatch(/98 unchanged/);
+    expect(r.stdout).toMatch(/16 unchanged/);
     expect(writes(await t.control.requests())).toEqual([]);
   }, 240_000);
 });

@@ -1,47 +1,35 @@
 /**
- * `pulumi up`, `preview` and `destroy` of examples/branch-office through Pulumi's Automation API,
- * against the emulator. Needs the pulumi CLI, which cannot be installed everywhere (the npm package
- * only downloads the binary): without it the test is skipped with the reason printed.
+ * `pulumi up`, `preview` and `destroy` of examples/branch-office through Pulumi's Automation API
+ * (LocalWorkspace on a project directory), against the emulator, with the real CLI that
+ * `npm run pulumi:install` builds.
  */
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { DEMO_API_KEY } from "../../emulator/seeds";
+import { offlineEnv } from "../../tools/pulumi/toolchain";
 import { TestEmulator, testEmulator } from "../helpers/api";
+import { describeReal, PulumiProject } from "../helpers/real-pulumi";
 
-function pulumiCli(): string | undefined {
-  try {
-    return execFileSync("pulumi", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-const version = pulumiCli();
-if (!version) {
-  console.log("skipping the Automation API test: no 'pulumi' CLI on PATH (install it from https://www.pulumi.com/docs/install/ to run pulumi up/preview/destroy against the emulator)");
-}
-
-(version ? describe : describe.skip)(`pulumi ${version ?? ""} up / preview / destroy`, () => {
+describeReal("Automation API: up / preview / destroy of examples/branch-office", (tc) => {
   let t: TestEmulator;
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "mb-pulumi-"));
+  let project: PulumiProject;
   beforeAll(async () => {
     t = await testEmulator({ frozenClock: false, rateLimit: 10, batchLatencyMs: 20 });
-  });
-  afterAll(() => t.close());
-
-  test("up applies the branch, preview shows no changes, destroy restores the ports", async () => {
-    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "dev", workDir: path.resolve(__dirname, "..", "..", "examples", "branch-office") },
-      { envVars: { PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_HOME: home } },
-    );
-    await stack.setAllConfig({
-      "meraki-batch:baseUrl": { value: t.emu.url },
-      "meraki-batch:organizationId": { value: "1234567" },
-      "meraki-batch:apiKey": { value: DEMO_API_KEY, secret: true },
+    project = await PulumiProject.create(tc, {
+      program: path.resolve(__dirname, "..", "..", "examples", "branch-office"),
+      config: { "meraki-batch:baseUrl": t.emu.url, "meraki-batch:organizationId": "1234567" },
     });
+  }, 120_000);
+  afterAll(async () => {
+    await project?.dispose();
+    await t?.close();
+  });
+
+  test("up applies the branch, preview shows no changes, destroy restores the ports; the key (a stack secret) is in no state", async () => {
+    const { LocalWorkspace, PulumiCommand } = await import("@pulumi/pulumi/automation");
+    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(tc.binDir) });
+    const envVars = offlineEnv(tc, project.home) as Record<string, string>;
+    const stack = await LocalWorkspace.selectStack({ stackName: "dev", workDir: project.dir }, { pulumiCommand, envVars });
+    await stack.setConfig("meraki-batch:apiKey", { value: DEMO_API_KEY, secret: true });
     const up = await stack.up({ parallel: 64 });
     expect(up.summary.result).toBe("succeeded");
     expect((await t.api.get(`/devices/AAAA-BBBB-CCCC/switch/ports/1`)).body).toMatchObject({ vlan: 99 });
