@@ -86,7 +86,7 @@ test("campus: the Markdown fits a comment, with every port in <details>", async 
   for (let s = 1; s <= 10; s++) {
     const sw = `Q2CA-MS${String(s).padStart(4, "0").slice(0, 2)}-${String(s).padStart(4, "0")}`;
     expect(details).toContain(`<details><summary>Device ${sw}: 46 ports of 2 ranges, one by one</summary>`);
-    for (let p = 1; p <= 46; p++) expect(details).toContain(`| ${p} | \`sw${s}-${p <= 40 ? "desk" : "iot"}[${p}]\` |`);
+    for (let p = 1; p <= 46; p++) expect(details).toContain(`| ${p} | \`sw${s}[${p}]\` |`);
   }
   // A summary both ends of a long text.
   const lines = text.trimEnd().split("\n");
