@@ -130,8 +130,9 @@ export function extendBulkOriginal(original: unknown, befores: Map<string, Props
   const old = original && typeof original === "object" ? (original as Record<string, unknown>) : {};
   const out: Record<string, Props | null> = {};
   for (const id of ids) {
-    const before = befores.get(id);
-    out[id] = extendOriginal(old[id], before === undefined ? null : before);
+    // A port not taken over yet (its batch failed) has no entry: the update that applies it captures it.
+    if (!befores.has(id) && !(id in old)) continue;
+    out[id] = extendOriginal(old[id], befores.get(id) ?? null);
   }
   return out;
 }

@@ -282,7 +282,8 @@ export class Runtime {
     if (!SINGLETON[kind]) return undefined;
     if (kind === "switchPorts") {
       const byPort = new Map<string, Props | null>();
-      for (const [key, b] of before) byPort.set(key.split("/").pop()!, b);
+      const prefix = `switchPort/${String(props.serial)}/`;
+      for (const [key, b] of before) if (key.startsWith(prefix)) byPort.set(key.slice(prefix.length), b);
       return extendBulkOriginal(previous, byPort, portIds(props));
     }
     const only = [...before.values()][0] ?? null;
@@ -380,7 +381,9 @@ function failureMessage(failed: ResourceResult[], total: number): string {
   const ports = failed.map((r) => portOfName(r.name));
   if (total === 1 || ports.some((p) => p === undefined)) return failed.map(oneFailure).join("; ");
   const byReason = new Map<string, string[]>();
-  for (const r of failed) {
+  // The ports that failed first, then those whose outcome is unknown, then those not applied because of them.
+  const rank: Record<string, number> = { failed: 0, mismatch: 1, unknown: 2, notApplied: 3 };
+  for (const r of [...failed].sort((a, b) => (rank[a.outcome.status] ?? 9) - (rank[b.outcome.status] ?? 9))) {
     const text = `${STATUS_WORD[r.outcome.status] ?? ""}${(r.outcome as { reason?: string }).reason ?? r.outcome.status}${batchRef(r)}`;
     byReason.set(text, [...(byReason.get(text) ?? []), portOfName(r.name)!]);
   }
