@@ -8,6 +8,10 @@ import * as meraki from "meraki-batch";
 
 const network = "L_000000000000000";
 const switches = { a: "AAAA-BBBB-CCCC", b: "DDDD-EEEE-FFFF" };
+// The VLAN ids, shared by the VLANs and the ports. Ports take them as numbers, not as the VLANs'
+// outputs: a switch port may use a VLAN the MX does not have yet, and a port that took a VLAN's
+// output would be registered only once that VLAN exists, one batch later under `pulumi up`.
+const vlanIds = { management: 1, users: 10, voice: 20, guest: 30, api: 99 };
 
 // VLANs on the MX. VLAN 1 exists as soon as VLANs are enabled: adopt it rather than create it,
 // and keep it when the stack is destroyed (a network always keeps one VLAN).
@@ -15,7 +19,7 @@ const management = new meraki.Vlan(
   "management",
   {
     networkId: network,
-    vlanId: 1,
+    vlanId: vlanIds.management,
     name: "Management",
     subnet: "192.168.128.0/24",
     applianceIp: "192.168.128.1",
@@ -25,7 +29,7 @@ const management = new meraki.Vlan(
 );
 const users = new meraki.Vlan("users", {
   networkId: network,
-  vlanId: 10,
+  vlanId: vlanIds.users,
   name: "Users",
   subnet: "10.10.10.0/24",
   applianceIp: "10.10.10.1",
@@ -35,7 +39,7 @@ const users = new meraki.Vlan("users", {
 });
 const voice = new meraki.Vlan("voice", {
   networkId: network,
-  vlanId: 20,
+  vlanId: vlanIds.voice,
   name: "Voice",
   subnet: "10.10.20.0/24",
   applianceIp: "10.10.20.1",
@@ -43,7 +47,7 @@ const voice = new meraki.Vlan("voice", {
 });
 const guest = new meraki.Vlan("guest", {
   networkId: network,
-  vlanId: 30,
+  vlanId: vlanIds.guest,
   name: "Guest",
   subnet: "10.10.30.0/24",
   applianceIp: "10.10.30.1",
@@ -52,7 +56,7 @@ const guest = new meraki.Vlan("guest", {
 // The documentation's VLAN.
 const apiVlan = new meraki.Vlan("api-vlan", {
   networkId: network,
-  vlanId: 99,
+  vlanId: vlanIds.api,
   name: "API-VLAN",
   subnet: "172.16.99.0/24",
   applianceIp: "172.16.99.1",
@@ -65,14 +69,14 @@ for (const [key, serial] of Object.entries(switches)) {
 
 for (const [key, serial] of Object.entries(switches)) {
   // The documentation's port: port 1 an access port on VLAN 99.
-  new meraki.SwitchPort(`switch-${key}-port-1`, { serial, portId: "1", type: "access", vlan: apiVlan.vlanId, tags: ["APIness"] });
+  new meraki.SwitchPort(`switch-${key}-port-1`, { serial, portId: "1", type: "access", vlan: vlanIds.api, tags: ["APIness"] });
 
   // Desks: data on Users, phones on Voice.
   meraki.switchPorts(`switch-${key}-desk`, { serial, ports: "2-40" }, (port) => ({
     name: `Desk ${key.toUpperCase()}${port}`,
     type: "access",
-    vlan: users.vlanId,
-    voiceVlan: voice.vlanId,
+    vlan: vlanIds.users,
+    voiceVlan: vlanIds.voice,
     stpGuard: "bpdu guard",
   }));
 
@@ -80,7 +84,7 @@ for (const [key, serial] of Object.entries(switches)) {
   meraki.switchPorts(`switch-${key}-ap`, { serial, ports: "41-44" }, (port) => ({
     name: `AP ${key.toUpperCase()}${port}`,
     type: "trunk",
-    vlan: management.vlanId,
+    vlan: vlanIds.management,
     allowedVlans: "1,10,30",
   }));
 

@@ -2,7 +2,8 @@
  * Gathers the provider's concurrent create/update/delete calls and hands them over together, so
  * that one `pulumi up` step wave becomes one plan and as few batches as the limits allow. It
  * flushes on time, never on a count: the engine runs at most --parallel steps at once, so waiting
- * for more calls than are in flight would never end.
+ * for more calls than are in flight would never end. While the engine is still checking resources
+ * (each Check or Diff precedes a step it is about to hand over) a waiting flush waits on.
  */
 export interface Flushable<T, R> {
   item: T;
@@ -28,6 +29,14 @@ export class Coalescer<T, R> {
       this.restartQuiet();
       if (!this.deadline) this.deadline = setTimeout(() => this.run(), this.maxWaitMs());
     });
+  }
+
+  /**
+   * The engine is still handing out steps (a Check or Diff arrived): a flush that is waiting waits
+   * for the window again, still bounded by its deadline. Without pending calls it does nothing.
+   */
+  touch(): void {
+    if (this.pending.length) this.restartQuiet();
   }
 
   /** How many calls wait for their flush. */

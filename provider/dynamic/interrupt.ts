@@ -2,7 +2,7 @@
  * Interrupts in the plugin process. Two things stop a running apply (no more batches confirmed,
  * its drafts deleted, the confirmed ones waited for briefly):
  *
- * - the engine's Cancel (a Ctrl-C at `pulumi up`), seen through engine-cancel.ts, while calls wait
+ * - the engine's Cancel (a Ctrl-C at `pulumi up`), seen through engine-hooks.ts, while calls wait
  *   or apply: they are then answered with their outcomes and the engine ends the deployment. (The
  *   engine also sends Cancel when a deployment ends normally, with nothing waiting: ignored.)
  * - a SIGINT or SIGTERM to the plugin itself (the engine closing it, or a user signalling it):
@@ -10,7 +10,7 @@
  *
  * With no apply in flight, a signal gets Node's own handling.
  */
-import { onEngineCancel } from "./engine-cancel";
+import { onEngineCancel } from "./engine-hooks";
 
 export class PluginInterrupts {
   readonly controller = new AbortController();

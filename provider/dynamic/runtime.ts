@@ -27,6 +27,9 @@ import { KINDS } from "../resources";
 import { portsText } from "../resources/switch-ports";
 import { FileLedger, defaultStateDir } from "../apply/ledger";
 import { PluginInterrupts } from "./interrupt";
+import { currentUrn, onEngineCancel } from "./engine-hooks";
+import { engineLog, engineLogAvailable } from "./engine-log";
+import { FlushStats, batchLine, driftLine, parallelismWarning } from "./messages";
 import { Coalescer, Flushable } from "./coalescer";
 import {
   DynamicKind,
@@ -55,6 +58,8 @@ export { UNKNOWN_VALUES, isUnknown, resourceProps, resourceId } from "./resource
 /** One engine call (Create, Update or Delete): the operations of its resource's objects. */
 interface Job {
   ops: Op[];
+  /** The resource's URN, for diagnostics on it (engine-hooks.ts), when known. */
+  urn?: string;
 }
 
 interface JobResult {
@@ -102,6 +107,26 @@ export class Runtime {
    * alone: moving ports between a SwitchPort and a SwitchPorts (or renaming) sends nothing.
    */
   private readonly claims = new Map<string, Set<string>>();
+  /** What each flush did, for the warning when --parallel split the deployment. */
+  private readonly flushes: FlushStats[] = [];
+  private maxActionsPerBatch = 100;
+
+  constructor() {
+    // The engine also sends Cancel when a deployment ends (how a plugin acknowledges shutdown): with
+    // nothing waiting, that is the end, when the deployment's batches can be judged as a whole.
+    onEngineCancel(() => {
+      if (!this.coalescer.waiting()) this.reportParallelism();
+    });
+  }
+
+  private reported = false;
+  private reportParallelism(): void {
+    if (this.reported) return;
+    const warning = parallelismWarning(this.flushes, this.maxActionsPerBatch);
+    if (!warning) return;
+    this.reported = true;
+    void engineLog("warning", warning);
+  }
 
   /** Called by every deserialised provider instance; the first configuration wins. */
   configure(config: ConfigReader | undefined): void {
@@ -125,6 +150,7 @@ export class Runtime {
         const settings = resolveSettings((n) => this.lookup(n));
         this.windowMs = settings.batchWindowMs;
         this.maxWaitMs = settings.batchMaxWaitMs;
+        this.maxActionsPerBatch = settings.maxActionsPerBatch;
         const client = new DashboardClient({ apiKey: settings.apiKey, ...clientOptions(settings), userAgent: userAgent("Pulumi") });
         const organizationId = settings.organizationId ?? (await soleOrganization(client, `set ${CONFIG_NAMESPACE}:organizationId or ${SETTINGS.organizationId}`));
         const cache = new LiveCache(settings.liveCacheTtlMs);
@@ -146,22 +172,47 @@ export class Runtime {
   }
 
   /** check: the engine's validation as CheckFailures; values unknown during preview are not judged. */
-  async check(kind: DynamicKind, _olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }> {
-    return { inputs: news, failures: checkFailures(kind, resourceProps(news)) };
+  async check(kind: DynamicKind, olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }> {
+    this.coalescer.touch();
+    const props = resourceProps(news);
+    const failures = checkFailures(kind, props);
+    // A resource new to the stack (no olds) gets no Diff: what it would change in the live objects is shown here.
+    // Not awaited: the engine makes one Check at a time, and a slow Check spreads the steps that follow over several flushes.
+    if (!failures.length && !Object.keys(resourceProps(olds ?? {})).length) void this.showDrift(kind, props);
+    return { inputs: news, failures };
+  }
+
+  /**
+   * One line on the resource with each live field that differs from the program and both values
+   * (so `pulumi preview` shows drift without a refresh). Objects to create have no live fields.
+   */
+  private async showDrift(kind: DynamicKind, props: Props, changes?: Change[]): Promise<void> {
+    if (containsUnknown(props) || !engineLogAvailable()) return;
+    const urn = currentUrn();
+    try {
+      const differing = (changes ?? (await this.liveChanges(kind, props))).filter((c) => c.op !== "create");
+      const line = driftLine(differing);
+      // The plugin's first call came before the hooks that know its URN: said on the deployment, naming the object.
+      if (line) await engineLog("info", urn ? line : `${differing[0].description}${differing.length > 1 ? ` and ${differing.length - 1} more` : ""}: ${line}`, urn);
+    } catch {
+      // Problems of the resource are Check's and Create's to report.
+    }
   }
 
   /** diff: against the live objects (through the per-collection cache), so preview shows drift made in the Dashboard. */
   async diff(kind: DynamicKind, _id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+    this.coalescer.touch();
     const replaces = IDENTITY[kind].filter((f) => isUnknown(news[f]) || String(news[f]) !== String(olds[f]));
     if (replaces.length) return { changes: true, replaces, deleteBeforeReplace: kind === "vlan" };
     const props = resourceProps(news);
     if (containsUnknown(props)) return { changes: true, replaces: [], deleteBeforeReplace: false };
     const inputsChanged = JSON.stringify(sorted(resourceProps(olds))) !== JSON.stringify(sorted(props));
-    if (inputsChanged) return { changes: true, replaces: [], deleteBeforeReplace: false };
     try {
       const changes = await this.liveChanges(kind, props);
-      return { changes: changes.some((c) => c.op !== "noop"), replaces: [], deleteBeforeReplace: false };
+      void this.showDrift(kind, props, changes);
+      return { changes: inputsChanged || changes.some((c) => c.op !== "noop"), replaces: [], deleteBeforeReplace: false };
     } catch (err) {
+      if (inputsChanged) return { changes: true, replaces: [], deleteBeforeReplace: false };
       // No live view (e.g. invalid props, which check reports): the inputs decide.
       if (!(err instanceof ValidationError)) process.stderr.write(`meraki-batch: diff of ${resourceId(kind, props)} could not read live state: ${(err as Error).message}\n`);
       return { changes: false, replaces: [], deleteBeforeReplace: false };
@@ -206,7 +257,7 @@ export class Runtime {
   async delete(kind: DynamicKind, _id: string, props: Props): Promise<void> {
     const p = resourceProps(props);
     const ops = this.unclaimed(deleteOps(kind, p, props.original));
-    if (ops.length) await this.submit({ ops });
+    if (ops.length) await this.submit({ ops, urn: currentUrn() });
   }
 
   /**
@@ -243,6 +294,7 @@ export class Runtime {
 
   /** The job of a Create or Update, its objects claimed for this deployment. */
   private applyJob(kind: DynamicKind, props: Props, intent: "create" | "ensure"): Job {
+    const urn = currentUrn();
     const { ops, issues } = applyOps(kind, props, intent);
     if (issues.length) throw new ValidationError(issues);
     for (const op of ops) {
@@ -250,7 +302,7 @@ export class Runtime {
       const managed = Object.keys(op.spec.props as Props).filter((f) => !META_FIELDS.has(f));
       if (key) this.claims.set(key, new Set(managed));
     }
-    return { ops };
+    return { ops, urn };
   }
 
   /**
@@ -302,6 +354,13 @@ export class Runtime {
     return Object.assign(new Error(err.message), { id, properties: outputs(inputs, original), reasons: [err.message] });
   }
 
+  private async showBatches(job: Job, results: Map<string, ResourceResult>, batches: number): Promise<void> {
+    if (!job.urn) return;
+    const mine = job.ops.map((o) => results.get(keyOf(o.spec) ?? "")).filter((r): r is ResourceResult => r !== undefined);
+    const line = batchLine(mine, batches);
+    if (line) await engineLog("info", line, job.urn);
+  }
+
   /** A real call, gathered with the others that arrive together. */
   private async submit(job: Job): Promise<JobResult> {
     if (!job.ops.length) return { before: new Map() };
@@ -335,6 +394,9 @@ export class Runtime {
       const applied = await this.interrupts.around(() => engine.apply(plan, { signal: this.interrupts.signal, drainMs: DYNAMIC_DEFAULTS.drainMs }));
       const results = new Map(applied.resources.map((r) => [r.key, r]));
       const lives = new Map(plan.changes.map((c) => [c.key, c.live ?? null]));
+      this.flushes.push({ calls: remaining.length, actions: plan.summary.actions, batches: plan.batches.length });
+      // Each resource's batch, on the resource, before the engine hears that its step is done.
+      await Promise.all(remaining.map((c) => this.showBatches(c.item, results, plan.batches.length)));
       for (const c of remaining) answer(c, results, lives);
       remaining = [];
     }

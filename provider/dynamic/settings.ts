@@ -48,10 +48,10 @@ export interface Settings {
 }
 
 export const DYNAMIC_DEFAULTS = {
-  batchWindowMs: 50,
+  batchWindowMs: 250,
   liveCacheTtlMs: 30_000,
   /** A flush never waits longer than this after its first call. */
-  batchMaxWaitMs: 1000,
+  batchMaxWaitMs: 2000,
   /** Cancelled or interrupted: how long the plugin waits for confirmed batches before it reports them unknown. */
   drainMs: 15_000,
 };
