@@ -130,6 +130,12 @@ export async function connect(input: ConnectionInput): Promise<Connection> {
   if (!["auto", "always", "never"].includes(sync)) throw new CliError(`--sync must be auto, always or never, got '${sync}'`, undefined, 2);
   const maxActions = intOption("max-batch-size", values["max-batch-size"] ?? stackConfig["meraki-batch:maxActionsPerBatch"] ?? io.env[SETTINGS.maxActionsPerBatch], 1, DEFAULTS.maxActionsPerBatch);
   const maxInFlight = intOption("max-in-flight", values["max-in-flight"] ?? stackConfig["meraki-batch:maxBatchesInFlight"] ?? io.env[SETTINGS.maxBatchesInFlight], 1, DEFAULTS.apiMaxBatchesInFlight);
+  // The client's own rate limit, as the provider reads it (lower it when other apps share the organization).
+  const rpsRaw = stackConfig[`${CONFIG_NAMESPACE}:requestsPerSecond`] ?? io.env[SETTINGS.requestsPerSecond];
+  const requestsPerSecond = rpsRaw === undefined || rpsRaw === "" ? undefined : Number(rpsRaw);
+  if (requestsPerSecond !== undefined && (!Number.isInteger(requestsPerSecond) || requestsPerSecond < 1 || requestsPerSecond > 1000)) {
+    throw new CliError(`${CONFIG_NAMESPACE}:requestsPerSecond (${SETTINGS.requestsPerSecond}) must be an integer between 1 and 1000, got '${rpsRaw}'`, undefined, 2);
+  }
 
   let client: DashboardClient | undefined = undefined;
   const wait = waiting(io, () => client?.pending() ?? [], { now: realClock.now });
@@ -140,6 +146,7 @@ export async function connect(input: ConnectionInput): Promise<Connection> {
     baseUrlSource: settings.baseUrl.source,
     connectTimeoutMs,
     responseTimeoutMs,
+    requestsPerSecond,
     userAgent: userAgent("CLI"),
     log: debug ? say : undefined,
   });

@@ -28,7 +28,7 @@ import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, finger
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
 import { compareIds, describeObject } from "./objects";
 import { indexSpecs, mismatches, replanKeys, staleChanges } from "./recheck";
-import { SubmitOptions, isConcurrencyError, isConfirmedRefusal, isLostResponse, isNotFound, messageOf, sleepOrAbort, submitDefaults } from "./submit";
+import { SubmitOptions, isAborted, isConcurrencyError, isConfirmedRefusal, isLostResponse, isNotFound, messageOf, sleepOrAbort, submitDefaults } from "./submit";
 
 export type { ApplyResult, BatchResult, Outcome, ResourceResult, RunStatus, BatchState } from "./outcomes";
 
@@ -258,6 +258,7 @@ class Run {
           this.emit({ type: "batch.recovered", index, removedDrafts: removed });
         },
         stop: () => this.aborted,
+        signal: this.options.signal,
       });
       e.draft = created;
       e.made = true;
@@ -266,6 +267,11 @@ class Run {
       this.ledger.forget(intent.id, this.client.baseUrl);
       this.emit({ type: "batch.staged", index, id: created.id, actions: actions.length, synchronous, reused: false });
     } catch (err) {
+      if (isAborted(err) && !isLostResponse(err)) {
+        // Interrupted while the create waited in the rate limiter: nothing was sent.
+        this.ledger.forget(intent.id, this.client.baseUrl);
+        return;
+      }
       // The intent stays only when a draft may exist: a later run deletes it once this one has ended.
       if (err instanceof DraftMayExistError) this.leftDrafts.push(`a draft of batch #${index + 1} may exist: ${err.message}`);
       else this.ledger.forget(intent.id, this.client.baseUrl);
@@ -447,10 +453,14 @@ class Run {
         // Another run's draft (adopted) keeps the mode its maker chose: it may confirm it first, and a
         // confirmed batch cannot be changed.
         const body = e.made && e.draft!.synchronous !== e.batch.synchronous ? { confirmed: true, synchronous: e.batch.synchronous } : { confirmed: true };
-        const b = await this.api.update(this.org, id, body);
+        // An interrupt cancels the confirmation while it waits in the client's rate limiter: after a
+        // Ctrl-C no confirmation leaves the process.
+        const b = await this.api.update(this.org, id, body, { signal: this.options.signal });
         this.confirmed(e, b);
         return;
       } catch (err) {
+        // Not sent: the batch stays a draft of this run, deleted on the way out.
+        if (isAborted(err) && !isLostResponse(err)) return;
         if (isConcurrencyError(err) && this.clock.now() - started < this.opts.deadlineMs) {
           const ms = Math.round(wait / 2 + (wait / 2) * this.opts.random());
           this.emit({ type: "batch.waiting", index: e.batch.index, id, reason: "the organization already has 5 batches running", waitMs: ms });
