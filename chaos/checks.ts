@@ -136,11 +136,12 @@ export const faultMatches = (f: FaultMatch, a: ActionLike) => (f.operation === u
 
 /** The exit code the README documents for a --json report. */
 export function expectedExitCode(j: ApplyJson): number {
+  const has = (s: string) => j.resources.some((r) => r.outcome.status === s);
+  // An unknown outcome comes first: it is what a pipeline must look at before it runs again.
+  if (has("unknown") || j.batches.some((b) => b.state === "unknown")) return 3;
   if (j.status === "interrupted") return 130;
   if (j.status === "contended") return 4;
-  const has = (s: string) => j.resources.some((r) => r.outcome.status === s);
   if (has("failed") || has("notApplied") || has("mismatch") || j.status === "stale") return 1;
-  if (has("unknown")) return 3;
   return j.ok ? 0 : 1;
 }
 

@@ -24,12 +24,16 @@ export const EXIT = {
   interrupted: INTERRUPTED_EXIT,
 } as const;
 
-export function exitCode(result: Pick<ApplyResult, "ok" | "status" | "resources">): number {
-  if (result.status === "interrupted") return EXIT.interrupted;
-  if (result.status === "contended") return EXIT.contended;
+/**
+ * An unknown outcome comes first, whatever else happened (interrupted, not applied, failed): it is
+ * what a pipeline must look at before it runs again.
+ */
+export function exitCode(result: Pick<ApplyResult, "ok" | "status" | "resources">, interrupted = false): number {
   const has = (s: string) => result.resources.some((r) => r.outcome.status === s);
-  if (has("failed") || has("notApplied") || has("mismatch") || result.status === "stale") return EXIT.failed;
   if (has("unknown")) return EXIT.unknown;
+  if (interrupted || result.status === "interrupted") return EXIT.interrupted;
+  if (result.status === "contended") return EXIT.contended;
+  if (has("failed") || has("notApplied") || has("mismatch") || result.status === "stale") return EXIT.failed;
   return result.ok ? EXIT.ok : EXIT.failed;
 }
 
@@ -94,7 +98,12 @@ export function formatOutcome(result: ApplyResult, c: Colours): string {
   if (count("mismatch")) parts.push(`${count("mismatch")} not live as sent`);
   parts.push(`${count("unchanged")} unchanged`);
   const verified = result.verified ? (count("mismatch") ? "; read back: mismatches" : "; read back: every applied field is live") : "";
-  const head = result.ok ? "Applied" : result.status === "interrupted" ? "Interrupted" : result.status === "contended" ? "Not applied" : count("unknown") && !count("failed") && !count("notApplied") && !count("mismatch") ? "Outcome unknown" : "Apply failed";
+  // An unknown outcome is named first, whatever else happened (as the exit code, 3, says).
+  const head = result.ok
+    ? "Applied"
+    : result.status === "interrupted"
+      ? count("unknown") ? "Interrupted, outcome unknown" : "Interrupted"
+      : count("unknown") ? "Outcome unknown" : result.status === "contended" ? "Not applied" : "Apply failed";
   lines.push("", (result.ok ? c.green : c.red)(`${head}: ${parts.join(", ")}; ${done} of ${plural(result.batches.length, "batch", "batches")} completed${verified}.`));
   return lines.join("\n") + "\n";
 }

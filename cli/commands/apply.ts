@@ -78,6 +78,9 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
 }
 
+/** A shortened digest could be matched by a plan made to match it: only the whole one pins a plan. */
+const FULL_DIGEST = /^(sha256:)?[0-9a-f]{64}$/;
+
 /** The plan file's own consistency: its batches are what its changes give, its digest is its content's. */
 function checkFile(file: string, expectDigest: string | undefined): PlanFile {
   const plan = readPlanFile(file);
@@ -85,7 +88,10 @@ function checkFile(file: string, expectDigest: string | undefined): PlanFile {
   if (problems.length) {
     throw new CliError(`${file} is not the plan that was made; nothing was sent:\n  ${problems.join("\n  ")}`, "make a new plan and review it: meraki-batch plan <program-dir> --out plan.json");
   }
-  if (expectDigest !== undefined && expectDigest !== plan.digest && !(expectDigest.length >= 15 && plan.digest.startsWith(expectDigest))) {
+  if (expectDigest !== undefined && !FULL_DIGEST.test(expectDigest)) {
+    throw new CliError(`--expect-digest needs the plan's full digest (sha256: and 64 hex digits), got '${expectDigest}'; nothing was sent`, "copy it from the plan file's \"digest\" or the Markdown comment's first line", 2);
+  }
+  if (expectDigest !== undefined && expectDigest.replace(/^sha256:/, "") !== plan.digest.replace(/^sha256:/, "")) {
     throw new CliError(`${file} has digest ${plan.digest}, not the expected ${expectDigest}; nothing was sent`, "apply the plan that was reviewed");
   }
   return plan;
@@ -231,12 +237,13 @@ class Apply {
   private finishSettled(plan: PlanFile, settled: ApplyResult["batches"]): number {
     const failed = settled.filter((s) => s.state !== "completed");
     this.say(failed.length ? this.c.red(`Every batch of this plan was already confirmed; ${failed.length} did not complete: ${failed.map((s) => `${s.id} (${s.state})`).join(", ")}.`) : this.c.green(`Every batch of this plan was already confirmed and completed (${settled.map((s) => s.id).join(", ")}); nothing to do.`));
-    if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: !failed.length, status: "done", exitCode: failed.length ? 1 : 0, digest: plan.digest, resources: [], batches: settled }, null, 2) + "\n");
-    return failed.length ? (failed.some((s) => s.state === "unknown") && !failed.some((s) => s.state === "failed") ? EXIT.unknown : EXIT.failed) : EXIT.ok;
+    const code = failed.some((s) => s.state === "unknown") ? EXIT.unknown : failed.length ? EXIT.failed : EXIT.ok;
+    if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: !failed.length, status: "done", exitCode: code, digest: plan.digest, resources: [], batches: settled }, null, 2) + "\n");
+    return code;
   }
 
   private report(result: ApplyResult & { plan: Plan }): number {
-    const code = this.interrupted ? EXIT.interrupted : exitCode(result);
+    const code = exitCode(result, this.interrupted);
     if (this.values.json) {
       const { plan, ...rest } = result;
       this.io.stdout.write(JSON.stringify({ ...rest, exitCode: code, digest: plan.digest }, null, 2) + "\n");

@@ -65,7 +65,14 @@ interface Entry {
   perResource?: Record<string, string>;
   confirmedAt?: number;
   restaged?: boolean;
+  /**
+   * One of the organization's in-flight slots, held from just before the confirmation until the
+   * batch's outcome is known: a batch whose confirmation got no answer, or whose outcome is
+   * unknown, may be running, so it keeps its slot (issue #21.8).
+   */
   release?: () => void;
+  /** The confirmation got no answer and the check that followed neither: confirmed or not is being learned. */
+  maybeConfirmed?: string;
 }
 
 const FINAL = new Set(["completed", "failed", "error", "notSent", "stale", "cancelled", "contended", "unknown"]);
@@ -151,6 +158,8 @@ class Run {
       }
     } finally {
       await this.cleanup();
+      // The run is over: whatever it still held (batches of unknown outcome) is no longer counted by it.
+      for (const e of this.list()) this.release(e);
     }
     await this.settleAdopted();
     const batches = this.results();
@@ -358,12 +367,26 @@ class Run {
       if (this.aborted) break;
       const wave = confirming ? await this.nextWave() : [];
       if (wave.length) {
-        if (await this.recheck(wave)) await Promise.all(wave.map((e) => this.confirm(e)));
-        else confirming = false; // stale: nothing more is confirmed; running batches are still waited for
+        const checked = await this.recheck(wave);
+        if (checked === "stale") confirming = false; // nothing more is confirmed; running batches are still waited for
+        else await Promise.all(checked.map((e) => this.confirm(e)));
         delay = this.opts.pollInitialMs;
         continue;
       }
-      if (!this.list("running").length) break;
+      if (!this.list("running").length) {
+        // Batches of unknown outcome may still hold the slots (or be the dependencies) that the
+        // remaining batches wait for: they are polled, for a bounded time, before those are given up.
+        const waiting = confirming ? this.list("staged") : [];
+        if (!waiting.length || !this.holding().length) break;
+        const why = this.giveUp();
+        if (why) {
+          for (const e of waiting) {
+            this.finalise(e, "notSent", `not sent: ${why}`);
+            this.emit({ type: "batch.skipped", index: e.batch.index, reason: `not sent: ${why}` });
+          }
+          break;
+        }
+      }
       await sleepOrAbort(this.clock, delay, this.options.signal);
       if (this.aborted) break;
       delay = Math.min(Math.round(delay * 1.5), this.opts.pollMaxMs);
@@ -373,6 +396,31 @@ class Run {
       this.interrupted();
       await this.drain();
     }
+  }
+
+  /** Batches of unknown outcome that still hold a slot (they may be running). */
+  private holding(): Entry[] {
+    return this.list("unknown").filter((e) => e.release);
+  }
+
+  private release(e: Entry): void {
+    e.release?.();
+    e.release = undefined;
+  }
+
+  /**
+   * Why the batches waiting for slots (or dependencies) held by batches of unknown outcome are
+   * given up: the API has not answered for the unreachable limit, or they are past their deadline.
+   */
+  private giveUp(): string | undefined {
+    const held = this.holding();
+    const now = this.clock.now();
+    const refs = held.map((e) => this.ref(e)).join(", ");
+    if (this.unansweredSince !== undefined && now - this.unansweredSince >= this.opts.unreachableMs) {
+      return `the outcome of ${refs} is unknown (the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s), and it may still be running`;
+    }
+    if (held.every((e) => now - (e.confirmedAt ?? now) >= this.opts.deadlineMs)) return `${refs} did not finish within ${Math.round(this.opts.deadlineMs / 1000)} s`;
+    return undefined;
   }
 
   /** Staged batches whose dependencies completed, as many as there are free slots. */
@@ -386,7 +434,7 @@ class Run {
       e.release = release;
       wave.push(e);
     }
-    if (!wave.length && ready.length && !this.list("running").length) {
+    if (!wave.length && ready.length && !this.list("running").length && !this.holding().length) {
       // Every slot is held by other plans of this process: wait for one.
       ready[0].release = await slots.acquire();
       wave.push(ready[0]);
@@ -400,7 +448,8 @@ class Run {
     while (changed) {
       changed = false;
       for (const e of this.list("staged")) {
-        const blocked = e.batch.after.map((i) => this.entries.get(i)!).find((d) => FINAL.has(d.state) && d.state !== "completed");
+        // A dependency of unknown outcome that is still polled may yet turn out completed.
+        const blocked = e.batch.after.map((i) => this.entries.get(i)!).find((d) => FINAL.has(d.state) && d.state !== "completed" && !(d.state === "unknown" && d.release));
         if (!blocked) continue;
         const reason = `it depends on ${this.ref(blocked)}, which ${blocked.state === "failed" ? "failed" : blocked.state === "unknown" ? "has an unknown outcome" : "was not applied"}`;
         this.finalise(e, "notSent", `not sent: ${reason}`);
@@ -416,7 +465,7 @@ class Run {
    * changes (or others) between this plan's read and this run's claim, and its batches, already
    * finished, are not in the pending list the claim looked at.
    */
-  private async recheck(wave: Entry[]): Promise<boolean> {
+  private async recheck(wave: Entry[]): Promise<Entry[] | "stale"> {
     const keys = [...new Set(wave.flatMap((e) => e.batch.owners))];
     let moved: Map<string, string>;
     try {
@@ -425,10 +474,11 @@ class Run {
         await replanKeys(this.client, this.org, this.specs, keys, "as-planned"),
       );
     } catch (err) {
+      // Not checked, not confirmed.
       for (const e of wave) this.finalise(e, "error", `the live state could not be checked before confirming it: ${messageOf(err)}`);
-      return true;
+      return [];
     }
-    if (!moved.size) return true;
+    if (!moved.size) return wave;
     const details = [...moved].map(([k, what]) => `${this.changeByKey.get(k)?.description ?? k}: ${what}`);
     this.emit({ type: "run.stale", details });
     this.status = "stale";
@@ -440,7 +490,7 @@ class Run {
       this.finalise(e, "stale", summary);
       e.perResource = perResource;
     }
-    return false;
+    return "stale";
   }
 
   private async confirm(e: Entry): Promise<void> {
@@ -494,8 +544,12 @@ class Run {
       const b = await this.api.get(this.org, id);
       if (!b.confirmed) return this.finalise(e, "error", `confirming it failed: ${messageOf(err)}`);
       this.confirmed(e, b);
-    } catch (again) {
-      this.unknown(e, `${this.ref(e)}: confirming it got no answer (${messageOf(err)}), nor did the check that followed (${messageOf(again)}); it may have been confirmed`);
+    } catch {
+      // It may be running: it keeps its slot and is polled like a running batch until that is known
+      // (or the API stays silent past the unreachable limit: then its outcome is unknown).
+      e.maybeConfirmed = messageOf(err);
+      e.state = "running";
+      this.unansweredSince ??= this.clock.now();
     }
   }
 
@@ -514,42 +568,83 @@ class Run {
     this.emit({ type: "batch.done", index: e.batch.index, id: b.id, state: b.status.completed ? "completed" : "failed" });
   }
 
-  /** One request for every running batch: the batch itself when one runs, else the pending list. */
+  /**
+   * One request for every batch that may be running (confirmed, or maybe confirmed, or of unknown
+   * outcome while it holds a slot): the batch itself when there is one, else the pending list.
+   */
   private async poll(): Promise<void> {
-    const running = this.list("running");
-    if (!running.length) return;
+    const watched = [...this.list("running"), ...this.holding()];
+    if (!watched.length) return;
     const once = { maxAttempts: DEFAULTS.pollAttempts };
     try {
-      if (running.length === 1) {
-        this.update(running[0], await this.api.get(this.org, running[0].draft!.id, once));
+      if (watched.length === 1) {
+        await this.lookAt(watched[0]);
       } else {
-        const pending = new Set((await this.api.list(this.org, "pending", once)).map((b) => b.id));
-        const finished = running.filter((e) => !pending.has(e.draft!.id));
-        if (finished.length === 1) this.update(finished[0], await this.api.get(this.org, finished[0].draft!.id, once));
-        else if (finished.length > 1) {
+        const pending = new Map((await this.api.list(this.org, "pending", once)).map((b) => [b.id, b]));
+        const gone: Entry[] = [];
+        for (const e of watched) {
+          const b = pending.get(e.draft!.id);
+          if (b) this.learn(e, b);
+          else gone.push(e);
+        }
+        const sure = gone.filter((e) => !e.maybeConfirmed);
+        if (sure.length === 1) await this.lookAt(sure[0]);
+        else if (sure.length > 1) {
           // A confirmed batch that left the pending list completed or failed: one look at the
           // failed ones tells which (their errors come with them), however many finished.
           const failed = new Map((await this.api.list(this.org, "failed", once)).map((b) => [b.id, b]));
-          for (const e of finished) {
+          for (const e of sure) {
             const id = e.draft!.id;
-            this.update(e, failed.get(id) ?? { ...e.draft!, confirmed: true, status: { completed: true, failed: false, errors: [], createdResources: [] } });
+            this.learn(e, failed.get(id) ?? { ...e.draft!, confirmed: true, status: { completed: true, failed: false, errors: [], createdResources: [] } });
           }
         }
+        // Maybe confirmed and no longer pending: finished, or the draft is gone; asked one by one (rare).
+        for (const e of gone.filter((x) => x.maybeConfirmed)) await this.lookAt(e);
       }
       this.unansweredSince = undefined;
     } catch (err) {
       this.unansweredSince ??= this.clock.now();
       if (this.clock.now() - this.unansweredSince >= this.opts.unreachableMs) {
-        for (const e of this.list("running")) this.unknown(e, `${this.ref(e)} was confirmed; the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s while it ran (${messageOf(err)})`);
+        const silent = `the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s`;
+        for (const e of this.list("running")) {
+          this.unknown(e, e.maybeConfirmed ? `${this.ref(e)}: confirming it got no answer (${e.maybeConfirmed}), and ${silent} after that (${messageOf(err)}); it may have been confirmed` : `${this.ref(e)} was confirmed; ${silent} while it ran (${messageOf(err)})`);
+        }
         return;
       }
     }
     for (const e of this.list("running")) {
       this.emit({ type: "batch.polled", index: e.batch.index, id: e.draft!.id, attempt: 0 });
-      if (this.clock.now() - (e.confirmedAt ?? 0) >= this.opts.deadlineMs) {
+      if (!e.maybeConfirmed && this.clock.now() - (e.confirmedAt ?? 0) >= this.opts.deadlineMs) {
         this.unknown(e, `${this.ref(e)} was confirmed and did not finish within ${Math.round(this.opts.deadlineMs / 1000)} s; it may still complete`);
       }
     }
+  }
+
+  /** GET one watched batch; a draft that is gone was not confirmed. */
+  private async lookAt(e: Entry): Promise<void> {
+    let b: ActionBatch;
+    try {
+      b = await this.api.get(this.org, e.draft!.id, { maxAttempts: DEFAULTS.pollAttempts });
+    } catch (err) {
+      if (!(isNotFound(err) && e.maybeConfirmed)) throw err;
+      return this.finalise(e, "error", `confirming it failed (${e.maybeConfirmed}), and the draft no longer exists`);
+    }
+    this.learn(e, b);
+  }
+
+  /** What a poll shows of a watched batch. */
+  private learn(e: Entry, b: ActionBatch): void {
+    if (!b.confirmed) {
+      // Only a batch whose confirmation got no answer can be found unconfirmed: it did not take.
+      if (e.maybeConfirmed) this.finalise(e, "error", `confirming it failed: ${e.maybeConfirmed}`);
+      return;
+    }
+    if (e.maybeConfirmed) {
+      e.maybeConfirmed = undefined;
+      return this.confirmed(e, b);
+    }
+    if (e.state === "unknown" && !b.status.completed && !b.status.failed) return; // still running: it keeps its slot
+    this.update(e, b);
   }
 
   /** Interrupted: waits, for a bounded time and visibly, for the batches already confirmed. */
@@ -662,8 +757,8 @@ class Run {
   private finalise(e: Entry, state: BatchState, ...errors: string[]): void {
     e.state = state;
     e.errors = errors;
-    e.release?.();
-    e.release = undefined;
+    // A batch of unknown outcome may be running: its slot stays taken (polled until known, or the run ends).
+    if (state !== "unknown") this.release(e);
     if (state === "error") this.emit({ type: "batch.error", index: e.batch.index, id: e.draft?.id, message: errors[0] ?? "" });
   }
 
