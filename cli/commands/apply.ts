@@ -135,6 +135,9 @@ class Apply {
       settled = staged.settled;
       if (settled.length === file.batches.length) return this.finishSettled(file, settled);
       const check = await this.engine.checkSaved(file, settled);
+      // The network already is what the plan makes it (a pipeline that runs again, or someone who
+      // applied the same changes): nothing to send, and nothing failed.
+      if (check.state === "stale" && check.derived && check.derived.summary.actions === 0) return this.alreadyApplied(file);
       if (check.state === "altered") {
         throw new CliError(`the plan's changes are not what its desired resources give against the unchanged network; nothing was sent:\n  ${check.differences.join("\n  ")}`, "make a new plan and review it");
       }
@@ -232,6 +235,17 @@ class Apply {
       this.say("\nInterrupted at the prompt: the new plan was not applied.");
       return false;
     }
+  }
+
+  private async alreadyApplied(plan: PlanFile): Promise<number> {
+    const removed = await this.engine.removeAbandoned(plan.organizationId);
+    this.say(this.c.green(`Already applied: the live network is what this plan makes it (plan ${plan.digest}); nothing was sent.`));
+    if (removed.length) this.say(this.c.dim(`Deleted ${removed.length} draft${removed.length === 1 ? "" : "s"} an interrupted run had left: ${removed.join(", ")}.`));
+    if (this.values.json) {
+      const resources = plan.changes.map((c) => ({ key: c.key, name: c.name, description: c.description, outcome: { status: "unchanged" } }));
+      this.io.stdout.write(JSON.stringify({ ok: true, status: "done", alreadyApplied: true, exitCode: EXIT.ok, digest: plan.digest, resources, batches: [], removedAbandoned: removed }, null, 2) + "\n");
+    }
+    return EXIT.ok;
   }
 
   private finishSettled(plan: PlanFile, settled: ApplyResult["batches"]): number {
