@@ -9,6 +9,7 @@ import { createDraft, removeLeftDraft } from "./apply/drafts";
 import { DraftLedger, MemoryLedger, THIS_RUN, recordLookup, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
 import { describeMove } from "./apply/recheck";
+import { describeCulprit, explainMoves } from "./apply/explain";
 import { isNotFound, submitDefaults } from "./apply/submit";
 import { ActionBatch, BatchApi } from "./dashboard/batches";
 import { DashboardClient } from "./dashboard/client";
@@ -17,7 +18,7 @@ import { LiveCache, readLive } from "./live/read";
 import { diffDerived } from "./plan/contract";
 import { stableJson } from "./plan/digest";
 import { Plan, PlanOptions, liveNeeds, makePlan, seal, validateAll } from "./plan/plan";
-import { DeleteSpec, ResourceSpec } from "./resources/common";
+import { Change, DeleteSpec, ResourceSpec } from "./resources/common";
 import { Clock, realClock } from "./clock";
 
 export interface EngineOptions extends PlanOptions {
@@ -41,6 +42,8 @@ export interface SavedPlanCheck {
   differences: string[];
   /** The plan as it would be made now. */
   derived?: Plan;
+  /** Stale: the batches of other runs that made the moves (an earlier run of this plan, killed), described. */
+  culprits?: string[];
 }
 
 /** The state of a plan's staged batches (plan --stage) now. */
@@ -56,7 +59,7 @@ export interface ApplyOptions extends ExecuteOptions {
    * Called when the run waited for other batches and the plan was made again: return true to
    * apply the new plan (a front end shows it and asks again), false to stop.
    */
-  onReplan?: (next: Plan, waitedFor: string[]) => Promise<boolean>;
+  onReplan?: (next: Plan, waitedFor: string[], reason?: string) => Promise<boolean>;
 }
 
 const sharedLedger = new MemoryLedger();
@@ -217,14 +220,30 @@ export class Engine {
     const remaining = new Set(plan.changes.map((c) => c.key).filter((k) => !applied.has(k)));
     const now = new Map(derived.changes.map((c) => [c.key, c]));
     const moved: string[] = [];
+    const movedChanges: Change[] = [];
     for (const c of plan.changes) {
       if (!remaining.has(c.key)) continue;
       const d = now.get(c.key);
-      if (d && stableJson(c.live) !== stableJson(d.live)) moved.push(`${c.description}: ${describeMove(c.live, d.live)}`);
+      if (d && stableJson(c.live) !== stableJson(d.live)) {
+        moved.push(`${c.description}: ${describeMove(c.live, d.live)}`);
+        movedChanges.push(c);
+      }
     }
-    if (moved.length) return { state: "stale", differences: moved, derived };
+    if (moved.length) return { state: "stale", differences: moved, derived, culprits: await this.culprits(plan, movedChanges, now) };
     const differences = diffDerived(plan, derived, applied.size ? remaining : undefined);
     return { state: differences.length ? "altered" : "current", differences, derived };
+  }
+
+  /** Batches of other runs that made these moves (named in a stale refusal); none when that cannot be told. */
+  private async culprits(plan: Plan, moved: Change[], now: Map<string, Change>): Promise<string[]> {
+    try {
+      const batches = await new BatchApi(this.client).list(plan.organizationId);
+      const record = recordLookup(this.ledger, this.client.baseUrl, plan.organizationId);
+      const { culprits } = explainMoves(moved.map((c) => ({ planned: c, now: now.get(c.key) })), batches, new Set(), record, (r) => runAlive(r));
+      return culprits.map((c) => `${describeCulprit(c)} made ${c.keys.length === 1 ? "1 of these changes" : `${c.keys.length} of these changes`}`);
+    } catch {
+      return [];
+    }
   }
 
   /**
@@ -249,7 +268,9 @@ export class Engine {
         // What was waited for did it all.
         return { ...result, ok: true, status: "done", resources: next.changes.map((c) => ({ key: c.key, name: c.name, description: c.description, outcome: { status: "unchanged" as const } })), batches: [], plan: next };
       }
-      if (opts.onReplan && !(await opts.onReplan(next, result.waitedFor))) return { ...result, plan: next };
+      // A reviewed plan (apply --plan) is a contract: what others changed meanwhile makes it stale.
+      if (opts.bound) return { ...result, ok: false, status: "stale", plan: current };
+      if (opts.onReplan && !(await opts.onReplan(next, result.waitedFor, result.replanReason))) return { ...result, plan: next };
       current = next;
     }
   }

@@ -4,6 +4,7 @@ import { parse } from "../args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { formatPlan } from "../format";
+import { capped } from "../format/shared";
 import { Interrupted, interruptNote, interruptible } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
@@ -78,6 +79,9 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
 }
 
+/** At most this many resources are named in a stale refusal (--json has them all). */
+const STALE_LINES = 20;
+
 /** A shortened digest could be matched by a plan made to match it: only the whole one pins a plan. */
 const FULL_DIGEST = /^(sha256:)?[0-9a-f]{64}$/;
 
@@ -142,9 +146,14 @@ class Apply {
         throw new CliError(`the plan's changes are not what its desired resources give against the unchanged network; nothing was sent:\n  ${check.differences.join("\n  ")}`, "make a new plan and review it");
       }
       if (check.state === "stale") {
-        const header = `the live network changed since the plan was made:\n  ${check.differences.join("\n  ")}`;
+        const shown = capped(check.differences, STALE_LINES, (n) => `… and ${n} more resources (--json lists every one)`);
+        const header = `the live network changed since the plan was made:\n  ${[...shown, ...(check.culprits ?? [])].join("\n  ")}`;
         if (!this.values.replan || !check.derived) {
-          throw new CliError(header, "make a new plan and review it (at a terminal, --replan plans again and asks you here)");
+          if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: false, status: "stale", exitCode: EXIT.failed, digest: file.digest, differences: check.differences, culprits: check.culprits ?? [], resources: [], batches: [] }, null, 2) + "\n");
+          const hint = check.culprits?.length
+            ? "another run (an earlier one of this plan, stopped before it finished?) applied part of it: make a new plan and review it"
+            : "make a new plan and review it (at a terminal, --replan plans again and asks you here)";
+          throw new CliError(header, hint);
         }
         this.say(this.c.yellow(`The plan is stale: ${header}\nPlanned again; this is the new plan, which was not reviewed:`));
         plan = check.derived;
@@ -180,7 +189,9 @@ class Apply {
         waitForOthers: this.values.wait === true,
         verify: this.values["no-verify"] !== true,
         settled,
-        onReplan: (next, waited) => this.reReview(next, waited),
+        // A reviewed plan file is a contract: live changes are never planned over (issue #21.4).
+        bound: file !== undefined && plan === file,
+        onReplan: (next, waited, reason) => this.reReview(next, waited, reason),
         ...seconds(this.io.env.MERAKI_BATCH_UNREACHABLE_SECONDS, "MERAKI_BATCH_UNREACHABLE_SECONDS", (ms) => ({ unreachableMs: ms })),
         ...seconds(this.io.env.MERAKI_BATCH_DRAIN_SECONDS, "MERAKI_BATCH_DRAIN_SECONDS", (ms) => ({ drainMs: ms })),
       });
@@ -224,8 +235,8 @@ class Apply {
    * A plan made again while applying (after waiting for other batches) is shown and asked for again.
    * Ctrl-C at that prompt declines it: the run ends with its report, and exit 130.
    */
-  private async reReview(next: Plan, waited: string[]): Promise<boolean> {
-    this.say(this.c.yellow(`\nWaited for batch${waited.length === 1 ? "" : "es"} ${waited.join(", ")}; planned again. The new plan:`));
+  private async reReview(next: Plan, waited: string[], reason?: string): Promise<boolean> {
+    this.say(this.c.yellow(`\n${reason ? reason.replace(/^./, (x) => x.toUpperCase()) : `Waited for batch${waited.length === 1 ? "" : "es"} ${waited.join(", ")}`}; planned again. The new plan:`));
     this.out.write(formatPlan(next, this.c));
     try {
       return await this.ask(next, true);

@@ -26,6 +26,7 @@ import { DraftMayExistError, createDraft, removeLeftDraft } from "./drafts";
 import { EventSink } from "./events";
 import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordLookup, recordOf, runAlive } from "./ledger";
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
+import { Culprit, describeCulprit, explainMoves } from "./explain";
 import { compareIds, describeObject } from "./objects";
 import { indexSpecs, mismatches, replanKeys, staleChanges } from "./recheck";
 import { SubmitOptions, isAborted, isConcurrencyError, isConfirmedRefusal, isLostResponse, isNotFound, messageOf, sleepOrAbort, submitDefaults } from "./submit";
@@ -48,6 +49,13 @@ export interface ExecuteOptions extends Partial<SubmitOptions> {
   verify?: boolean;
   /** Batches already dealt with before this run (staged batches confirmed by someone else). */
   settled?: BatchResult[];
+  /**
+   * The plan is a reviewed contract (apply --plan): a live change is never planned over, even one
+   * this tool's own ended run made. Unbound (a program applied directly), a change that went only
+   * toward the plan and that a batch of another (typically killed) run made is waited for and the
+   * plan made again, instead of stopping the run as stale.
+   */
+  bound?: boolean;
 }
 
 const processLedger = new MemoryLedger();
@@ -94,6 +102,7 @@ class Run {
   private readonly limit: number;
   private holders: Holder[] = [];
   private waitedFor: string[] = [];
+  private replanReason?: string;
   private leftDrafts: string[] = [];
   private removedAbandoned: string[] = [];
   private status: RunStatus = "done";
@@ -160,6 +169,8 @@ class Run {
       await this.cleanup();
       // The run is over: whatever it still held (batches of unknown outcome) is no longer counted by it.
       for (const e of this.list()) this.release(e);
+      // Its finished batches need no record; those of unknown outcome keep theirs.
+      for (const e of this.list()) if (e.confirmedAt !== undefined && (e.state === "completed" || e.state === "failed") && e.draft) this.ledger.forget(e.draft.id, this.client.baseUrl);
     }
     await this.settleAdopted();
     const batches = this.results();
@@ -176,6 +187,7 @@ class Run {
       batches,
       holders: this.holders,
       waitedFor: this.waitedFor,
+      ...(this.replanReason ? { replanReason: this.replanReason } : {}),
       leftDrafts: this.leftDrafts,
       removedAbandoned: this.removedAbandoned,
       verified,
@@ -194,6 +206,9 @@ class Run {
     await this.removeAbandoned(c.abandoned);
     this.forgetSpent(pending);
     if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
+    // Running batches of this tool's own ended runs on these resources can only finish: unbound, they are waited for.
+    const ended = this.options.bound ? [] : c.conflicts.filter((h) => h.record?.purpose === "run" && h.alive === false);
+    if (ended.length && ended.length === c.conflicts.length) return this.waitAndReplan(ended.map((h) => h.id), "a meraki-batch run on this machine that has ended confirmed them on resources of this plan");
     if (c.conflicts.length) return this.contended(c.conflicts);
     await this.adoptTwins(c);
     // Batches staged for review whose drafts are gone are made now, and looked at once more.
@@ -302,9 +317,12 @@ class Run {
   private forgetSpent(pending: ActionBatch[]): void {
     const ids = new Set(pending.map((b) => b.id));
     const drafts = new Set(pending.filter((b) => !b.confirmed).map((b) => fingerprint(b.actions ?? [])));
+    const now = Date.now();
     for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
       if (runAlive(r) !== false) continue;
-      const spent = r.id.startsWith(INTENT_PREFIX) ? !drafts.has(r.fingerprint ?? "") : r.purpose === "run" && !ids.has(r.id);
+      // A confirmed batch of an ended run is kept for a while: a later run names it as this tool's.
+      const kept = r.confirmedAt !== undefined && now - r.confirmedAt < DEFAULTS.ledgerKeepConfirmedMs;
+      const spent = r.id.startsWith(INTENT_PREFIX) ? !drafts.has(r.fingerprint ?? "") : r.purpose === "run" && !ids.has(r.id) && !kept;
       if (spent) this.ledger.forget(r.id, this.client.baseUrl);
     }
   }
@@ -322,7 +340,8 @@ class Run {
   }
 
   /** Waits until the batches are no longer pending (finished, or deleted), then asks for a new plan. */
-  private async waitAndReplan(ids: string[], reason: string): Promise<void> {
+  private async waitAndReplan(ids: string[], reason: string, named = ids): Promise<void> {
+    this.replanReason = `${named.length === 1 ? "batch" : "batches"} ${named.join(", ")}: ${reason}`;
     // Our drafts would be claims on resources we are not going to touch now.
     await this.cleanup();
     const started = this.clock.now();
@@ -347,9 +366,11 @@ class Run {
       const pending = new Set(list.map((b) => b.id).filter((id) => !this.removedAbandoned.includes(id)));
       waiting = waiting.filter((id) => pending.has(id));
     }
-    this.waitedFor = ids;
+    this.waitedFor = named;
     this.status = "replan";
-    for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "cancelled", `waited for batches ${ids.join(", ")}; planning again`);
+    // A reviewed plan is not planned over: unless nothing is left to do, it is stale (the engine decides).
+    if (this.options.bound) for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "stale", `the live network changed since the plan was made: ${this.replanReason}`);
+    for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "cancelled", `planning again after batches ${named.join(", ")}`);
   }
 
   private interrupted(): void {
@@ -479,18 +500,52 @@ class Run {
       return [];
     }
     if (!moved.size) return wave;
+    const { culprits, explained } = await this.explain(moved);
+    if (!this.options.bound && explained === moved.size && !this.list().some((e) => e.confirmedAt !== undefined || e.maybeConfirmed)) {
+      // Another run (typically this tool's own, killed after confirming) made these changes: wait for
+      // what still runs of it, then plan again (the new plan is shown, and asked for without --yes).
+      const reason = `${culprits.map(describeCulprit).join(", ")} made ${explained === 1 ? "a change" : `${explained} changes`} of this plan since it was made`;
+      this.emit({ type: "run.explained", ids: culprits.map((c) => c.id), reason });
+      await this.waitAndReplan(culprits.filter((c) => c.state === "running").map((c) => c.id), reason, culprits.map((c) => c.id));
+      return "stale";
+    }
+    const by = new Map(culprits.flatMap((c) => c.keys.map((k) => [k, c] as const)));
     const details = [...moved].map(([k, what]) => `${this.changeByKey.get(k)?.description ?? k}: ${what}`);
-    this.emit({ type: "run.stale", details });
+    this.emit({ type: "run.stale", details, culprits: culprits.map(describeCulprit) });
     this.status = "stale";
-    const summary = `the live network changed since the plan was made (${details.join("; ")})`;
+    // One shared reason (counts, not the list: each resource says what moved in its own line).
+    const summary = `the live network changed since the plan was made (${details.length === 1 ? details[0] : `${details.length} resources`})${culprits.length ? `; made by ${culprits.map(describeCulprit).join(", ")}` : ""}`;
     for (const e of this.list()) {
       if (FINAL.has(e.state) || e.state === "running") continue;
       const perResource: Record<string, string> = {};
-      for (const k of e.batch.owners) if (moved.has(k)) perResource[k] = `changed in the Dashboard since the plan was made: ${moved.get(k)}`;
+      for (const k of e.batch.owners) {
+        if (!moved.has(k)) continue;
+        const c = by.get(k);
+        perResource[k] = c ? `changed since the plan was made, by ${describeCulprit(c)}: ${moved.get(k)}` : `changed in the Dashboard since the plan was made: ${moved.get(k)}`;
+      }
       this.finalise(e, "stale", summary);
       e.perResource = perResource;
     }
     return "stale";
+  }
+
+  /** Which moves a batch of another run explains (one more read of the moved resources, one list of batches). */
+  private async explain(moved: Map<string, string>): Promise<{ culprits: Culprit[]; explained: number }> {
+    const keys = [...moved.keys()];
+    try {
+      const now = await replanKeys(this.client, this.org, this.specs, keys, "ensure");
+      const batches = await this.api.list(this.org);
+      const { culprits, explained } = explainMoves(
+        keys.map((k) => ({ planned: this.changeByKey.get(k)!, now: now.get(k)?.change })),
+        batches,
+        this.ownIds(),
+        recordLookup(this.ledger, this.client.baseUrl, this.org),
+        (r) => runAlive(r),
+      );
+      return { culprits, explained: explained.size };
+    } catch {
+      return { culprits: [], explained: 0 }; // not explained: stale, as it would be without this look
+    }
   }
 
   private async confirm(e: Entry): Promise<void> {
@@ -555,7 +610,11 @@ class Run {
 
   private confirmed(e: Entry, b: ActionBatch): void {
     e.confirmedAt = this.clock.now();
-    this.ledger.forget(b.id, this.client.baseUrl);
+    // This run's record says it confirmed the batch (a run killed now leaves it known as this tool's);
+    // another's draft (a review draft) is no longer a draft.
+    const r = this.ledger.get(b.id, this.client.baseUrl);
+    if (r?.runId === THIS_RUN.runId) this.ledger.record({ ...r, confirmedAt: Date.now() });
+    else this.ledger.forget(b.id, this.client.baseUrl);
     this.emit({ type: "batch.confirmed", index: e.batch.index, id: b.id });
     e.state = "running";
     this.update(e, b);

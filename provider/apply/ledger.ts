@@ -26,6 +26,15 @@ export interface DraftRecord {
   /** Milliseconds since the epoch, on the machine's clock. */
   createdAt: number;
   actions: number;
+  /** The local user who ran it (who staged a review draft). */
+  user?: string;
+  /**
+   * When the run confirmed it. A run's confirmed batches stay recorded (for a day once the run has
+   * ended), so that a later run can tell a batch of this tool's own ended run from anyone else's.
+   */
+  confirmedAt?: number;
+  /** A review draft (`plan --stage`): the digest of the plan it was staged with (kept in the state directory). */
+  plan?: string;
   /**
    * On an intent (id `intent-…`), recorded right before the draft is created: the fingerprint of
    * its actions. A draft whose create answer never came back (the answer lost, or the run killed
@@ -85,8 +94,16 @@ export interface DraftLedger {
   list(organizationId: string, baseUrl: string): DraftRecord[];
 }
 
+function userName(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined; // no passwd entry (some containers)
+  }
+}
+
 /** Who is running now: every record this process makes carries it. */
-export const THIS_RUN = { runId: randomBytes(6).toString("hex"), pid: process.pid, host: os.hostname() };
+export const THIS_RUN = { runId: randomBytes(6).toString("hex"), pid: process.pid, host: os.hostname(), user: userName() };
 
 /** Whether the run that made a draft is still going: known only for drafts made on this machine. */
 export function runAlive(r: Pick<DraftRecord, "pid" | "host" | "runId">): boolean | undefined {

@@ -16,16 +16,17 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function faultyProxy(target: string, rule: (req: { method: string; path: string; body: string }) => Verdict): Promise<Proxy> {
+/** A rule may hold a request (return a promise) until the test lets it go. */
+export async function faultyProxy(target: string, rule: (req: { method: string; path: string; query: string; body: string }) => Verdict | Promise<Verdict>): Promise<Proxy> {
   const origin = new URL(target);
   const seen: Proxy["seen"] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (d) => chunks.push(d));
-    req.on("end", () => {
+    req.on("end", async () => {
       const body = Buffer.concat(chunks);
-      const path = (req.url ?? "/").split("?")[0];
-      const verdict = rule({ method: req.method!, path, body: body.toString() });
+      const [path, query = ""] = (req.url ?? "/").split("?");
+      const verdict = await rule({ method: req.method!, path, query, body: body.toString() });
       seen.push({ method: req.method!, path, verdict: typeof verdict === "string" ? verdict : String(verdict.status) });
       if (typeof verdict === "object") {
         res.writeHead(verdict.status, { "Content-Type": "application/json", ...(verdict.headers ?? {}) });
