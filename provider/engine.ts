@@ -8,7 +8,7 @@ import { Holder, classify } from "./apply/contention";
 import { createDraft, removeLeftDraft } from "./apply/drafts";
 import { DraftLedger, MemoryLedger, THIS_RUN, recordLookup, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
-import { describeMove } from "./apply/recheck";
+import { describeMove, indexSpecs, replanKeys, staleChanges } from "./apply/recheck";
 import { describeCulprit, explainMoves } from "./apply/explain";
 import { isNotFound, submitDefaults } from "./apply/submit";
 import { ActionBatch, BatchApi } from "./dashboard/batches";
@@ -112,6 +112,8 @@ export class Engine {
     const reused: string[] = [];
     const batches: Plan["batches"] = [];
     const defaults = submitDefaults(this.clock);
+    // Saved before the first draft is made (and again with their ids): a draft is never without its plan.
+    this.ledger.savePlan(plan.digest, JSON.stringify(plan));
     for (const b of plan.batches) {
       const twin = pending.find((p) => !p.confirmed && !taken.has(p.id) && sameActions(p.actions ?? [], b.actions));
       if (twin) {
@@ -119,15 +121,20 @@ export class Engine {
         if (twin.synchronous !== b.synchronous) await api.update(org, twin.id, { synchronous: b.synchronous });
         reused.push(twin.id);
         batches.push({ ...b, stagedId: twin.id });
+        // A review draft staged again is checked against this plan from now on.
+        const r = this.ledger.get(twin.id, this.client.baseUrl);
+        if (r?.purpose === "review") this.ledger.record({ ...r, plan: plan.digest });
         continue;
       }
       const draft = await createDraft(api, org, b, {
         maxRecoveries: defaults.maxCreateRecoveries,
         keep: (x) => taken.has(x.id) || batches.some((y) => y.stagedId === x.id),
       });
-      this.ledger.record({ id: draft.id, organizationId: org, baseUrl: this.client.baseUrl, purpose: "review", ...THIS_RUN, createdAt: Date.now(), actions: b.actions.length });
+      this.ledger.record({ id: draft.id, organizationId: org, baseUrl: this.client.baseUrl, purpose: "review", ...THIS_RUN, createdAt: Date.now(), actions: b.actions.length, plan: plan.digest });
       batches.push({ ...b, stagedId: draft.id });
     }
+    // What 'batches confirm' checks each draft against (issue #21.2).
+    this.ledger.savePlan(plan.digest, JSON.stringify({ ...plan, batches }));
     return { ...plan, batches, reused };
   }
 
@@ -234,7 +241,37 @@ export class Engine {
     return { state: differences.length ? "altered" : "current", differences, derived };
   }
 
-  /** Batches of other runs that made these moves (named in a stale refusal); none when that cannot be told. */
+  /**
+   * One staged batch of a plan against the live network now: the resources it changes whose live
+   * fields moved since the plan was made (empty: confirming it does what the plan showed), and the
+   * batches of other runs that moved them. What `batches confirm` checks before confirming.
+   */
+  async checkBatch(plan: Plan, index: number): Promise<{ moved: string[]; culprits: string[] }> {
+    const batch = plan.batches.find((b) => b.index === index);
+    if (!batch) throw new MerakiBatchError("PLAN_INVALID", `the plan has no batch #${index + 1}`);
+    const keys = [...new Set(batch.owners)];
+    const changes = keys.map((k) => plan.changes.find((c) => c.key === k)).filter((c): c is Change => c !== undefined);
+    const specs = indexSpecs(plan);
+    const movedBy = staleChanges(changes, await replanKeys(this.client, plan.organizationId, specs, keys, "as-planned"));
+    if (!movedBy.size) return { moved: [], culprits: [] };
+    const moved = changes.filter((c) => movedBy.has(c.key));
+    const now = await replanKeys(this.client, plan.organizationId, specs, moved.map((c) => c.key), "ensure");
+    const nowChanges = new Map([...now].flatMap(([k, r]) => (r.change ? [[k, r.change] as const] : [])));
+    return { moved: moved.map((c) => `${c.description}: ${movedBy.get(c.key)}`), culprits: await this.culprits(plan, moved, nowChanges) };
+  }
+
+  /** "unconfirmed", "running", "completed", "failed", or undefined when the batch does not exist. */
+  async batchState(id: string): Promise<"unconfirmed" | "running" | "completed" | "failed" | undefined> {
+    try {
+      const b = await new BatchApi(this.client).get(this.options.organizationId, id);
+      return !b.confirmed ? "unconfirmed" : b.status.completed ? "completed" : b.status.failed ? "failed" : "running";
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+    /** Batches of other runs that made these moves (named in a stale refusal); none when that cannot be told. */
   private async culprits(plan: Plan, moved: Change[], now: Map<string, Change>): Promise<string[]> {
     try {
       const batches = await new BatchApi(this.client).list(plan.organizationId);

@@ -32,11 +32,15 @@ describe("batches", () => {
     expect(show.stdout).toContain(`Batch ${draft.id} in organization 1234567: unconfirmed, asynchronous, 2 actions`);
     expect(show.stdout).toContain('    1. update  /devices/AAAA-BBBB-CCCC/switch/ports/30 {"name":"p30"}');
 
-    const refused = await cli(["batches", "confirm", draft.id], { env });
+    // Made by hand, staged by no plan: confirmed only with --force (the contract needs a plan).
+    const unplanned = await cli(["batches", "confirm", draft.id, "--yes"], { env });
+    expect(unplanned.code).toBe(1);
+    expect(unplanned.stderr).toContain(`error: the plan batch ${draft.id} was staged with is not known on this machine (it was not staged here); nothing was sent`);
+    const refused = await cli(["batches", "confirm", draft.id, "--force"], { env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("error: refusing to apply without --yes");
-    const confirmed = await cli(["batches", "confirm", draft.id, "--yes"], { env });
-    expect(confirmed.stdout).toBe(`Batch ${draft.id} completed.\n`);
+    expect(refused.stderr).toContain(`error: refusing to confirm the batch without --yes: not on a terminal, so nobody can confirm\nhint: check it with 'meraki-batch batches show ${draft.id}', then run again with --yes\n`);
+    const confirmed = await cli(["batches", "confirm", draft.id, "--yes", "--force"], { env });
+    expect(confirmed.stdout).toBe(`Not checked against a plan (--force): batch ${draft.id} is confirmed as it is.\nBatch ${draft.id} completed.\n`);
     expect((await t.api.get("/devices/AAAA-BBBB-CCCC/switch/ports/31")).body.name).toBe("p31");
     expect((await cli(["batches", "confirm", draft.id, "--yes"], { env })).stdout).toBe(`Batch ${draft.id} is already confirmed (completed).\n`);
 
@@ -51,7 +55,7 @@ describe("batches", () => {
 
   test("a failed batch's errors are shown, and confirming it exits 1", async () => {
     const draft = (await t.api.post("/organizations/1234567/actionBatches", { actions: [{ resource: "/devices/AAAA-BBBB-CCCC/switch/ports/33", operation: "update", body: { vlan: 0 } }] })).body;
-    const r = await cli(["batches", "confirm", draft.id, "--yes"], { env });
+    const r = await cli(["batches", "confirm", draft.id, "--yes", "--force"], { env });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`Batch ${draft.id} failed:`);
     expect(r.stdout).toContain("'vlan' must be between 1 and 4094");

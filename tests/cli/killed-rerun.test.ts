@@ -15,7 +15,7 @@ import { CAMPUS_API_KEY } from "../../emulator/seeds";
 import { TestEmulator, testEmulator } from "../helpers/api";
 import { ROOT, cli } from "../helpers/cli";
 import { Proc, spawnCli } from "../helpers/processes";
-import { Proxy, faultyProxy } from "../helpers/proxy";
+import { Proxy, Verdict, faultyProxy } from "../helpers/proxy";
 
 const CAMPUS = path.join(ROOT, "examples", "campus");
 const ORG = "2930418";
@@ -49,7 +49,7 @@ test("unbound: the re-run finds the killed run's batch did part of its plan, pla
   // the pending batches (made after its plan) until batch #1 has run.
   let rerunning = false;
   let held = false;
-  proxy = await faultyProxy(t.emu.url, async ({ method, path: p, query }) => {
+  proxy = await faultyProxy(t.emu.url, async ({ method, path: p, query }): Promise<Verdict> => {
     if (rerunning && !held && method === "GET" && p.endsWith("/actionBatches") && /status=pending/.test(query)) {
       held = true;
       await advance(10);

@@ -148,8 +148,9 @@ test("staging twice makes one draft; a staged batch confirmed with 'batches conf
   expect(second.stdout).toContain(`Reused 1 identical unconfirmed batch already staged: ${id}`);
   expect((await t.api.get("/organizations/1234567/actionBatches")).body.map((b: any) => b.id)).toEqual([id]);
 
+  // Staged on this machine: the plan is known, the batch is checked against it, then confirmed.
   const confirmed = await cli(["batches", "confirm", id, "--yes", "--org", "1234567"], { env });
-  expect(confirmed.stdout).toBe(`Batch ${id} completed.\n`);
+  expect(confirmed.stdout).toMatch(new RegExp(`^Checked against the plan it was staged with on this machine \\(plan sha256:[0-9a-f]{16}\\): batch #1 of 1; the live fields it changes are as the plan showed\\.\nBatch ${id} completed\\.\n$`));
   await t.control.clearRequests();
   const applied = await cli(["apply", "--plan", out, "--yes"], { env });
   expect(applied.code).toBe(0);

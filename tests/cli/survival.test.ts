@@ -108,7 +108,7 @@ describe("against an emulator in this process", () => {
     expect((await batches()).length).toBe(4);
     const refused = await cli(["batches", "prune", "--org", "1234567"], { env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("refusing to apply without --yes");
+    expect(refused.stderr).toContain("refusing to delete the drafts without --yes");
     const pruned = await cli(["batches", "prune", "--yes", "--org", "1234567"], { env });
     expect(pruned.stdout).toContain("Deleted 2 drafts.\n");
     expect((await batches()).map((b) => b.id).sort()).toEqual([live, foreign].sort());
