@@ -4,7 +4,7 @@
  * the environment (never a flag: shell history). Every value remembers where it came from, so
  * errors can say so, and an environment variable that the stack file overrides is pointed out.
  */
-import { DashboardClient, Engine, FileLedger, MerakiBatchError, SyncPreference, defaultStateDir, realClock } from "../provider";
+import { DashboardClient, Engine, FileLedger, MerakiBatchError, SyncPreference, ValidationIssue, defaultStateDir, realClock } from "../provider";
 import { userAgent } from "../provider/dashboard/user-agent";
 import { DEFAULTS } from "../provider/defaults";
 import { formatSeconds } from "../provider/dashboard/client";
@@ -14,6 +14,7 @@ import { intOption } from "./args";
 import { CliError } from "./errors";
 import { Io, debugEnabled } from "./io";
 import { waiting } from "./waiting";
+import { formatIssues } from "./format/issues";
 
 /** Where to connect: every command that talks to the API. */
 export const API_OPTIONS = {
@@ -202,8 +203,11 @@ export function asCliError(err: unknown): unknown {
       return cli(`use one of those with --org ID (or ${CONFIG_NAMESPACE}:organizationId, ${SETTINGS.organizationId}), or an API key that sees it`);
     case "PLAN_STALE":
       return cli("make a new plan, or apply with --replan to re-plan against the live network");
-    case "VALIDATION_FAILED":
-      return cli("fix the resources above; nothing was sent");
+    case "VALIDATION_FAILED": {
+      // The same problem on many resources is one line (issue #21.5).
+      const issues = (err as { issues?: ValidationIssue[] }).issues;
+      return new CliError(issues?.length ? formatIssues(issues) : err.message, "fix the resources above; nothing was sent", 1, { cause: err });
+    }
     default:
       return cli();
   }

@@ -3,6 +3,8 @@ import { ApplyResult, Holder, describeObject } from "../provider";
 import { naturalCompare } from "../provider/plan/order";
 import { INTERRUPTED_EXIT } from "./interrupt";
 import { Colours } from "./io";
+import { resourceLines } from "./format/resources";
+import { capped } from "./format/shared";
 
 // Settings, VLANs, devices, ports; then natural order of the key (port 2 before port 10).
 const KIND_RANK: Record<string, number> = { vlansSettings: 0, vlan: 1, deviceTags: 2, switchPort: 3 };
@@ -48,6 +50,7 @@ const STATUS: Record<string, { mark: string; word: string }> = {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+
 /** "unconfirmed batch 123 (made by meraki-batch on this machine 3 min ago, run ended)" */
 export function describeHolder(h: Holder, now = Date.now()): string {
   const who = h.record
@@ -65,26 +68,60 @@ export function age(ms: number): string {
   return `${Math.round(s / 86400)} days`;
 }
 
-export function formatOutcome(result: ApplyResult, c: Colours): string {
-  const lines: string[] = [];
+/** Lines per group of resources, and other lists, before the rest is counted (--json has everything). */
+const MAX_LINES = 10;
+const GROUP_ORDER = ["applied", "notApplied", "failed", "mismatch", "unknown"];
+
+/**
+ * Every resource's outcome, grouped: resources that share an outcome and its reason (one batch's
+ * rollback, an interrupt, an outage) are one line saying it, then the resources in a few compact
+ * lines (ports as ranges); a resource with a reason of its own keeps its own line. What is printed
+ * grows with the distinct things to say, not with resources × causes (issue #21.5).
+ */
+function outcomeLines(result: ApplyResult, c: Colours): string[] {
   const colour: Record<string, (s: string) => string> = { applied: c.green, unchanged: c.dim, failed: c.red, notApplied: c.yellow, unknown: c.yellow, mismatch: c.red };
+  const groups = new Map<string, { status: string; why: string; batch?: string; items: ApplyResult["resources"] }>();
   for (const r of [...result.resources].sort(byResource)) {
     const o = r.outcome;
     if (o.status === "unchanged") continue;
-    const s = STATUS[o.status];
     const why = "reason" in o ? `: ${o.reason}` : o.status === "applied" && o.verified ? " (read back: as sent)" : "";
-    lines.push(colour[o.status](`${s.mark} ${r.description} (${r.name}) ${s.word}${why}`));
+    const batch = o.status === "applied" ? `batch #${o.batch + 1} (${o.batchId})` : undefined;
+    const key = `${o.status}\u0000${batch ?? ""}\u0000${why}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { status: o.status, why, batch, items: [] }));
+    g.items.push(r);
   }
+  const lines: string[] = [];
+  const ordered = [...groups.values()].sort((a, b) => GROUP_ORDER.indexOf(a.status) - GROUP_ORDER.indexOf(b.status));
+  for (const g of ordered) {
+    const s = STATUS[g.status];
+    const paint = colour[g.status];
+    if (g.items.length === 1) {
+      const r = g.items[0];
+      lines.push(paint(`${s.mark} ${r.description} (${r.name}) ${s.word}${g.why}`));
+      continue;
+    }
+    const n = plural(g.items.length, "resource");
+    const word = g.status === "unknown" ? "with an unknown outcome" : s.word;
+    lines.push(paint(g.status === "applied" ? `${s.mark} ${n} ${word} by ${g.batch}${g.why}:` : `${s.mark} ${n} ${word}${g.why}:`));
+    for (const l of resourceLines(g.items.map((r) => r.description), MAX_LINES, "--json lists each")) lines.push(`    ${l}`);
+  }
+  return lines;
+}
+
+export function formatOutcome(result: ApplyResult, c: Colours): string {
+  const lines = outcomeLines(result, c);
   if (result.status === "contended") {
     lines.push("", c.yellow("Nothing was confirmed: other batches hold resources of this plan:"));
-    for (const h of result.holders) lines.push(`  ${describeHolder(h)}`);
+    for (const l of capped(result.holders.map((h) => describeHolder(h)), MAX_LINES, (n) => `… and ${n} more (--json lists them)`)) lines.push(`  ${l}`);
     lines.push(c.dim("  Wait for them and plan again (apply --wait does that), or, if no other apply is running, delete them: meraki-batch batches prune"));
   }
   if (result.waitedFor.length) lines.push("", c.dim(`Waited for ${plural(result.waitedFor.length, "batch", "batches")} (${result.waitedFor.join(", ")}) that already carried this plan's actions, then planned again.`));
   if (result.removedAbandoned.length) lines.push(c.dim(`Deleted ${plural(result.removedAbandoned.length, "draft")} an interrupted run had left: ${result.removedAbandoned.join(", ")}.`));
   if (result.leftDrafts.length) {
     lines.push("", c.yellow(`Could not delete ${plural(result.leftDrafts.length, "unconfirmed draft")} of this run (the API did not answer):`));
-    for (const d of result.leftDrafts) lines.push(`  ${/^\d+$/.test(d) ? `batch ${d}: delete it with 'meraki-batch batches delete ${d}' (or 'meraki-batch batches prune')` : d}`);
+    const left = result.leftDrafts.map((d) => (/^\d+$/.test(d) ? `batch ${d}: delete it with 'meraki-batch batches delete ${d}' (or 'meraki-batch batches prune')` : d));
+    for (const l of capped(left, MAX_LINES, (n) => `… and ${n} more (--json lists them)`)) lines.push(`  ${l}`);
   }
   const unknown = result.resources.filter((r) => r.outcome.status === "unknown");
   if (unknown.length) {

@@ -217,7 +217,7 @@ class Apply {
     const drafts = (await this.engine.draftsTouching(plan)).filter((h) => h.state === "unconfirmed");
     if (!drafts.length) return;
     this.say(this.c.yellow(`\n${drafts.length} unconfirmed batch${drafts.length === 1 ? "" : "es"} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources:`));
-    for (const d of drafts) this.say(`  ${describeHolder(d)}`);
+    for (const l of capped(drafts.map((d) => describeHolder(d)), 10, (n) => `… and ${n} more ('meraki-batch batches list --status pending' lists them)`)) this.say(`  ${l}`);
     this.say(this.c.dim("  Identical drafts are reused; others hold the resources until deleted ('meraki-batch batches prune' deletes this tool's)."));
   }
 

@@ -3,7 +3,7 @@ import { parse } from "../args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { formatJson, formatMarkdown, formatPlan } from "../format";
-import { plural } from "../format/shared";
+import { capped, plural } from "../format/shared";
 import { interruptNote } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { writeFileAtomic } from "../plan-file";
@@ -91,7 +91,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       }
       if (drafts.length) {
         io.stdout.write(`\n${plural(drafts.length, "other unconfirmed batch", "other unconfirmed batches")} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying stops at them, or waits for them with --wait):\n`);
-        for (const d of drafts) io.stdout.write(`  ${describeHolder(d)}\n`);
+        for (const l of capped(drafts.map((d) => describeHolder(d)), 10, (n) => `… and ${n} more (--json lists them)`)) io.stdout.write(`  ${l}\n`);
       }
       if (values.out) io.stdout.write(`\nSaved the plan to ${values.out as string}; apply it with: meraki-batch apply --plan ${values.out as string}\n`);
     }

@@ -127,7 +127,7 @@ test("the API killed right after a confirm: the outcome is unknown, exit 3, and 
     const [, id] = (await p.waitFor(/batch #1 \((\d+)\): confirmed\n/)) as RegExpExecArray;
     await emu.stop();
     expect(await p.exited).toBe(3);
-    expect(p.out()).toContain("? VLAN 99 on network L_000000000000000 (api-vlan) outcome unknown: batch #1");
+    expect(p.out()).toMatch(new RegExp(`\\n\\? 6 resources with an unknown outcome: batch #1 \\(${id}\\) was confirmed; the API did not answer for 2 s while it ran \\([^\\n]*\\)\\. Inspect it with: meraki-batch batches show ${id}:\\n    VLAN 99 on network L_000000000000000\\n`));
     expect(p.out()).toContain(`The outcome of 1 confirmed batch is unknown: inspect 'meraki-batch batches show ${id}'; a new plan shows the truth.`);
     expect(p.out()).toMatch(/\nOutcome unknown: 0 applied, 0 failed, 0 not applied, 6 unknown, 0 unchanged; 0 of 1 batch completed\.\n$/);
 
