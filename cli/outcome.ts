@@ -1,5 +1,7 @@
 /** What the CLI prints after an apply: every resource's outcome, what else it found, and the exit code. */
 import { ApplyResult, Holder, describeObject } from "../provider";
+import { endsOnItsOwn, prunable, unknownDraft } from "../provider/apply/contention";
+import { DEFAULTS } from "../provider/defaults";
 import { naturalCompare } from "../provider/plan/order";
 import { INTERRUPTED_EXIT } from "./interrupt";
 import { Colours } from "./io";
@@ -51,13 +53,45 @@ const STATUS: Record<string, { mark: string; word: string }> = {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 
-/** "unconfirmed batch 123 (made by meraki-batch on this machine 3 min ago, run ended)" */
+/**
+ * Another batch on the plan's resources, as a user can act on it: what it is (a review draft, a
+ * concurrent run's batch, an ended run's, one from elsewhere), who made it and when when this
+ * machine knows, what it touches, and for a review draft how to confirm or drop it.
+ */
 export function describeHolder(h: Holder, now = Date.now()): string {
-  const who = h.record
-    ? `made by meraki-batch${h.record.purpose === "review" ? " plan --stage" : ""} on this machine ${age(now - h.record.createdAt)} ago${h.record.purpose === "run" ? (h.alive ? ", its run is still going" : ", its run has ended") : ""}`
-    : "age and author unknown: not made on this machine";
+  const r = h.record;
+  const ago = (t: number) => `${age(now - t)} ago`;
   const what = h.objects.length ? `; touches ${h.objects.slice(0, 3).map(describeObject).join(", ")}${h.objects.length > 3 ? ` and ${h.objects.length - 3} more` : ""}` : "";
-  return `${h.state === "running" ? "running" : "unconfirmed"} batch ${h.id} (${plural(h.actions, "action")}; ${who}${what})`;
+  const n = plural(h.actions, "action");
+  if (r?.purpose === "review" && h.state === "unconfirmed") {
+    return `review draft ${h.id} (${n}; staged with 'meraki-batch plan --stage'${r.user ? ` by ${r.user}` : ""} on this machine ${ago(r.createdAt)}${what}): it stays until someone confirms it ('meraki-batch batches confirm ${h.id}') or drops it ('meraki-batch batches delete ${h.id}')`;
+  }
+  let who: string;
+  if (!r) who = h.state === "running" ? "not made by meraki-batch on this machine: another machine, the Dashboard or another tool" : "not made on this machine: age and author unknown";
+  else if (r.purpose === "review") who = `staged with 'meraki-batch plan --stage' on this machine ${ago(r.createdAt)}, confirmed since`;
+  else {
+    const run = h.alive ? `a concurrent meraki-batch run on this machine (pid ${r.pid})` : `a meraki-batch run on this machine that has ended (pid ${r.pid})`;
+    who = h.state === "running" ? `confirmed by ${run}${r.confirmedAt ? ` ${ago(r.confirmedAt)}` : ""}` : `made by ${run} ${ago(r.createdAt)}`;
+  }
+  return `${h.state === "running" ? "running" : "unconfirmed"} batch ${h.id} (${n}; ${who}${what})`;
+}
+
+/** What can be done about the batches that hold the plan's resources: only what applies to them. */
+export function holderAdvice(holders: Holder[], waited: boolean): string[] {
+  const out: string[] = [];
+  const ids = (hs: Holder[]) => capped(hs.map((h) => h.id), 5, (n) => `${n} more`).join(", ");
+  const waitable = holders.filter(endsOnItsOwn);
+  const unsure = holders.filter(unknownDraft);
+  const stuck = holders.filter((h) => !endsOnItsOwn(h));
+  if (waitable.length) out.push(`${waitable.length === holders.length ? "They end on their own" : `${ids(waitable)} end on their own`}: wait for them and plan again (apply --wait does that).`);
+  if (unsure.length) out.push(`${ids(unsure)}: made elsewhere; a run on another machine confirms or deletes its drafts within seconds (apply --wait waits ${Math.round(DEFAULTS.unconfirmedWaitMs / 1000)} s for that), a review draft staged elsewhere stays.`);
+  const review = stuck.filter((h) => h.record?.purpose === "review");
+  if (review.length && waited) out.push(`--wait does not wait for review drafts: nobody confirms or drops them but a person (${ids(review)}).`);
+  const prune = stuck.filter(prunable);
+  if (prune.length) out.push(`'meraki-batch batches prune' deletes the drafts meraki-batch made that no run needs (${prune.map((h) => h.id).join(", ")}), after you check nobody is about to confirm them.`);
+  const foreign = stuck.filter((h) => !prunable(h));
+  if (foreign.length) out.push(`Not meraki-batch's to delete: ${foreign.map((h) => h.id).join(", ")} ('meraki-batch batches show ID'; 'meraki-batch batches delete ID' if nobody needs it).`);
+  return out;
 }
 
 export function age(ms: number): string {
@@ -109,12 +143,12 @@ function outcomeLines(result: ApplyResult, c: Colours): string[] {
   return lines;
 }
 
-export function formatOutcome(result: ApplyResult, c: Colours): string {
+export function formatOutcome(result: ApplyResult, c: Colours, waited = false): string {
   const lines = outcomeLines(result, c);
   if (result.status === "contended") {
     lines.push("", c.yellow("Nothing was confirmed: other batches hold resources of this plan:"));
     for (const l of capped(result.holders.map((h) => describeHolder(h)), MAX_LINES, (n) => `… and ${n} more (--json lists them)`)) lines.push(`  ${l}`);
-    lines.push(c.dim("  Wait for them and plan again (apply --wait does that), or, if no other apply is running, delete them: meraki-batch batches prune"));
+    for (const l of holderAdvice(result.holders, waited)) lines.push(c.dim(`  ${l}`));
   }
   if (result.waitedFor.length) lines.push("", c.dim(`Waited for ${plural(result.waitedFor.length, "batch", "batches")} (${result.waitedFor.join(", ")}) that already carried this plan's actions, then planned again.`));
   if (result.removedAbandoned.length) lines.push(c.dim(`Deleted ${plural(result.removedAbandoned.length, "draft")} an interrupted run had left: ${result.removedAbandoned.join(", ")}.`));

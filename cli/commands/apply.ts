@@ -8,6 +8,7 @@ import { capped } from "../format/shared";
 import { Interrupted, interruptNote, interruptible } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
+import { prunable } from "../../provider/apply/contention";
 import { PlanFile, readPlanFile } from "../plan-file";
 import { loadProgram } from "../program";
 import { progress } from "../progress";
@@ -218,7 +219,8 @@ class Apply {
     if (!drafts.length) return;
     this.say(this.c.yellow(`\n${drafts.length} unconfirmed batch${drafts.length === 1 ? "" : "es"} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources:`));
     for (const l of capped(drafts.map((d) => describeHolder(d)), 10, (n) => `… and ${n} more ('meraki-batch batches list --status pending' lists them)`)) this.say(`  ${l}`);
-    this.say(this.c.dim("  Identical drafts are reused; others hold the resources until deleted ('meraki-batch batches prune' deletes this tool's)."));
+    const prune = drafts.filter(prunable);
+    this.say(this.c.dim(`  Identical drafts are reused; others hold the resources until confirmed or deleted${prune.length ? ` ('meraki-batch batches prune' deletes ${prune.length === drafts.length ? "them" : prune.map((d) => d.id).join(", ")})` : ""}.`));
   }
 
   private async ask(plan: Plan, replanned: boolean): Promise<boolean> {
@@ -272,9 +274,9 @@ class Apply {
     if (this.values.json) {
       const { plan, ...rest } = result;
       this.io.stdout.write(JSON.stringify({ ...rest, exitCode: code, digest: plan.digest }, null, 2) + "\n");
-      this.out.write("\n" + formatOutcome(result, this.c));
+      this.out.write("\n" + formatOutcome(result, this.c, this.values.wait === true));
     } else {
-      this.io.stdout.write("\n" + formatOutcome(result, this.c));
+      this.io.stdout.write("\n" + formatOutcome(result, this.c, this.values.wait === true));
     }
     return code;
   }

@@ -90,7 +90,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
         );
       }
       if (drafts.length) {
-        io.stdout.write(`\n${plural(drafts.length, "other unconfirmed batch", "other unconfirmed batches")} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying stops at them, or waits for them with --wait):\n`);
+        io.stdout.write(`\n${plural(drafts.length, "other unconfirmed batch", "other unconfirmed batches")} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying stops at them):\n`);
         for (const l of capped(drafts.map((d) => describeHolder(d)), 10, (n) => `… and ${n} more (--json lists them)`)) io.stdout.write(`  ${l}\n`);
       }
       if (values.out) io.stdout.write(`\nSaved the plan to ${values.out as string}; apply it with: meraki-batch apply --plan ${values.out as string}\n`);

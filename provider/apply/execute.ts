@@ -21,7 +21,7 @@ import { DEFAULTS } from "../defaults";
 import { Plan } from "../plan/plan";
 import { PlannedBatch } from "../plan/compile";
 import { Change } from "../resources/common";
-import { Contention, Holder, classify, olderClaims } from "./contention";
+import { Contention, Holder, classify, endsOnItsOwn, olderClaims, unknownDraft } from "./contention";
 import { DraftMayExistError, createDraft, removeLeftDraft } from "./drafts";
 import { EventSink } from "./events";
 import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordLookup, recordOf, runAlive } from "./ledger";
@@ -330,17 +330,21 @@ class Run {
   // ---- other runs ----------------------------------------------------------------------------------
 
   private contended(holders: Holder[]): Promise<void> | void {
-    if (this.options.waitForOthers) return this.waitAndReplan(holders.map((h) => h.id), "another run's batches hold resources of this plan");
+    // --wait waits for what ends on its own (running batches, drafts of runs in progress here), never
+    // for a draft nobody is going to confirm or delete (a review draft): that would be a hang.
+    if (this.options.waitForOthers && holders.every((h) => endsOnItsOwn(h) || unknownDraft(h))) {
+      return this.waitAndReplan(holders.map((h) => h.id), "another run's batches hold resources of this plan", undefined, holders.filter(unknownDraft));
+    }
     this.holders = holders;
     this.status = "contended";
-    const what = holders.map((h) => `${h.state === "running" ? "running" : "unconfirmed"} batch ${h.id}`).join(", ");
+    const what = capList(holders.map((h) => (h.state === "running" ? `running batch ${h.id}` : h.record?.purpose === "review" ? `review draft ${h.id}` : `unconfirmed batch ${h.id}`)));
     for (const e of this.list()) {
-      if (!FINAL.has(e.state)) this.finalise(e, "contended", `another run holds its resources (${what})`);
+      if (!FINAL.has(e.state)) this.finalise(e, "contended", `other batches hold its resources (${what})`);
     }
   }
 
   /** Waits until the batches are no longer pending (finished, or deleted), then asks for a new plan. */
-  private async waitAndReplan(ids: string[], reason: string, named = ids): Promise<void> {
+  private async waitAndReplan(ids: string[], reason: string, named = ids, unsure: Holder[] = []): Promise<void> {
     this.replanReason = `${named.length === 1 ? "batch" : "batches"} ${named.join(", ")}: ${reason}`;
     // Our drafts would be claims on resources we are not going to touch now.
     await this.cleanup();
@@ -365,6 +369,16 @@ class Run {
       if (ended.length) await this.removeAbandoned(ended);
       const pending = new Set(list.map((b) => b.id).filter((id) => !this.removedAbandoned.includes(id)));
       waiting = waiting.filter((id) => pending.has(id));
+      // Drafts of unknown origin still unconfirmed after a while are no run in progress: not waited for longer.
+      const stuck = unsure.filter((h) => list.some((b) => b.id === h.id && !b.confirmed));
+      const grace = DEFAULTS.unconfirmedWaitMs;
+      if (stuck.length && this.clock.now() - started >= grace) {
+        this.holders = stuck;
+        this.status = "contended";
+        const what = capList(stuck.map((h) => `unconfirmed batch ${h.id}`));
+        for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "contended", `other batches hold its resources (${what}, still unconfirmed after ${Math.round(grace / 1000)} s: no run in progress seems to own it)`);
+        return;
+      }
     }
     this.waitedFor = named;
     this.status = "replan";
@@ -839,6 +853,9 @@ class Run {
 const MerakiCodes = new Set(["NETWORK_ERROR", "SERVER_ERROR", "RATE_LIMITED", "RETRY_BUDGET_EXHAUSTED"]);
 
 const show = (v: unknown) => (v === null || v === undefined ? "–" : JSON.stringify(v));
+
+/** A list in a reason, at most 5 items (the rest counted): reasons are repeated per batch. */
+const capList = (items: string[]) => (items.length > 5 ? `${items.slice(0, 4).join(", ")} and ${items.length - 4} more` : items.join(", "));
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -73,7 +73,7 @@ describe("against an emulator in this process", () => {
     const r = await cli(["apply", small, "--yes"], { env });
     expect(r.code).toBe(4);
     expect(r.stdout).toContain("Nothing was confirmed: other batches hold resources of this plan:");
-    expect(r.stdout).toContain(`  running batch ${other.body.id} (1 action; age and author unknown: not made on this machine; touches port 1 of switch AAAA-BBBB-CCCC)`);
+    expect(r.stdout).toContain(`  running batch ${other.body.id} (1 action; not made by meraki-batch on this machine: another machine, the Dashboard or another tool; touches port 1 of switch AAAA-BBBB-CCCC)`);
     expect(r.stdout).toMatch(/\nNot applied: 0 applied, 0 failed, 6 not applied, 0 unchanged; 0 of 1 batch completed\.\n$/);
     const all = await batches();
     expect(all.map((b) => b.id)).toEqual([other.body.id]);
