@@ -199,6 +199,14 @@ export function asCliError(err: unknown): unknown {
       }
       return cli(`is the Dashboard API (or the emulator) reachable at the base URL? Choose it with --base-url, ${CONFIG_NAMESPACE}:baseUrl or ${SETTINGS.baseUrl}`);
     }
+    case "NOT_FOUND": {
+      // The Dashboard API's paths start with /api/v1: a base URL with another path finds nothing.
+      const url = (err as { details?: { url?: string } }).details?.url;
+      if (url && !/^\/api\/v1\//.test(new URL(url).pathname)) {
+        return cli(`the Dashboard API's paths start with /api/v1 (${new URL(url).origin}/api/v1): check the base URL (--base-url, ${CONFIG_NAMESPACE}:baseUrl or ${SETTINGS.baseUrl})`);
+      }
+      return cli();
+    }
     case "ORGANIZATION_NOT_VISIBLE":
       return cli(`use one of those with --org ID (or ${CONFIG_NAMESPACE}:organizationId, ${SETTINGS.organizationId}), or an API key that sees it`);
     case "PLAN_STALE":

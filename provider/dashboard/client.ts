@@ -289,7 +289,9 @@ export class DashboardClient {
       if (res.statusCode >= 400) {
         const code: ErrorCode = res.statusCode === 401 || res.statusCode === 403 ? "AUTH_FAILED" : res.statusCode === 404 ? "NOT_FOUND" : "API_ERROR";
         const what = errors.length ? errors.join("; ") : res.statusCode === 404 ? "not found (or not visible to this API key)" : `HTTP ${res.statusCode}`;
-        const err = fail(code, `${res.statusCode} ${what}`, { status: res.statusCode, errors, requestId });
+        // A 404 that names nothing (no such path: a wrong base URL) says where the request went.
+        const where = res.statusCode === 404 && errors.every((e) => /^not found\.?$/i.test(e)) ? ` (${url}${from})` : "";
+        const err = fail(code, `${res.statusCode} ${what}${where}`, { status: res.statusCode, errors, requestId, url: url.toString() });
         throw res.statusCode === 404 ? await this.explainNotFound(err, path) : err;
       }
       let parsed: unknown = undefined;

@@ -164,7 +164,7 @@ test("flags override the environment; several stacks need --stack", async () => 
   const wrong = `${t.emu.origin}/api/v9`; // answers 404
   const bad = await cli(["plan", small], { env: { ...env, MERAKI_DASHBOARD_API_BASE_URL: wrong } });
   expect(bad.code).toBe(1);
-  expect(bad.stderr).toMatch(/^error: GET \/organizations\/1234567\/\w+: 404 Not found\n$/);
+  expect(bad.stderr).toMatch(/^error: GET \/organizations\/1234567\/\w+: 404 Not found \(http:\/\/[^ ]+\/api\/v9\/organizations\/1234567\/\w+; base URL from MERAKI_DASHBOARD_API_BASE_URL\)\nhint: the Dashboard API's paths start with \/api\/v1 /);
   const good = await cli(["plan", small, "--base-url", t.emu.url], { env: { ...env, MERAKI_DASHBOARD_API_BASE_URL: wrong } });
   expect(good.code).toBe(0);
   const multi = path.join(PROGRAMS, "multi");
