@@ -29,7 +29,7 @@ rather than made again; batches already confirmed by someone else are not sent t
 
 Options:
   --plan FILE              apply a plan saved with 'meraki-batch plan --out FILE'
-  --expect-digest DIGEST   with --plan: refuse unless the plan's digest is DIGEST (the reviewed one)
+  --expect-digest DIGEST   with --plan: refuse unless the plan's digest is DIGEST (the reviewed one, in full)
   --yes                    do not ask for confirmation (required when not on a terminal)
   --replan                 with --plan: if the network changed, plan again, show it, ask again
   --wait                   when other batches hold the plan's resources, wait for them and plan again
@@ -38,9 +38,9 @@ Options:
   --json                   print the result as JSON (the plan goes to stderr)
   -h, --help               show this help
 
-Exit codes: 0 applied (or nothing to do), 1 something failed or was refused, 2 bad usage,
-3 a confirmed batch's outcome is unknown, 4 other batches hold the plan's resources (nothing was
-confirmed), 130 interrupted.
+Exit codes: 0 applied (or nothing to do, or already applied), 1 something failed or was refused,
+2 bad usage, 3 a confirmed batch's outcome is unknown (whatever else happened), 4 other batches
+hold the plan's resources (nothing was confirmed), 130 interrupted.
 
 ${CONNECTION_HELP}`;
 
