@@ -84,6 +84,16 @@ export class EmulatorApi {
     await this.call("DELETE", "/_emulator/faults", undefined, true);
   }
 
+  /** The emulator's request log (since it started, or was last cleared): per request, the organization's running batches after it. */
+  async requests(): Promise<Array<{ method: string; path: string; runningBatches: number }>> {
+    const r = await this.call("GET", "/_emulator/requests", undefined, true, 10_000);
+    return r.status === 200 ? r.body.requests : [];
+  }
+
+  async clearRequests(): Promise<void> {
+    await this.call("DELETE", "/_emulator/requests", undefined, true, 10_000);
+  }
+
   /** Waits until no confirmed batch is still running (a killed run's asynchronous batch). */
   async settle(maxMs: number): Promise<BatchView[]> {
     const started = Date.now();

@@ -89,6 +89,15 @@ export interface RunObservation {
   exitAt: number;
   /** When each batch was first seen finished (chaos/watch.ts, ms since the epoch); a batch not seen has none. */
   finishedAt: Record<string, number>;
+  /** The re-run at once after a kill with nothing else going wrong (a rerunAtOnce step): it must converge. */
+  mustConverge?: boolean;
+  /** Everything it printed (stdout and stderr are kept cut to their last 20,000 characters). */
+  output?: { bytes: number; lines: number };
+  /**
+   * A run alone in the organization (nothing running when it started): the most batches the
+   * emulator's request log saw running at once during it, and its --max-in-flight.
+   */
+  inFlight?: { max: number; limit: number };
 }
 
 export interface IterationObservation {
@@ -115,7 +124,17 @@ export type Invariant =
   | "clean-run-converges"
   | "exit-codes"
   | "no-interleaving"
-  | "runs-end";
+  | "runs-end"
+  | "rerun-converges"
+  | "output-size"
+  | "in-flight";
+
+/**
+ * What a run may print: a few lines per resource of its program (the plan, then the outcome; the
+ * --json report lists each resource) plus a constant. A cause repeated per resource (6 MB for 483
+ * resources, issue #21.5) is far above it.
+ */
+export const outputBound = (resources: number) => ({ bytes: 2_000 * resources + 40_000, lines: 30 * resources + 300 });
 
 export interface Violation {
   invariant: Invariant;
@@ -136,11 +155,12 @@ export const faultMatches = (f: FaultMatch, a: ActionLike) => (f.operation === u
 
 /** The exit code the README documents for a --json report. */
 export function expectedExitCode(j: ApplyJson): number {
+  const has = (s: string) => j.resources.some((r) => r.outcome.status === s);
+  // An unknown outcome comes first: it is what a pipeline must look at before it runs again.
+  if (has("unknown") || j.batches.some((b) => b.state === "unknown")) return 3;
   if (j.status === "interrupted") return 130;
   if (j.status === "contended") return 4;
-  const has = (s: string) => j.resources.some((r) => r.outcome.status === s);
   if (has("failed") || has("notApplied") || has("mismatch") || j.status === "stale") return 1;
-  if (has("unknown")) return 3;
   return j.ok ? 0 : 1;
 }
 
@@ -294,6 +314,24 @@ export function checkRun(run: RunObservation): Violation[] {
     const off = run.program.decls.flatMap((d) => unexplained(d, snap.live, writers, claims.get(d.object)).map((x) => `${d.kind} ${d.name}: ${x}`));
     if (off.length) v("exit-0-converged", `exited 0, but right after it ${off.length} declared field(s) were not live`, [...off.slice(0, 10), `batches that finished during the step: ${during.map((w) => w.id).join(", ") || "none"}`]);
     if (run.plan && run.plan.code !== 0) v("exit-0-converged", `exited 0, but a plan right after exits ${run.plan.code ?? "by signal"}`, [run.plan.output.slice(-2000)]);
+  }
+
+  // Killed right after its first confirmation, then run again at once, nothing else going wrong: the re-run converges (issue #21.4).
+  if (run.mustConverge && !run.cutShort && run.code !== 0) {
+    v("rerun-converges", `the re-run at once after a kill ${exitText}${j ? ` (${j.status}: ${summary(j)})` : ""}`, [j ? j.resources.filter((r) => r.outcome.status !== "applied" && r.outcome.status !== "unchanged").slice(0, 5).map((r) => `${r.key}: ${r.outcome.status} ${r.outcome.reason ?? ""}`).join("\n") : "", run.stderr.slice(-1500)]);
+  }
+
+  // Output proportional to the change (issue #21.5).
+  if (run.output) {
+    const bound = outputBound(run.program.decls.length);
+    if (run.output.bytes > bound.bytes || run.output.lines > bound.lines) {
+      v("output-size", `printed ${run.output.bytes} bytes in ${run.output.lines} lines for a program of ${run.program.decls.length} resources (bound: ${bound.bytes} bytes, ${bound.lines} lines)`, [run.stderr.slice(-1500)]);
+    }
+  }
+
+  // A run alone keeps to its --max-in-flight, also when confirmations got no answer (issue #21.8).
+  if (run.inFlight && run.inFlight.max > run.inFlight.limit) {
+    v("in-flight", `${run.inFlight.max} batches were running at once in the organization, under --max-in-flight ${run.inFlight.limit}, with no other run`, [run.stdout.slice(-1500)]);
   }
 
   // A run that ended on its own deletes the drafts it made, or names them (issue #10, point 2).

@@ -40,6 +40,8 @@ export interface IterationOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const running = (b: BatchView) => b.confirmed && !b.status.completed && !b.status.failed;
+const outputSize = (p: { stdout: string; stderr: string }) => ({ bytes: Buffer.byteLength(p.stdout) + Buffer.byteLength(p.stderr), lines: (p.stdout.match(/\n/g)?.length ?? 0) + (p.stderr.match(/\n/g)?.length ?? 0) });
 const STACK = /\n\s+at .+:\d+:\d+\)?\n/;
 
 /** A link to this package where programs can require it (done once per campaign). */
@@ -244,6 +246,7 @@ class Iteration {
   private async step(index: number, step: IterationPlan["steps"][number]): Promise<void> {
     const label = `step ${index + 1} (${step.kind})`;
     if (step.kind === "killRerun") this.count("rerun");
+    if (step.kind === "rerunAtOnce") this.count("rerunAtOnce");
     if (step.kind === "twin") this.count("twinRuns");
     if (step.kind === "pair") this.count("pairRuns");
     await this.restarting;
@@ -251,6 +254,9 @@ class Iteration {
     const before = await this.api.batches();
     this.watcher.poll();
     const baseline = new Set(this.watcher.seen.created);
+    // A run alone with nothing running: every running batch the request log sees during the step is its own.
+    const alone = step.runs.length === 1 && !before.some(running);
+    if (alone) await this.api.clearRequests();
     const programOf = (r: RunPlan) => (r.program === "partner" ? this.plan.programs[step.partner!] : r.program === "first" ? this.plan.programs[step.first!] : this.current);
     const stepDropChanges: FaultMatch[] = [];
     // Set once the step's runs have ended: a fault whose injection was still on its way (the API
@@ -339,6 +345,9 @@ class Iteration {
         dropChanges: stepDropChanges,
         exitAt: exit.at,
         finishedAt: Object.fromEntries(this.watcher.finishedAt),
+        mustConverge: step.kind === "rerunAtOnce" && i === 1,
+        output: outputSize(proc),
+        ...(alone && !this.restarting ? { inFlight: await this.inFlight(r.flags) } : {}),
       };
       // Exit 0 with nothing else able to change the network: a plan must be empty. (In a pair, the
       // other program may legitimately have changed what this run's plan left alone.)
@@ -396,8 +405,18 @@ class Iteration {
     }
   }
 
+  /** The most batches the request log saw running at once, and the run's --max-in-flight. */
+  private async inFlight(flags: string[]): Promise<{ max: number; limit: number } | undefined> {
+    const at = flags.indexOf("--max-in-flight");
+    if (at < 0) return undefined;
+    const log = await this.api.requests().catch(() => []);
+    return { max: Math.max(0, ...log.map((q) => q.runningBatches)), limit: Number(flags[at + 1]) };
+  }
+
   /** The clean run (or any single run outside a step). */
   private async apply(label: string, r: RunPlan, program: ProgramSpec, before: BatchView[], o: { solo: boolean }): Promise<RunObservation> {
+    const alone = !before.some(running);
+    if (alone) await this.api.clearRequests();
     const proc = new Proc(["apply", this.programDirs.get(program.index)!, "--yes", "--json", ...r.flags], this.env(r), this.dir);
     this.runCount++;
     this.note(`${label}: started (pid ${proc.pid}) ${program.marker} ${r.flags.join(" ")}`);
@@ -414,7 +433,27 @@ class Iteration {
     this.note(`${label}: exited ${code}`);
     const json = this.keepOutput("clean", proc);
     const after = await this.snapshot();
-    const obs: RunObservation = { label, program, flags: r.flags, pid: proc.pid, code: exit.code, signal: exit.signal, signals: [], cutShort, json, stdout: proc.stdout.slice(-20_000), stderr: proc.stderr.slice(-20_000), before, after, solo: o.solo, dropChanges: [], exitAt: exit.at, finishedAt: Object.fromEntries(this.watcher.finishedAt) };
+    const obs: RunObservation = {
+      label,
+      program,
+      flags: r.flags,
+      pid: proc.pid,
+      code: exit.code,
+      signal: exit.signal,
+      signals: [],
+      cutShort,
+      json,
+      stdout: proc.stdout.slice(-20_000),
+      stderr: proc.stderr.slice(-20_000),
+      before,
+      after,
+      solo: o.solo,
+      dropChanges: [],
+      exitAt: exit.at,
+      finishedAt: Object.fromEntries(this.watcher.finishedAt),
+      output: outputSize(proc),
+      ...(alone ? { inFlight: await this.inFlight(r.flags) } : {}),
+    };
     this.runs.push(obs);
     return obs;
   }

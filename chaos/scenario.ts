@@ -20,10 +20,11 @@ export type FaultKind =
   | "cliInterrupt"
   | "apiRestart"
   | "rerun"
+  | "rerunAtOnce"
   | "twinRuns"
   | "pairRuns";
 
-export const FAULT_KINDS: FaultKind[] = ["actionFailure", "serverError", "dropConnection:create", "dropConnection:confirm", "rateLimitWithoutRetryAfter", "dropChange", "cliKill", "cliInterrupt", "apiRestart", "rerun", "twinRuns", "pairRuns"];
+export const FAULT_KINDS: FaultKind[] = ["actionFailure", "serverError", "dropConnection:create", "dropConnection:confirm", "rateLimitWithoutRetryAfter", "dropChange", "cliKill", "cliInterrupt", "apiRestart", "rerun", "rerunAtOnce", "twinRuns", "pairRuns"];
 
 export interface EmulatorFault {
   kind: FaultKind;
@@ -44,7 +45,12 @@ export interface RunPlan {
   env: Record<string, string>;
 }
 
-export type StepKind = "solo" | "killRerun" | "twin" | "pair";
+/**
+ * rerunAtOnce (issue #21.4): the CLI killed right after its first confirmation, then run again at
+ * once with nothing else going wrong: the re-run must converge (exit 0), whatever the killed run's
+ * batches were doing when it planned and claimed.
+ */
+export type StepKind = "solo" | "killRerun" | "rerunAtOnce" | "twin" | "pair";
 
 export interface StepPlan {
   kind: StepKind;
@@ -139,7 +145,7 @@ export function planIteration(seed: number): IterationPlan {
   // The program the next steps' faults aim at; a pair may hand over to its partner or a fresh program at run time.
   let aim = programs[0];
   for (let s = 0; s < count; s++) {
-    const kind = rng.weighted([["solo", 7], ["killRerun", 5], ["twin", 4], ["pair", 4]] as const);
+    const kind = rng.weighted([["solo", 7], ["killRerun", 5], ["rerunAtOnce", 3], ["twin", 4], ["pair", 4]] as const);
     const run = (program: RunPlan["program"], extra: Partial<RunPlan> = {}): RunPlan => ({ program, flags: batchFlags(rng, aim), delayMs: 0, env: env(rng), ...extra });
     const step: IterationPlan["steps"][number] = { kind, runs: [], faults: emulatorFaults(rng, programs) };
     switch (kind) {
@@ -149,6 +155,12 @@ export function planIteration(seed: number): IterationPlan {
       case "killRerun":
         step.runs.push(run("current", { signal: signal(rng, 1, "confirm") }));
         step.runs.push(run("current", { afterRun: 0, delayMs: rng.between(0, 200), signal: signal(rng, 0.15) }));
+        break;
+      case "rerunAtOnce":
+        // No emulator fault, no restart: only the kill right after the first confirmation.
+        step.faults = [];
+        step.runs.push(run("current", { signal: { kind: "SIGKILL", at: { on: "confirmed", n: 1, delayMs: rng.between(0, 80) } } }));
+        step.runs.push(run("current", { afterRun: 0, delayMs: 0 }));
         break;
       case "twin":
         step.runs.push(run("current", { signal: signal(rng, 0.15) }));
@@ -170,7 +182,7 @@ export function planIteration(seed: number): IterationPlan {
         break;
       }
     }
-    if (rng.chance(0.2)) step.apiRestart = { at: trigger(rng), downMs: rng.between(100, 4000) };
+    if (rng.chance(0.2) && kind !== "rerunAtOnce") step.apiRestart = { at: trigger(rng), downMs: rng.between(100, 4000) };
     steps.push(step);
   }
   return { seed, world, batchLatencyMs, universe, programs, steps, clean: { program: "current", flags: batchFlags(rng, aim), delayMs: 0, env: env(rng) } };
@@ -184,6 +196,7 @@ export function plannedFaults(plan: IterationPlan): FaultKind[] {
     for (const r of s.runs) if (r.signal) out.push(r.signal.kind === "SIGKILL" ? "cliKill" : "cliInterrupt");
     if (s.apiRestart) out.push("apiRestart");
     if (s.kind === "killRerun") out.push("rerun");
+    if (s.kind === "rerunAtOnce") out.push("rerunAtOnce");
     if (s.kind === "twin") out.push("twinRuns");
     if (s.kind === "pair") out.push("pairRuns");
   }

@@ -4,7 +4,7 @@
  * the environment (never a flag: shell history). Every value remembers where it came from, so
  * errors can say so, and an environment variable that the stack file overrides is pointed out.
  */
-import { DashboardClient, Engine, FileLedger, MerakiBatchError, SyncPreference, defaultStateDir, realClock } from "../provider";
+import { DashboardClient, Engine, FileLedger, MerakiBatchError, SyncPreference, ValidationIssue, defaultStateDir, realClock } from "../provider";
 import { userAgent } from "../provider/dashboard/user-agent";
 import { DEFAULTS } from "../provider/defaults";
 import { formatSeconds } from "../provider/dashboard/client";
@@ -14,6 +14,7 @@ import { intOption } from "./args";
 import { CliError } from "./errors";
 import { Io, debugEnabled } from "./io";
 import { waiting } from "./waiting";
+import { formatIssues } from "./format/issues";
 
 /** Where to connect: every command that talks to the API. */
 export const API_OPTIONS = {
@@ -130,6 +131,12 @@ export async function connect(input: ConnectionInput): Promise<Connection> {
   if (!["auto", "always", "never"].includes(sync)) throw new CliError(`--sync must be auto, always or never, got '${sync}'`, undefined, 2);
   const maxActions = intOption("max-batch-size", values["max-batch-size"] ?? stackConfig["meraki-batch:maxActionsPerBatch"] ?? io.env[SETTINGS.maxActionsPerBatch], 1, DEFAULTS.maxActionsPerBatch);
   const maxInFlight = intOption("max-in-flight", values["max-in-flight"] ?? stackConfig["meraki-batch:maxBatchesInFlight"] ?? io.env[SETTINGS.maxBatchesInFlight], 1, DEFAULTS.apiMaxBatchesInFlight);
+  // The client's own rate limit, as the provider reads it (lower it when other apps share the organization).
+  const rpsRaw = stackConfig[`${CONFIG_NAMESPACE}:requestsPerSecond`] ?? io.env[SETTINGS.requestsPerSecond];
+  const requestsPerSecond = rpsRaw === undefined || rpsRaw === "" ? undefined : Number(rpsRaw);
+  if (requestsPerSecond !== undefined && (!Number.isInteger(requestsPerSecond) || requestsPerSecond < 1 || requestsPerSecond > 1000)) {
+    throw new CliError(`${CONFIG_NAMESPACE}:requestsPerSecond (${SETTINGS.requestsPerSecond}) must be an integer between 1 and 1000, got '${rpsRaw}'`, undefined, 2);
+  }
 
   let client: DashboardClient | undefined = undefined;
   const wait = waiting(io, () => client?.pending() ?? [], { now: realClock.now });
@@ -140,6 +147,7 @@ export async function connect(input: ConnectionInput): Promise<Connection> {
     baseUrlSource: settings.baseUrl.source,
     connectTimeoutMs,
     responseTimeoutMs,
+    requestsPerSecond,
     userAgent: userAgent("CLI"),
     log: debug ? say : undefined,
   });
@@ -191,12 +199,23 @@ export function asCliError(err: unknown): unknown {
       }
       return cli(`is the Dashboard API (or the emulator) reachable at the base URL? Choose it with --base-url, ${CONFIG_NAMESPACE}:baseUrl or ${SETTINGS.baseUrl}`);
     }
+    case "NOT_FOUND": {
+      // The Dashboard API's paths start with /api/v1: a base URL with another path finds nothing.
+      const url = (err as { details?: { url?: string } }).details?.url;
+      if (url && !/^\/api\/v1\//.test(new URL(url).pathname)) {
+        return cli(`the Dashboard API's paths start with /api/v1 (${new URL(url).origin}/api/v1): check the base URL (--base-url, ${CONFIG_NAMESPACE}:baseUrl or ${SETTINGS.baseUrl})`);
+      }
+      return cli();
+    }
     case "ORGANIZATION_NOT_VISIBLE":
       return cli(`use one of those with --org ID (or ${CONFIG_NAMESPACE}:organizationId, ${SETTINGS.organizationId}), or an API key that sees it`);
     case "PLAN_STALE":
       return cli("make a new plan, or apply with --replan to re-plan against the live network");
-    case "VALIDATION_FAILED":
-      return cli("fix the resources above; nothing was sent");
+    case "VALIDATION_FAILED": {
+      // The same problem on many resources is one line (issue #21.5).
+      const issues = (err as { issues?: ValidationIssue[] }).issues;
+      return new CliError(issues?.length ? formatIssues(issues) : err.message, "fix the resources above; nothing was sent", 1, { cause: err });
+    }
     default:
       return cli();
   }

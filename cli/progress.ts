@@ -53,7 +53,9 @@ export function progress(plan: Plan, io: Io): Progress {
       case "run.waitingFor":
         return e.waitedMs === 0 ? `waiting for ${plural(e.ids.length, "batch", "batches")} (${e.ids.join(", ")}): ${e.reason}` : undefined;
       case "run.stale":
-        return `stopping: the live network changed since the plan was made (${e.details.length === 1 ? e.details[0] : plural(e.details.length, "resource")})`;
+        return `stopping: the live network changed since the plan was made (${e.details.length === 1 ? e.details[0] : plural(e.details.length, "resource")})${e.culprits?.length ? `; made by ${e.culprits.join(", ")}` : ""}`;
+      case "run.explained":
+        return `planning again: ${e.reason}`;
       case "run.draining":
         return `waiting ${Math.ceil(e.remainingMs / 1000)} s for ${plural(e.ids.length, "confirmed batch", "confirmed batches")} to finish: ${e.ids.join(", ")}`;
       case "run.cleanup":

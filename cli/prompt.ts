@@ -4,10 +4,19 @@ import { CliError } from "./errors";
 import { Interrupted } from "./interrupt";
 import { Io } from "./io";
 
-export async function confirm(io: Io, question: string, yes: boolean): Promise<boolean> {
+/** What is refused without --yes off a terminal, in the command's own words. */
+export interface Refusal {
+  /** "apply", "confirm the batch", "delete the drafts" */
+  doing: string;
+  hint: string;
+}
+
+const APPLY: Refusal = { doing: "apply", hint: "review the plan, then run again with --yes" };
+
+export async function confirm(io: Io, question: string, yes: boolean, refusal: Refusal = APPLY): Promise<boolean> {
   if (yes) return true;
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
-    throw new CliError("refusing to apply without --yes: not on a terminal, so nobody can confirm", "review the plan, then run again with --yes");
+    throw new CliError(`refusing to ${refusal.doing} without --yes: not on a terminal, so nobody can confirm`, refusal.hint);
   }
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout });
   try {

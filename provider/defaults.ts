@@ -64,6 +64,13 @@ export const DEFAULTS = {
   pollAttempts: 2,
   /** Interrupted: how long confirmed batches are waited for before the run reports and exits. */
   drainMs: 60_000,
+  /** How long the ledger keeps a confirmed batch of an ended run (to name it as this tool's). */
+  ledgerKeepConfirmedMs: 24 * 3600_000,
+  /**
+   * With --wait: how long an unconfirmed draft of unknown origin is waited for (a run elsewhere
+   * confirms or deletes its drafts within seconds; a review draft staged elsewhere stays).
+   */
+  unconfirmedWaitMs: 60_000,
   /** With --wait: how long other runs' batches on the same resources are waited for. */
   waitTimeoutMs: 30 * 60_000,
 } as const;

@@ -8,7 +8,8 @@ import { Holder, classify } from "./apply/contention";
 import { createDraft, removeLeftDraft } from "./apply/drafts";
 import { DraftLedger, MemoryLedger, THIS_RUN, recordLookup, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
-import { describeMove } from "./apply/recheck";
+import { describeMove, indexSpecs, replanKeys, staleChanges } from "./apply/recheck";
+import { describeCulprit, explainMoves } from "./apply/explain";
 import { isNotFound, submitDefaults } from "./apply/submit";
 import { ActionBatch, BatchApi } from "./dashboard/batches";
 import { DashboardClient } from "./dashboard/client";
@@ -17,7 +18,7 @@ import { LiveCache, readLive } from "./live/read";
 import { diffDerived } from "./plan/contract";
 import { stableJson } from "./plan/digest";
 import { Plan, PlanOptions, liveNeeds, makePlan, seal, validateAll } from "./plan/plan";
-import { DeleteSpec, ResourceSpec } from "./resources/common";
+import { Change, DeleteSpec, ResourceSpec } from "./resources/common";
 import { Clock, realClock } from "./clock";
 
 export interface EngineOptions extends PlanOptions {
@@ -41,6 +42,8 @@ export interface SavedPlanCheck {
   differences: string[];
   /** The plan as it would be made now. */
   derived?: Plan;
+  /** Stale: the batches of other runs that made the moves (an earlier run of this plan, killed), described. */
+  culprits?: string[];
 }
 
 /** The state of a plan's staged batches (plan --stage) now. */
@@ -56,7 +59,7 @@ export interface ApplyOptions extends ExecuteOptions {
    * Called when the run waited for other batches and the plan was made again: return true to
    * apply the new plan (a front end shows it and asks again), false to stop.
    */
-  onReplan?: (next: Plan, waitedFor: string[]) => Promise<boolean>;
+  onReplan?: (next: Plan, waitedFor: string[], reason?: string) => Promise<boolean>;
 }
 
 const sharedLedger = new MemoryLedger();
@@ -109,6 +112,8 @@ export class Engine {
     const reused: string[] = [];
     const batches: Plan["batches"] = [];
     const defaults = submitDefaults(this.clock);
+    // Saved before the first draft is made (and again with their ids): a draft is never without its plan.
+    this.ledger.savePlan(plan.digest, JSON.stringify(plan));
     for (const b of plan.batches) {
       const twin = pending.find((p) => !p.confirmed && !taken.has(p.id) && sameActions(p.actions ?? [], b.actions));
       if (twin) {
@@ -116,15 +121,20 @@ export class Engine {
         if (twin.synchronous !== b.synchronous) await api.update(org, twin.id, { synchronous: b.synchronous });
         reused.push(twin.id);
         batches.push({ ...b, stagedId: twin.id });
+        // A review draft staged again is checked against this plan from now on.
+        const r = this.ledger.get(twin.id, this.client.baseUrl);
+        if (r?.purpose === "review") this.ledger.record({ ...r, plan: plan.digest });
         continue;
       }
       const draft = await createDraft(api, org, b, {
         maxRecoveries: defaults.maxCreateRecoveries,
         keep: (x) => taken.has(x.id) || batches.some((y) => y.stagedId === x.id),
       });
-      this.ledger.record({ id: draft.id, organizationId: org, baseUrl: this.client.baseUrl, purpose: "review", ...THIS_RUN, createdAt: Date.now(), actions: b.actions.length });
+      this.ledger.record({ id: draft.id, organizationId: org, baseUrl: this.client.baseUrl, purpose: "review", ...THIS_RUN, createdAt: Date.now(), actions: b.actions.length, plan: plan.digest });
       batches.push({ ...b, stagedId: draft.id });
     }
+    // What 'batches confirm' checks each draft against (issue #21.2).
+    this.ledger.savePlan(plan.digest, JSON.stringify({ ...plan, batches }));
     return { ...plan, batches, reused };
   }
 
@@ -217,14 +227,60 @@ export class Engine {
     const remaining = new Set(plan.changes.map((c) => c.key).filter((k) => !applied.has(k)));
     const now = new Map(derived.changes.map((c) => [c.key, c]));
     const moved: string[] = [];
+    const movedChanges: Change[] = [];
     for (const c of plan.changes) {
       if (!remaining.has(c.key)) continue;
       const d = now.get(c.key);
-      if (d && stableJson(c.live) !== stableJson(d.live)) moved.push(`${c.description}: ${describeMove(c.live, d.live)}`);
+      if (d && stableJson(c.live) !== stableJson(d.live)) {
+        moved.push(`${c.description}: ${describeMove(c.live, d.live)}`);
+        movedChanges.push(c);
+      }
     }
-    if (moved.length) return { state: "stale", differences: moved, derived };
+    if (moved.length) return { state: "stale", differences: moved, derived, culprits: await this.culprits(plan, movedChanges, now) };
     const differences = diffDerived(plan, derived, applied.size ? remaining : undefined);
     return { state: differences.length ? "altered" : "current", differences, derived };
+  }
+
+  /**
+   * One staged batch of a plan against the live network now: the resources it changes whose live
+   * fields moved since the plan was made (empty: confirming it does what the plan showed), and the
+   * batches of other runs that moved them. What `batches confirm` checks before confirming.
+   */
+  async checkBatch(plan: Plan, index: number): Promise<{ moved: string[]; culprits: string[] }> {
+    const batch = plan.batches.find((b) => b.index === index);
+    if (!batch) throw new MerakiBatchError("PLAN_INVALID", `the plan has no batch #${index + 1}`);
+    const keys = [...new Set(batch.owners)];
+    const changes = keys.map((k) => plan.changes.find((c) => c.key === k)).filter((c): c is Change => c !== undefined);
+    const specs = indexSpecs(plan);
+    const movedBy = staleChanges(changes, await replanKeys(this.client, plan.organizationId, specs, keys, "as-planned"));
+    if (!movedBy.size) return { moved: [], culprits: [] };
+    const moved = changes.filter((c) => movedBy.has(c.key));
+    const now = await replanKeys(this.client, plan.organizationId, specs, moved.map((c) => c.key), "ensure");
+    const nowChanges = new Map([...now].flatMap(([k, r]) => (r.change ? [[k, r.change] as const] : [])));
+    return { moved: moved.map((c) => `${c.description}: ${movedBy.get(c.key)}`), culprits: await this.culprits(plan, moved, nowChanges) };
+  }
+
+  /** "unconfirmed", "running", "completed", "failed", or undefined when the batch does not exist. */
+  async batchState(id: string): Promise<"unconfirmed" | "running" | "completed" | "failed" | undefined> {
+    try {
+      const b = await new BatchApi(this.client).get(this.options.organizationId, id);
+      return !b.confirmed ? "unconfirmed" : b.status.completed ? "completed" : b.status.failed ? "failed" : "running";
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+    /** Batches of other runs that made these moves (named in a stale refusal); none when that cannot be told. */
+  private async culprits(plan: Plan, moved: Change[], now: Map<string, Change>): Promise<string[]> {
+    try {
+      const batches = await new BatchApi(this.client).list(plan.organizationId);
+      const record = recordLookup(this.ledger, this.client.baseUrl, plan.organizationId);
+      const { culprits } = explainMoves(moved.map((c) => ({ planned: c, now: now.get(c.key) })), batches, new Set(), record, (r) => runAlive(r));
+      return culprits.map((c) => `${describeCulprit(c)} made ${c.keys.length === 1 ? "1 of these changes" : `${c.keys.length} of these changes`}`);
+    } catch {
+      return [];
+    }
   }
 
   /**
@@ -249,7 +305,9 @@ export class Engine {
         // What was waited for did it all.
         return { ...result, ok: true, status: "done", resources: next.changes.map((c) => ({ key: c.key, name: c.name, description: c.description, outcome: { status: "unchanged" as const } })), batches: [], plan: next };
       }
-      if (opts.onReplan && !(await opts.onReplan(next, result.waitedFor))) return { ...result, plan: next };
+      // A reviewed plan (apply --plan) is a contract: what others changed meanwhile makes it stale.
+      if (opts.bound) return { ...result, ok: false, status: "stale", plan: current };
+      if (opts.onReplan && !(await opts.onReplan(next, result.waitedFor, result.replanReason))) return { ...result, plan: next };
       current = next;
     }
   }

@@ -18,6 +18,8 @@ export type ErrorCode =
   | "SERVER_ERROR"
   /** The connection failed, timed out, or the response was lost. */
   | "NETWORK_ERROR"
+  /** The caller's signal aborted (an interrupt) before the request could be sent (again). */
+  | "ABORTED"
   /** The client's retry budget is spent. */
   | "RETRY_BUDGET_EXHAUSTED"
   /** A saved plan no longer matches the live network. */

@@ -4,9 +4,11 @@ import { parse } from "../args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { formatPlan } from "../format";
+import { capped } from "../format/shared";
 import { Interrupted, interruptNote, interruptible } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
+import { prunable } from "../../provider/apply/contention";
 import { PlanFile, readPlanFile } from "../plan-file";
 import { loadProgram } from "../program";
 import { progress } from "../progress";
@@ -27,7 +29,7 @@ rather than made again; batches already confirmed by someone else are not sent t
 
 Options:
   --plan FILE              apply a plan saved with 'meraki-batch plan --out FILE'
-  --expect-digest DIGEST   with --plan: refuse unless the plan's digest is DIGEST (the reviewed one)
+  --expect-digest DIGEST   with --plan: refuse unless the plan's digest is DIGEST (the reviewed one, in full)
   --yes                    do not ask for confirmation (required when not on a terminal)
   --replan                 with --plan: if the network changed, plan again, show it, ask again
   --wait                   when other batches hold the plan's resources, wait for them and plan again
@@ -36,9 +38,9 @@ Options:
   --json                   print the result as JSON (the plan goes to stderr)
   -h, --help               show this help
 
-Exit codes: 0 applied (or nothing to do), 1 something failed or was refused, 2 bad usage,
-3 a confirmed batch's outcome is unknown, 4 other batches hold the plan's resources (nothing was
-confirmed), 130 interrupted.
+Exit codes: 0 applied (or nothing to do, or already applied), 1 something failed or was refused,
+2 bad usage, 3 a confirmed batch's outcome is unknown (whatever else happened), 4 other batches
+hold the plan's resources (nothing was confirmed), 130 interrupted.
 
 ${CONNECTION_HELP}`;
 
@@ -78,6 +80,12 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
 }
 
+/** At most this many resources are named in a stale refusal (--json has them all). */
+const STALE_LINES = 20;
+
+/** A shortened digest could be matched by a plan made to match it: only the whole one pins a plan. */
+const FULL_DIGEST = /^(sha256:)?[0-9a-f]{64}$/;
+
 /** The plan file's own consistency: its batches are what its changes give, its digest is its content's. */
 function checkFile(file: string, expectDigest: string | undefined): PlanFile {
   const plan = readPlanFile(file);
@@ -85,7 +93,10 @@ function checkFile(file: string, expectDigest: string | undefined): PlanFile {
   if (problems.length) {
     throw new CliError(`${file} is not the plan that was made; nothing was sent:\n  ${problems.join("\n  ")}`, "make a new plan and review it: meraki-batch plan <program-dir> --out plan.json");
   }
-  if (expectDigest !== undefined && expectDigest !== plan.digest && !(expectDigest.length >= 15 && plan.digest.startsWith(expectDigest))) {
+  if (expectDigest !== undefined && !FULL_DIGEST.test(expectDigest)) {
+    throw new CliError(`--expect-digest needs the plan's full digest (sha256: and 64 hex digits), got '${expectDigest}'; nothing was sent`, "copy it from the plan file's \"digest\" or the Markdown comment's first line", 2);
+  }
+  if (expectDigest !== undefined && expectDigest.replace(/^sha256:/, "") !== plan.digest.replace(/^sha256:/, "")) {
     throw new CliError(`${file} has digest ${plan.digest}, not the expected ${expectDigest}; nothing was sent`, "apply the plan that was reviewed");
   }
   return plan;
@@ -129,13 +140,21 @@ class Apply {
       settled = staged.settled;
       if (settled.length === file.batches.length) return this.finishSettled(file, settled);
       const check = await this.engine.checkSaved(file, settled);
+      // The network already is what the plan makes it (a pipeline that runs again, or someone who
+      // applied the same changes): nothing to send, and nothing failed.
+      if (check.state === "stale" && check.derived && check.derived.summary.actions === 0) return this.alreadyApplied(file);
       if (check.state === "altered") {
         throw new CliError(`the plan's changes are not what its desired resources give against the unchanged network; nothing was sent:\n  ${check.differences.join("\n  ")}`, "make a new plan and review it");
       }
       if (check.state === "stale") {
-        const header = `the live network changed since the plan was made:\n  ${check.differences.join("\n  ")}`;
+        const shown = capped(check.differences, STALE_LINES, (n) => `… and ${n} more resources (--json lists every one)`);
+        const header = `the live network changed since the plan was made:\n  ${[...shown, ...(check.culprits ?? [])].join("\n  ")}`;
         if (!this.values.replan || !check.derived) {
-          throw new CliError(header, "make a new plan and review it (at a terminal, --replan plans again and asks you here)");
+          if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: false, status: "stale", exitCode: EXIT.failed, digest: file.digest, differences: check.differences, culprits: check.culprits ?? [], resources: [], batches: [] }, null, 2) + "\n");
+          const hint = check.culprits?.length
+            ? "another run (an earlier one of this plan, stopped before it finished?) applied part of it: make a new plan and review it"
+            : "make a new plan and review it (at a terminal, --replan plans again and asks you here)";
+          throw new CliError(header, hint);
         }
         this.say(this.c.yellow(`The plan is stale: ${header}\nPlanned again; this is the new plan, which was not reviewed:`));
         plan = check.derived;
@@ -171,7 +190,9 @@ class Apply {
         waitForOthers: this.values.wait === true,
         verify: this.values["no-verify"] !== true,
         settled,
-        onReplan: (next, waited) => this.reReview(next, waited),
+        // A reviewed plan file is a contract: live changes are never planned over (issue #21.4).
+        bound: file !== undefined && plan === file,
+        onReplan: (next, waited, reason) => this.reReview(next, waited, reason),
         ...seconds(this.io.env.MERAKI_BATCH_UNREACHABLE_SECONDS, "MERAKI_BATCH_UNREACHABLE_SECONDS", (ms) => ({ unreachableMs: ms })),
         ...seconds(this.io.env.MERAKI_BATCH_DRAIN_SECONDS, "MERAKI_BATCH_DRAIN_SECONDS", (ms) => ({ drainMs: ms })),
       });
@@ -197,8 +218,9 @@ class Apply {
     const drafts = (await this.engine.draftsTouching(plan)).filter((h) => h.state === "unconfirmed");
     if (!drafts.length) return;
     this.say(this.c.yellow(`\n${drafts.length} unconfirmed batch${drafts.length === 1 ? "" : "es"} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources:`));
-    for (const d of drafts) this.say(`  ${describeHolder(d)}`);
-    this.say(this.c.dim("  Identical drafts are reused; others hold the resources until deleted ('meraki-batch batches prune' deletes this tool's)."));
+    for (const l of capped(drafts.map((d) => describeHolder(d)), 10, (n) => `… and ${n} more ('meraki-batch batches list --status pending' lists them)`)) this.say(`  ${l}`);
+    const prune = drafts.filter(prunable);
+    this.say(this.c.dim(`  Identical drafts are reused; others hold the resources until confirmed or deleted${prune.length ? ` ('meraki-batch batches prune' deletes ${prune.length === drafts.length ? "them" : prune.map((d) => d.id).join(", ")})` : ""}.`));
   }
 
   private async ask(plan: Plan, replanned: boolean): Promise<boolean> {
@@ -215,8 +237,8 @@ class Apply {
    * A plan made again while applying (after waiting for other batches) is shown and asked for again.
    * Ctrl-C at that prompt declines it: the run ends with its report, and exit 130.
    */
-  private async reReview(next: Plan, waited: string[]): Promise<boolean> {
-    this.say(this.c.yellow(`\nWaited for batch${waited.length === 1 ? "" : "es"} ${waited.join(", ")}; planned again. The new plan:`));
+  private async reReview(next: Plan, waited: string[], reason?: string): Promise<boolean> {
+    this.say(this.c.yellow(`\n${reason ? reason.replace(/^./, (x) => x.toUpperCase()) : `Waited for batch${waited.length === 1 ? "" : "es"} ${waited.join(", ")}`}; planned again. The new plan:`));
     this.out.write(formatPlan(next, this.c));
     try {
       return await this.ask(next, true);
@@ -228,21 +250,33 @@ class Apply {
     }
   }
 
+  private async alreadyApplied(plan: PlanFile): Promise<number> {
+    const removed = await this.engine.removeAbandoned(plan.organizationId);
+    this.say(this.c.green(`Already applied: the live network is what this plan makes it (plan ${plan.digest}); nothing was sent.`));
+    if (removed.length) this.say(this.c.dim(`Deleted ${removed.length} draft${removed.length === 1 ? "" : "s"} an interrupted run had left: ${removed.join(", ")}.`));
+    if (this.values.json) {
+      const resources = plan.changes.map((c) => ({ key: c.key, name: c.name, description: c.description, outcome: { status: "unchanged" } }));
+      this.io.stdout.write(JSON.stringify({ ok: true, status: "done", alreadyApplied: true, exitCode: EXIT.ok, digest: plan.digest, resources, batches: [], removedAbandoned: removed }, null, 2) + "\n");
+    }
+    return EXIT.ok;
+  }
+
   private finishSettled(plan: PlanFile, settled: ApplyResult["batches"]): number {
     const failed = settled.filter((s) => s.state !== "completed");
     this.say(failed.length ? this.c.red(`Every batch of this plan was already confirmed; ${failed.length} did not complete: ${failed.map((s) => `${s.id} (${s.state})`).join(", ")}.`) : this.c.green(`Every batch of this plan was already confirmed and completed (${settled.map((s) => s.id).join(", ")}); nothing to do.`));
-    if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: !failed.length, status: "done", exitCode: failed.length ? 1 : 0, digest: plan.digest, resources: [], batches: settled }, null, 2) + "\n");
-    return failed.length ? (failed.some((s) => s.state === "unknown") && !failed.some((s) => s.state === "failed") ? EXIT.unknown : EXIT.failed) : EXIT.ok;
+    const code = failed.some((s) => s.state === "unknown") ? EXIT.unknown : failed.length ? EXIT.failed : EXIT.ok;
+    if (this.values.json) this.io.stdout.write(JSON.stringify({ ok: !failed.length, status: "done", exitCode: code, digest: plan.digest, resources: [], batches: settled }, null, 2) + "\n");
+    return code;
   }
 
   private report(result: ApplyResult & { plan: Plan }): number {
-    const code = this.interrupted ? EXIT.interrupted : exitCode(result);
+    const code = exitCode(result, this.interrupted);
     if (this.values.json) {
       const { plan, ...rest } = result;
       this.io.stdout.write(JSON.stringify({ ...rest, exitCode: code, digest: plan.digest }, null, 2) + "\n");
-      this.out.write("\n" + formatOutcome(result, this.c));
+      this.out.write("\n" + formatOutcome(result, this.c, this.values.wait === true));
     } else {
-      this.io.stdout.write("\n" + formatOutcome(result, this.c));
+      this.io.stdout.write("\n" + formatOutcome(result, this.c, this.values.wait === true));
     }
     return code;
   }

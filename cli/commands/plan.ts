@@ -3,7 +3,7 @@ import { parse } from "../args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { formatJson, formatMarkdown, formatPlan } from "../format";
-import { plural } from "../format/shared";
+import { capped, plural } from "../format/shared";
 import { interruptNote } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { writeFileAtomic } from "../plan-file";
@@ -81,10 +81,17 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
           reused.length ? `reused ${plural(reused.length, "identical unconfirmed batch", "identical unconfirmed batches")} already staged: ${reused.join(", ")}` : "",
         ].filter(Boolean);
         io.stdout.write(`\n${parts.join("; ").replace(/^./, (x) => x.toUpperCase())}\n`);
+        // The safe ways to confirm them: each checks the live network against this plan first (issue #21.2).
+        const first = plan.batches[0].stagedId!;
+        io.stdout.write(
+          values.out
+            ? `Confirm them with: meraki-batch apply --plan ${values.out as string} (the whole plan, in order, refused if the network moved); one at a time: meraki-batch batches confirm ${first} --plan ${values.out as string}\n`
+            : `Confirm them in order with: meraki-batch batches confirm ${first} (checked against this plan, kept on this machine, before it is confirmed)${plan.batches.length > 1 ? ", then the next" : ""}\n`,
+        );
       }
       if (drafts.length) {
-        io.stdout.write(`\n${plural(drafts.length, "other unconfirmed batch", "other unconfirmed batches")} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying stops at them, or waits for them with --wait):\n`);
-        for (const d of drafts) io.stdout.write(`  ${describeHolder(d)}\n`);
+        io.stdout.write(`\n${plural(drafts.length, "other unconfirmed batch", "other unconfirmed batches")} in the organization touch${drafts.length === 1 ? "es" : ""} this plan's resources (applying stops at them):\n`);
+        for (const l of capped(drafts.map((d) => describeHolder(d)), 10, (n) => `… and ${n} more (--json lists them)`)) io.stdout.write(`  ${l}\n`);
       }
       if (values.out) io.stdout.write(`\nSaved the plan to ${values.out as string}; apply it with: meraki-batch apply --plan ${values.out as string}\n`);
     }

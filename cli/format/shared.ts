@@ -16,6 +16,15 @@ export function plural(n: number, one: string, many?: string): string {
   return `${n} ${n === 1 ? one : (many ?? (/(s|x|ch|sh)$/.test(one) ? `${one}es` : `${one}s`))}`;
 }
 
+/**
+ * A list of at most `max` lines: the rest is counted ("… and 79 more resources"), with where the
+ * full list is. Output stays proportional to what is worth reading, never to the plan's size squared.
+ */
+export function capped(lines: string[], max: number, more: (n: number) => string): string[] {
+  if (lines.length <= max) return lines;
+  return [...lines.slice(0, max - 1), more(lines.length - max + 1)];
+}
+
 /** Kinds may grow: metadata when the kind is known, the kind's own name otherwise. */
 const moduleOf = (kind: string): KindModule<any> | undefined => (KINDS as Record<string, KindModule<any> | undefined>)[kind];
 export const kindLabel = (kind: string): string => moduleOf(kind)?.label ?? kind;

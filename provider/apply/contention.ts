@@ -12,6 +12,7 @@ import { ActionBatch } from "../dashboard/batches";
 import { DraftRecord } from "./ledger";
 import { Action } from "../dashboard/batches";
 import { compareIds, overlap, sameAction, sameActions, touched } from "./objects";
+import { madeByThisTool } from "./shape";
 
 export interface Holder {
   id: string;
@@ -23,7 +24,26 @@ export interface Holder {
   record?: DraftRecord;
   /** Whether the run that made it is still going (undefined: not known here). */
   alive?: boolean;
+  /** Every action is one meraki-batch writes (a draft made elsewhere that 'batches prune' would delete). */
+  toolShaped?: boolean;
 }
+
+/**
+ * Whether the holder ends without anyone doing anything: a running batch finishes, a draft of a run
+ * still going on this machine is confirmed or deleted by it. A review draft, a draft of unknown
+ * origin or of an ended run does not: `--wait` does not wait for those.
+ */
+export const endsOnItsOwn = (h: Holder): boolean => h.state === "running" || (h.record?.purpose === "run" && h.alive === true);
+
+/**
+ * A draft of unknown origin (not made on this machine): a run elsewhere confirms or deletes it soon,
+ * or it is a review draft staged elsewhere, which nobody may ever confirm. `--wait` gives it a
+ * bounded time (DEFAULTS.unconfirmedWaitMs), not the whole wait.
+ */
+export const unknownDraft = (h: Holder): boolean => h.state === "unconfirmed" && !h.record;
+
+/** Whether `meraki-batch batches prune` deletes it (a draft this tool made that no run needs). */
+export const prunable = (h: Holder): boolean => h.state === "unconfirmed" && (h.record ? h.record.purpose === "review" || h.alive === false : h.toolShaped === true);
 
 export interface Contention {
   carriers: Array<{ batch: ActionBatch; carries: number }>;
@@ -55,7 +75,7 @@ export function classify(input: ContentionInput): Contention {
     const objects = overlap(ourObjects, touched(b.actions ?? []));
     const record = input.record(b);
     const alive = record ? input.alive(record) : undefined;
-    const holder: Holder = { id: b.id, state: b.confirmed ? "running" : "unconfirmed", objects, actions: (b.actions ?? []).length, record, alive };
+    const holder: Holder = { id: b.id, state: b.confirmed ? "running" : "unconfirmed", objects, actions: (b.actions ?? []).length, record, alive, toolShaped: madeByThisTool(b.actions ?? []) };
     if (running(b)) {
       const carries = (b.actions ?? []).filter((a) => ourActions.some((o) => sameAction(a, o))).length;
       if (carries > 0) out.carriers.push({ batch: b, carries });

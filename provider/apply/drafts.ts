@@ -16,6 +16,8 @@ export interface CreateDraftOptions {
   onRecovered?: (removed: string[]) => void;
   /** Stop recovering (an interrupt). */
   stop?: () => boolean;
+  /** An interrupt: a create still waiting in the client's rate limiter is not sent. */
+  signal?: AbortSignal;
 }
 
 /** Thrown when a lost create could not be cleaned up: a draft may exist. */
@@ -44,7 +46,7 @@ export async function removeLeftDraft(api: BatchApi, org: string, ledger: DraftL
 export async function createDraft(api: BatchApi, org: string, batch: { actions: Action[]; synchronous: boolean }, opts: CreateDraftOptions): Promise<ActionBatch> {
   for (let recovery = 0; ; recovery++) {
     try {
-      return await api.create(org, { actions: batch.actions, confirmed: false, synchronous: batch.synchronous });
+      return await api.create(org, { actions: batch.actions, confirmed: false, synchronous: batch.synchronous }, { signal: opts.signal });
     } catch (err) {
       if (!isLostResponse(err)) throw err;
       let removed: string[];

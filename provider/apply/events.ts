@@ -14,7 +14,9 @@ export type ApplyEvent =
   /** Waiting for other batches (a killed run's, or another run's with --wait) before planning again. */
   | { type: "run.waitingFor"; ids: string[]; reason: string; waitedMs: number }
   /** The live state moved since the plan was made: the rest is not confirmed. */
-  | { type: "run.stale"; details: string[] }
+  | { type: "run.stale"; details: string[]; culprits?: string[] }
+  /** The moves since the plan are another run's batches doing this plan's changes: plan again (issue #21.4). */
+  | { type: "run.explained"; ids: string[]; reason: string }
   /** Interrupted: waiting for confirmed batches to finish. */
   | { type: "run.draining"; ids: string[]; remainingMs: number }
   /** Unconfirmed drafts deleted at the end of the run, and those that could not be. */

@@ -21,14 +21,15 @@ import { DEFAULTS } from "../defaults";
 import { Plan } from "../plan/plan";
 import { PlannedBatch } from "../plan/compile";
 import { Change } from "../resources/common";
-import { Contention, Holder, classify, olderClaims } from "./contention";
+import { Contention, Holder, classify, endsOnItsOwn, olderClaims, unknownDraft } from "./contention";
 import { DraftMayExistError, createDraft, removeLeftDraft } from "./drafts";
 import { EventSink } from "./events";
 import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordLookup, recordOf, runAlive } from "./ledger";
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
+import { Culprit, describeCulprit, explainMoves } from "./explain";
 import { compareIds, describeObject } from "./objects";
 import { indexSpecs, mismatches, replanKeys, staleChanges } from "./recheck";
-import { SubmitOptions, isConcurrencyError, isConfirmedRefusal, isLostResponse, isNotFound, messageOf, sleepOrAbort, submitDefaults } from "./submit";
+import { SubmitOptions, isAborted, isConcurrencyError, isConfirmedRefusal, isLostResponse, isNotFound, messageOf, sleepOrAbort, submitDefaults } from "./submit";
 
 export type { ApplyResult, BatchResult, Outcome, ResourceResult, RunStatus, BatchState } from "./outcomes";
 
@@ -48,6 +49,13 @@ export interface ExecuteOptions extends Partial<SubmitOptions> {
   verify?: boolean;
   /** Batches already dealt with before this run (staged batches confirmed by someone else). */
   settled?: BatchResult[];
+  /**
+   * The plan is a reviewed contract (apply --plan): a live change is never planned over, even one
+   * this tool's own ended run made. Unbound (a program applied directly), a change that went only
+   * toward the plan and that a batch of another (typically killed) run made is waited for and the
+   * plan made again, instead of stopping the run as stale.
+   */
+  bound?: boolean;
 }
 
 const processLedger = new MemoryLedger();
@@ -65,7 +73,14 @@ interface Entry {
   perResource?: Record<string, string>;
   confirmedAt?: number;
   restaged?: boolean;
+  /**
+   * One of the organization's in-flight slots, held from just before the confirmation until the
+   * batch's outcome is known: a batch whose confirmation got no answer, or whose outcome is
+   * unknown, may be running, so it keeps its slot (issue #21.8).
+   */
   release?: () => void;
+  /** The confirmation got no answer and the check that followed neither: confirmed or not is being learned. */
+  maybeConfirmed?: string;
 }
 
 const FINAL = new Set(["completed", "failed", "error", "notSent", "stale", "cancelled", "contended", "unknown"]);
@@ -87,6 +102,7 @@ class Run {
   private readonly limit: number;
   private holders: Holder[] = [];
   private waitedFor: string[] = [];
+  private replanReason?: string;
   private leftDrafts: string[] = [];
   private removedAbandoned: string[] = [];
   private status: RunStatus = "done";
@@ -151,6 +167,10 @@ class Run {
       }
     } finally {
       await this.cleanup();
+      // The run is over: whatever it still held (batches of unknown outcome) is no longer counted by it.
+      for (const e of this.list()) this.release(e);
+      // Its finished batches need no record; those of unknown outcome keep theirs.
+      for (const e of this.list()) if (e.confirmedAt !== undefined && (e.state === "completed" || e.state === "failed") && e.draft) this.ledger.forget(e.draft.id, this.client.baseUrl);
     }
     await this.settleAdopted();
     const batches = this.results();
@@ -167,6 +187,7 @@ class Run {
       batches,
       holders: this.holders,
       waitedFor: this.waitedFor,
+      ...(this.replanReason ? { replanReason: this.replanReason } : {}),
       leftDrafts: this.leftDrafts,
       removedAbandoned: this.removedAbandoned,
       verified,
@@ -185,6 +206,9 @@ class Run {
     await this.removeAbandoned(c.abandoned);
     this.forgetSpent(pending);
     if (c.carriers.length) return this.waitAndReplan(c.carriers.map((x) => x.batch.id), "they carry actions of this plan (a run that was interrupted after confirming them, or another run of the same plan)");
+    // Running batches of this tool's own ended runs on these resources can only finish: unbound, they are waited for.
+    const ended = this.options.bound ? [] : c.conflicts.filter((h) => h.record?.purpose === "run" && h.alive === false);
+    if (ended.length && ended.length === c.conflicts.length) return this.waitAndReplan(ended.map((h) => h.id), "a meraki-batch run on this machine that has ended confirmed them on resources of this plan");
     if (c.conflicts.length) return this.contended(c.conflicts);
     await this.adoptTwins(c);
     // Batches staged for review whose drafts are gone are made now, and looked at once more.
@@ -258,6 +282,7 @@ class Run {
           this.emit({ type: "batch.recovered", index, removedDrafts: removed });
         },
         stop: () => this.aborted,
+        signal: this.options.signal,
       });
       e.draft = created;
       e.made = true;
@@ -266,6 +291,11 @@ class Run {
       this.ledger.forget(intent.id, this.client.baseUrl);
       this.emit({ type: "batch.staged", index, id: created.id, actions: actions.length, synchronous, reused: false });
     } catch (err) {
+      if (isAborted(err) && !isLostResponse(err)) {
+        // Interrupted while the create waited in the rate limiter: nothing was sent.
+        this.ledger.forget(intent.id, this.client.baseUrl);
+        return;
+      }
       // The intent stays only when a draft may exist: a later run deletes it once this one has ended.
       if (err instanceof DraftMayExistError) this.leftDrafts.push(`a draft of batch #${index + 1} may exist: ${err.message}`);
       else this.ledger.forget(intent.id, this.client.baseUrl);
@@ -287,9 +317,12 @@ class Run {
   private forgetSpent(pending: ActionBatch[]): void {
     const ids = new Set(pending.map((b) => b.id));
     const drafts = new Set(pending.filter((b) => !b.confirmed).map((b) => fingerprint(b.actions ?? [])));
+    const now = Date.now();
     for (const r of this.ledger.list(this.org, this.client.baseUrl)) {
       if (runAlive(r) !== false) continue;
-      const spent = r.id.startsWith(INTENT_PREFIX) ? !drafts.has(r.fingerprint ?? "") : r.purpose === "run" && !ids.has(r.id);
+      // A confirmed batch of an ended run is kept for a while: a later run names it as this tool's.
+      const kept = r.confirmedAt !== undefined && now - r.confirmedAt < DEFAULTS.ledgerKeepConfirmedMs;
+      const spent = r.id.startsWith(INTENT_PREFIX) ? !drafts.has(r.fingerprint ?? "") : r.purpose === "run" && !ids.has(r.id) && !kept;
       if (spent) this.ledger.forget(r.id, this.client.baseUrl);
     }
   }
@@ -297,17 +330,22 @@ class Run {
   // ---- other runs ----------------------------------------------------------------------------------
 
   private contended(holders: Holder[]): Promise<void> | void {
-    if (this.options.waitForOthers) return this.waitAndReplan(holders.map((h) => h.id), "another run's batches hold resources of this plan");
+    // --wait waits for what ends on its own (running batches, drafts of runs in progress here), never
+    // for a draft nobody is going to confirm or delete (a review draft): that would be a hang.
+    if (this.options.waitForOthers && holders.every((h) => endsOnItsOwn(h) || unknownDraft(h))) {
+      return this.waitAndReplan(holders.map((h) => h.id), "another run's batches hold resources of this plan", undefined, holders.filter(unknownDraft));
+    }
     this.holders = holders;
     this.status = "contended";
-    const what = holders.map((h) => `${h.state === "running" ? "running" : "unconfirmed"} batch ${h.id}`).join(", ");
+    const what = capList(holders.map((h) => (h.state === "running" ? `running batch ${h.id}` : h.record?.purpose === "review" ? `review draft ${h.id}` : `unconfirmed batch ${h.id}`)));
     for (const e of this.list()) {
-      if (!FINAL.has(e.state)) this.finalise(e, "contended", `another run holds its resources (${what})`);
+      if (!FINAL.has(e.state)) this.finalise(e, "contended", `other batches hold its resources (${what})`);
     }
   }
 
   /** Waits until the batches are no longer pending (finished, or deleted), then asks for a new plan. */
-  private async waitAndReplan(ids: string[], reason: string): Promise<void> {
+  private async waitAndReplan(ids: string[], reason: string, named = ids, unsure: Holder[] = []): Promise<void> {
+    this.replanReason = `${named.length === 1 ? "batch" : "batches"} ${named.join(", ")}: ${reason}`;
     // Our drafts would be claims on resources we are not going to touch now.
     await this.cleanup();
     const started = this.clock.now();
@@ -331,10 +369,22 @@ class Run {
       if (ended.length) await this.removeAbandoned(ended);
       const pending = new Set(list.map((b) => b.id).filter((id) => !this.removedAbandoned.includes(id)));
       waiting = waiting.filter((id) => pending.has(id));
+      // Drafts of unknown origin still unconfirmed after a while are no run in progress: not waited for longer.
+      const stuck = unsure.filter((h) => list.some((b) => b.id === h.id && !b.confirmed));
+      const grace = DEFAULTS.unconfirmedWaitMs;
+      if (stuck.length && this.clock.now() - started >= grace) {
+        this.holders = stuck;
+        this.status = "contended";
+        const what = capList(stuck.map((h) => `unconfirmed batch ${h.id}`));
+        for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "contended", `other batches hold its resources (${what}, still unconfirmed after ${Math.round(grace / 1000)} s: no run in progress seems to own it)`);
+        return;
+      }
     }
-    this.waitedFor = ids;
+    this.waitedFor = named;
     this.status = "replan";
-    for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "cancelled", `waited for batches ${ids.join(", ")}; planning again`);
+    // A reviewed plan is not planned over: unless nothing is left to do, it is stale (the engine decides).
+    if (this.options.bound) for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "stale", `the live network changed since the plan was made: ${this.replanReason}`);
+    for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "cancelled", `planning again after batches ${named.join(", ")}`);
   }
 
   private interrupted(): void {
@@ -352,12 +402,26 @@ class Run {
       if (this.aborted) break;
       const wave = confirming ? await this.nextWave() : [];
       if (wave.length) {
-        if (await this.recheck(wave)) await Promise.all(wave.map((e) => this.confirm(e)));
-        else confirming = false; // stale: nothing more is confirmed; running batches are still waited for
+        const checked = await this.recheck(wave);
+        if (checked === "stale") confirming = false; // nothing more is confirmed; running batches are still waited for
+        else await Promise.all(checked.map((e) => this.confirm(e)));
         delay = this.opts.pollInitialMs;
         continue;
       }
-      if (!this.list("running").length) break;
+      if (!this.list("running").length) {
+        // Batches of unknown outcome may still hold the slots (or be the dependencies) that the
+        // remaining batches wait for: they are polled, for a bounded time, before those are given up.
+        const waiting = confirming ? this.list("staged") : [];
+        if (!waiting.length || !this.holding().length) break;
+        const why = this.giveUp();
+        if (why) {
+          for (const e of waiting) {
+            this.finalise(e, "notSent", `not sent: ${why}`);
+            this.emit({ type: "batch.skipped", index: e.batch.index, reason: `not sent: ${why}` });
+          }
+          break;
+        }
+      }
       await sleepOrAbort(this.clock, delay, this.options.signal);
       if (this.aborted) break;
       delay = Math.min(Math.round(delay * 1.5), this.opts.pollMaxMs);
@@ -367,6 +431,31 @@ class Run {
       this.interrupted();
       await this.drain();
     }
+  }
+
+  /** Batches of unknown outcome that still hold a slot (they may be running). */
+  private holding(): Entry[] {
+    return this.list("unknown").filter((e) => e.release);
+  }
+
+  private release(e: Entry): void {
+    e.release?.();
+    e.release = undefined;
+  }
+
+  /**
+   * Why the batches waiting for slots (or dependencies) held by batches of unknown outcome are
+   * given up: the API has not answered for the unreachable limit, or they are past their deadline.
+   */
+  private giveUp(): string | undefined {
+    const held = this.holding();
+    const now = this.clock.now();
+    const refs = held.map((e) => this.ref(e)).join(", ");
+    if (this.unansweredSince !== undefined && now - this.unansweredSince >= this.opts.unreachableMs) {
+      return `the outcome of ${refs} is unknown (the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s), and it may still be running`;
+    }
+    if (held.every((e) => now - (e.confirmedAt ?? now) >= this.opts.deadlineMs)) return `${refs} did not finish within ${Math.round(this.opts.deadlineMs / 1000)} s`;
+    return undefined;
   }
 
   /** Staged batches whose dependencies completed, as many as there are free slots. */
@@ -380,7 +469,7 @@ class Run {
       e.release = release;
       wave.push(e);
     }
-    if (!wave.length && ready.length && !this.list("running").length) {
+    if (!wave.length && ready.length && !this.list("running").length && !this.holding().length) {
       // Every slot is held by other plans of this process: wait for one.
       ready[0].release = await slots.acquire();
       wave.push(ready[0]);
@@ -394,7 +483,8 @@ class Run {
     while (changed) {
       changed = false;
       for (const e of this.list("staged")) {
-        const blocked = e.batch.after.map((i) => this.entries.get(i)!).find((d) => FINAL.has(d.state) && d.state !== "completed");
+        // A dependency of unknown outcome that is still polled may yet turn out completed.
+        const blocked = e.batch.after.map((i) => this.entries.get(i)!).find((d) => FINAL.has(d.state) && d.state !== "completed" && !(d.state === "unknown" && d.release));
         if (!blocked) continue;
         const reason = `it depends on ${this.ref(blocked)}, which ${blocked.state === "failed" ? "failed" : blocked.state === "unknown" ? "has an unknown outcome" : "was not applied"}`;
         this.finalise(e, "notSent", `not sent: ${reason}`);
@@ -410,7 +500,7 @@ class Run {
    * changes (or others) between this plan's read and this run's claim, and its batches, already
    * finished, are not in the pending list the claim looked at.
    */
-  private async recheck(wave: Entry[]): Promise<boolean> {
+  private async recheck(wave: Entry[]): Promise<Entry[] | "stale"> {
     const keys = [...new Set(wave.flatMap((e) => e.batch.owners))];
     let moved: Map<string, string>;
     try {
@@ -419,22 +509,57 @@ class Run {
         await replanKeys(this.client, this.org, this.specs, keys, "as-planned"),
       );
     } catch (err) {
+      // Not checked, not confirmed.
       for (const e of wave) this.finalise(e, "error", `the live state could not be checked before confirming it: ${messageOf(err)}`);
-      return true;
+      return [];
     }
-    if (!moved.size) return true;
+    if (!moved.size) return wave;
+    const { culprits, explained } = await this.explain(moved);
+    if (!this.options.bound && explained === moved.size && !this.list().some((e) => e.confirmedAt !== undefined || e.maybeConfirmed)) {
+      // Another run (typically this tool's own, killed after confirming) made these changes: wait for
+      // what still runs of it, then plan again (the new plan is shown, and asked for without --yes).
+      const reason = `${culprits.map(describeCulprit).join(", ")} made ${explained === 1 ? "a change" : `${explained} changes`} of this plan since it was made`;
+      this.emit({ type: "run.explained", ids: culprits.map((c) => c.id), reason });
+      await this.waitAndReplan(culprits.filter((c) => c.state === "running").map((c) => c.id), reason, culprits.map((c) => c.id));
+      return "stale";
+    }
+    const by = new Map(culprits.flatMap((c) => c.keys.map((k) => [k, c] as const)));
     const details = [...moved].map(([k, what]) => `${this.changeByKey.get(k)?.description ?? k}: ${what}`);
-    this.emit({ type: "run.stale", details });
+    this.emit({ type: "run.stale", details, culprits: culprits.map(describeCulprit) });
     this.status = "stale";
-    const summary = `the live network changed since the plan was made (${details.join("; ")})`;
+    // One shared reason (counts, not the list: each resource says what moved in its own line).
+    const summary = `the live network changed since the plan was made (${details.length === 1 ? details[0] : `${details.length} resources`})${culprits.length ? `; made by ${culprits.map(describeCulprit).join(", ")}` : ""}`;
     for (const e of this.list()) {
       if (FINAL.has(e.state) || e.state === "running") continue;
       const perResource: Record<string, string> = {};
-      for (const k of e.batch.owners) if (moved.has(k)) perResource[k] = `changed in the Dashboard since the plan was made: ${moved.get(k)}`;
+      for (const k of e.batch.owners) {
+        if (!moved.has(k)) continue;
+        const c = by.get(k);
+        perResource[k] = c ? `changed since the plan was made, by ${describeCulprit(c)}: ${moved.get(k)}` : `changed in the Dashboard since the plan was made: ${moved.get(k)}`;
+      }
       this.finalise(e, "stale", summary);
       e.perResource = perResource;
     }
-    return false;
+    return "stale";
+  }
+
+  /** Which moves a batch of another run explains (one more read of the moved resources, one list of batches). */
+  private async explain(moved: Map<string, string>): Promise<{ culprits: Culprit[]; explained: number }> {
+    const keys = [...moved.keys()];
+    try {
+      const now = await replanKeys(this.client, this.org, this.specs, keys, "ensure");
+      const batches = await this.api.list(this.org);
+      const { culprits, explained } = explainMoves(
+        keys.map((k) => ({ planned: this.changeByKey.get(k)!, now: now.get(k)?.change })),
+        batches,
+        this.ownIds(),
+        recordLookup(this.ledger, this.client.baseUrl, this.org),
+        (r) => runAlive(r),
+      );
+      return { culprits, explained: explained.size };
+    } catch {
+      return { culprits: [], explained: 0 }; // not explained: stale, as it would be without this look
+    }
   }
 
   private async confirm(e: Entry): Promise<void> {
@@ -447,10 +572,14 @@ class Run {
         // Another run's draft (adopted) keeps the mode its maker chose: it may confirm it first, and a
         // confirmed batch cannot be changed.
         const body = e.made && e.draft!.synchronous !== e.batch.synchronous ? { confirmed: true, synchronous: e.batch.synchronous } : { confirmed: true };
-        const b = await this.api.update(this.org, id, body);
+        // An interrupt cancels the confirmation while it waits in the client's rate limiter: after a
+        // Ctrl-C no confirmation leaves the process.
+        const b = await this.api.update(this.org, id, body, { signal: this.options.signal });
         this.confirmed(e, b);
         return;
       } catch (err) {
+        // Not sent: the batch stays a draft of this run, deleted on the way out.
+        if (isAborted(err) && !isLostResponse(err)) return;
         if (isConcurrencyError(err) && this.clock.now() - started < this.opts.deadlineMs) {
           const ms = Math.round(wait / 2 + (wait / 2) * this.opts.random());
           this.emit({ type: "batch.waiting", index: e.batch.index, id, reason: "the organization already has 5 batches running", waitMs: ms });
@@ -484,14 +613,22 @@ class Run {
       const b = await this.api.get(this.org, id);
       if (!b.confirmed) return this.finalise(e, "error", `confirming it failed: ${messageOf(err)}`);
       this.confirmed(e, b);
-    } catch (again) {
-      this.unknown(e, `${this.ref(e)}: confirming it got no answer (${messageOf(err)}), nor did the check that followed (${messageOf(again)}); it may have been confirmed`);
+    } catch {
+      // It may be running: it keeps its slot and is polled like a running batch until that is known
+      // (or the API stays silent past the unreachable limit: then its outcome is unknown).
+      e.maybeConfirmed = messageOf(err);
+      e.state = "running";
+      this.unansweredSince ??= this.clock.now();
     }
   }
 
   private confirmed(e: Entry, b: ActionBatch): void {
     e.confirmedAt = this.clock.now();
-    this.ledger.forget(b.id, this.client.baseUrl);
+    // This run's record says it confirmed the batch (a run killed now leaves it known as this tool's);
+    // another's draft (a review draft) is no longer a draft.
+    const r = this.ledger.get(b.id, this.client.baseUrl);
+    if (r?.runId === THIS_RUN.runId) this.ledger.record({ ...r, confirmedAt: Date.now() });
+    else this.ledger.forget(b.id, this.client.baseUrl);
     this.emit({ type: "batch.confirmed", index: e.batch.index, id: b.id });
     e.state = "running";
     this.update(e, b);
@@ -504,42 +641,83 @@ class Run {
     this.emit({ type: "batch.done", index: e.batch.index, id: b.id, state: b.status.completed ? "completed" : "failed" });
   }
 
-  /** One request for every running batch: the batch itself when one runs, else the pending list. */
+  /**
+   * One request for every batch that may be running (confirmed, or maybe confirmed, or of unknown
+   * outcome while it holds a slot): the batch itself when there is one, else the pending list.
+   */
   private async poll(): Promise<void> {
-    const running = this.list("running");
-    if (!running.length) return;
+    const watched = [...this.list("running"), ...this.holding()];
+    if (!watched.length) return;
     const once = { maxAttempts: DEFAULTS.pollAttempts };
     try {
-      if (running.length === 1) {
-        this.update(running[0], await this.api.get(this.org, running[0].draft!.id, once));
+      if (watched.length === 1) {
+        await this.lookAt(watched[0]);
       } else {
-        const pending = new Set((await this.api.list(this.org, "pending", once)).map((b) => b.id));
-        const finished = running.filter((e) => !pending.has(e.draft!.id));
-        if (finished.length === 1) this.update(finished[0], await this.api.get(this.org, finished[0].draft!.id, once));
-        else if (finished.length > 1) {
+        const pending = new Map((await this.api.list(this.org, "pending", once)).map((b) => [b.id, b]));
+        const gone: Entry[] = [];
+        for (const e of watched) {
+          const b = pending.get(e.draft!.id);
+          if (b) this.learn(e, b);
+          else gone.push(e);
+        }
+        const sure = gone.filter((e) => !e.maybeConfirmed);
+        if (sure.length === 1) await this.lookAt(sure[0]);
+        else if (sure.length > 1) {
           // A confirmed batch that left the pending list completed or failed: one look at the
           // failed ones tells which (their errors come with them), however many finished.
           const failed = new Map((await this.api.list(this.org, "failed", once)).map((b) => [b.id, b]));
-          for (const e of finished) {
+          for (const e of sure) {
             const id = e.draft!.id;
-            this.update(e, failed.get(id) ?? { ...e.draft!, confirmed: true, status: { completed: true, failed: false, errors: [], createdResources: [] } });
+            this.learn(e, failed.get(id) ?? { ...e.draft!, confirmed: true, status: { completed: true, failed: false, errors: [], createdResources: [] } });
           }
         }
+        // Maybe confirmed and no longer pending: finished, or the draft is gone; asked one by one (rare).
+        for (const e of gone.filter((x) => x.maybeConfirmed)) await this.lookAt(e);
       }
       this.unansweredSince = undefined;
     } catch (err) {
       this.unansweredSince ??= this.clock.now();
       if (this.clock.now() - this.unansweredSince >= this.opts.unreachableMs) {
-        for (const e of this.list("running")) this.unknown(e, `${this.ref(e)} was confirmed; the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s while it ran (${messageOf(err)})`);
+        const silent = `the API did not answer for ${Math.round(this.opts.unreachableMs / 1000)} s`;
+        for (const e of this.list("running")) {
+          this.unknown(e, e.maybeConfirmed ? `${this.ref(e)}: confirming it got no answer (${e.maybeConfirmed}), and ${silent} after that (${messageOf(err)}); it may have been confirmed` : `${this.ref(e)} was confirmed; ${silent} while it ran (${messageOf(err)})`);
+        }
         return;
       }
     }
     for (const e of this.list("running")) {
       this.emit({ type: "batch.polled", index: e.batch.index, id: e.draft!.id, attempt: 0 });
-      if (this.clock.now() - (e.confirmedAt ?? 0) >= this.opts.deadlineMs) {
+      if (!e.maybeConfirmed && this.clock.now() - (e.confirmedAt ?? 0) >= this.opts.deadlineMs) {
         this.unknown(e, `${this.ref(e)} was confirmed and did not finish within ${Math.round(this.opts.deadlineMs / 1000)} s; it may still complete`);
       }
     }
+  }
+
+  /** GET one watched batch; a draft that is gone was not confirmed. */
+  private async lookAt(e: Entry): Promise<void> {
+    let b: ActionBatch;
+    try {
+      b = await this.api.get(this.org, e.draft!.id, { maxAttempts: DEFAULTS.pollAttempts });
+    } catch (err) {
+      if (!(isNotFound(err) && e.maybeConfirmed)) throw err;
+      return this.finalise(e, "error", `confirming it failed (${e.maybeConfirmed}), and the draft no longer exists`);
+    }
+    this.learn(e, b);
+  }
+
+  /** What a poll shows of a watched batch. */
+  private learn(e: Entry, b: ActionBatch): void {
+    if (!b.confirmed) {
+      // Only a batch whose confirmation got no answer can be found unconfirmed: it did not take.
+      if (e.maybeConfirmed) this.finalise(e, "error", `confirming it failed: ${e.maybeConfirmed}`);
+      return;
+    }
+    if (e.maybeConfirmed) {
+      e.maybeConfirmed = undefined;
+      return this.confirmed(e, b);
+    }
+    if (e.state === "unknown" && !b.status.completed && !b.status.failed) return; // still running: it keeps its slot
+    this.update(e, b);
   }
 
   /** Interrupted: waits, for a bounded time and visibly, for the batches already confirmed. */
@@ -652,8 +830,8 @@ class Run {
   private finalise(e: Entry, state: BatchState, ...errors: string[]): void {
     e.state = state;
     e.errors = errors;
-    e.release?.();
-    e.release = undefined;
+    // A batch of unknown outcome may be running: its slot stays taken (polled until known, or the run ends).
+    if (state !== "unknown") this.release(e);
     if (state === "error") this.emit({ type: "batch.error", index: e.batch.index, id: e.draft?.id, message: errors[0] ?? "" });
   }
 
@@ -675,6 +853,9 @@ class Run {
 const MerakiCodes = new Set(["NETWORK_ERROR", "SERVER_ERROR", "RATE_LIMITED", "RETRY_BUDGET_EXHAUSTED"]);
 
 const show = (v: unknown) => (v === null || v === undefined ? "–" : JSON.stringify(v));
+
+/** A list in a reason, at most 5 items (the rest counted): reasons are repeated per batch. */
+const capList = (items: string[]) => (items.length > 5 ? `${items.slice(0, 4).join(", ")} and ${items.length - 4} more` : items.join(", "));
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

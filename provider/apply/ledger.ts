@@ -26,6 +26,15 @@ export interface DraftRecord {
   /** Milliseconds since the epoch, on the machine's clock. */
   createdAt: number;
   actions: number;
+  /** The local user who ran it (who staged a review draft). */
+  user?: string;
+  /**
+   * When the run confirmed it. A run's confirmed batches stay recorded (for a day once the run has
+   * ended), so that a later run can tell a batch of this tool's own ended run from anyone else's.
+   */
+  confirmedAt?: number;
+  /** A review draft (`plan --stage`): the digest of the plan it was staged with (kept in the state directory). */
+  plan?: string;
   /**
    * On an intent (id `intent-…`), recorded right before the draft is created: the fingerprint of
    * its actions. A draft whose create answer never came back (the answer lost, or the run killed
@@ -83,10 +92,24 @@ export interface DraftLedger {
   forget(id: string, baseUrl: string): void;
   get(id: string, baseUrl: string): DraftRecord | undefined;
   list(organizationId: string, baseUrl: string): DraftRecord[];
+  /**
+   * The plan review drafts were staged with (`plan --stage`), by its digest: what `batches confirm`
+   * checks a draft against. Kept while a review record names it. Plans hold no secret.
+   */
+  savePlan(digest: string, json: string): void;
+  loadPlan(digest: string): string | undefined;
+}
+
+function userName(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined; // no passwd entry (some containers)
+  }
 }
 
 /** Who is running now: every record this process makes carries it. */
-export const THIS_RUN = { runId: randomBytes(6).toString("hex"), pid: process.pid, host: os.hostname() };
+export const THIS_RUN = { runId: randomBytes(6).toString("hex"), pid: process.pid, host: os.hostname(), user: userName() };
 
 /** Whether the run that made a draft is still going: known only for drafts made on this machine. */
 export function runAlive(r: Pick<DraftRecord, "pid" | "host" | "runId">): boolean | undefined {
@@ -116,6 +139,13 @@ export class MemoryLedger implements DraftLedger {
   list(organizationId: string, baseUrl: string): DraftRecord[] {
     return [...this.entries.values()].filter((r) => r.organizationId === organizationId && r.baseUrl === baseUrl);
   }
+  private plans = new Map<string, string>();
+  savePlan(digest: string, json: string): void {
+    this.plans.set(digest, json);
+  }
+  loadPlan(digest: string): string | undefined {
+    return this.plans.get(digest);
+  }
 }
 
 /**
@@ -125,9 +155,35 @@ export class MemoryLedger implements DraftLedger {
  */
 export class FileLedger implements DraftLedger {
   readonly dir: string;
+  readonly plansDir: string;
 
   constructor(stateDir: string) {
     this.dir = path.join(stateDir, "drafts");
+    this.plansDir = path.join(stateDir, "plans");
+  }
+
+  private planFile(digest: string): string {
+    return path.join(this.plansDir, `${digest.replace(/^sha256:/, "").replace(/[^0-9a-f]/gi, "")}.json`);
+  }
+
+  savePlan(digest: string, json: string): void {
+    try {
+      fs.mkdirSync(this.plansDir, { recursive: true });
+      const target = this.planFile(digest);
+      const tmp = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, json);
+      fs.renameSync(tmp, target);
+    } catch {
+      // best effort: without it, 'batches confirm' asks for --plan FILE
+    }
+  }
+
+  loadPlan(digest: string): string | undefined {
+    try {
+      return fs.readFileSync(this.planFile(digest), "utf8");
+    } catch {
+      return undefined;
+    }
   }
 
   private file(id: string, baseUrl: string): string {
@@ -148,11 +204,38 @@ export class FileLedger implements DraftLedger {
   }
 
   forget(id: string, baseUrl: string): void {
+    const plan = this.get(id, baseUrl)?.plan;
     try {
       fs.unlinkSync(this.file(id, baseUrl));
     } catch {
       // already gone
     }
+    // The staged plan goes with the last review draft that names it.
+    if (plan && !this.all().some((r) => r.plan === plan)) {
+      try {
+        fs.unlinkSync(this.planFile(plan));
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  private all(): DraftRecord[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir).filter((n) => n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    const out: DraftRecord[] = [];
+    for (const n of names) {
+      try {
+        out.push(JSON.parse(fs.readFileSync(path.join(this.dir, n), "utf8")) as DraftRecord);
+      } catch {
+        // a half-written or foreign file
+      }
+    }
+    return out;
   }
 
   get(id: string, baseUrl: string): DraftRecord | undefined {
@@ -164,22 +247,7 @@ export class FileLedger implements DraftLedger {
   }
 
   list(organizationId: string, baseUrl: string): DraftRecord[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir).filter((n) => n.endsWith(".json"));
-    } catch {
-      return [];
-    }
-    const out: DraftRecord[] = [];
-    for (const n of names) {
-      try {
-        const r = JSON.parse(fs.readFileSync(path.join(this.dir, n), "utf8")) as DraftRecord;
-        if (r.organizationId === organizationId && r.baseUrl === baseUrl) out.push(r);
-      } catch {
-        // a half-written or foreign file
-      }
-    }
-    return out;
+    return this.all().filter((r) => r.organizationId === organizationId && r.baseUrl === baseUrl);
   }
 }
 

@@ -77,6 +77,8 @@ export interface ApplyResult {
   /** Other batches that hold the plan's resources (status contended), or were waited for. */
   holders: Holder[];
   waitedFor: string[];
+  /** Why the run stopped to plan again (status replan). */
+  replanReason?: string;
   /** Unconfirmed drafts this run made and could not delete (the API was unreachable). */
   leftDrafts: string[];
   /** Drafts a killed run of this tool had left, deleted by this run. */

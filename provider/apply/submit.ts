@@ -42,6 +42,9 @@ export function isConcurrencyError(err: unknown): boolean {
   return err instanceof DashboardApiError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429 && err.errors.some((e) => /executing batches/i.test(e));
 }
 
+/** Not sent because the run was interrupted (maybeCommitted says whether an earlier attempt may have taken effect). */
+export const isAborted = (err: unknown) => err instanceof DashboardApiError && err.code === "ABORTED";
+
 export const isNotFound = (err: unknown) => err instanceof DashboardApiError && err.status === 404;
 
 /** "A confirmed action batch cannot be deleted" and the like: the batch is confirmed. */
@@ -49,21 +52,7 @@ export const isConfirmedRefusal = (err: unknown) => err instanceof DashboardApiE
 
 export const messageOf = (err: unknown) => (MerakiBatchError.is(err) ? err.message : String((err as Error)?.message ?? err));
 
-/** Sleeps, or returns early when `signal` aborts. */
-export async function sleepOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return clock.sleep(ms);
-  if (signal.aborted) return;
-  let onAbort!: () => void;
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = resolve;
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    await Promise.race([clock.sleep(ms), aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
-}
+export { sleepOrAbort } from "../clock";
 
 /** Confirms one staged batch by id (waiting out the concurrency limit) and polls it to the end. */
 export async function confirmAndWait(api: BatchApi, org: string, id: string, opts: SubmitOptions): Promise<ActionBatch> {

@@ -29,14 +29,14 @@ export class BatchApi {
   constructor(private readonly client: DashboardClient) {}
 
   /** POST; never repeated blindly (a lost response is recovered by the caller). */
-  async create(org: string, body: { actions: Action[]; confirmed: boolean; synchronous: boolean }): Promise<ActionBatch> {
-    const res = await this.client.request<ActionBatch>({ method: "POST", path: base(org), body, organizationId: org, idempotent: false });
+  async create(org: string, body: { actions: Action[]; confirmed: boolean; synchronous: boolean }, opts: { signal?: AbortSignal } = {}): Promise<ActionBatch> {
+    const res = await this.client.request<ActionBatch>({ method: "POST", path: base(org), body, organizationId: org, idempotent: false, signal: opts.signal });
     return res.body;
   }
 
   /** PUT is idempotent: confirming twice is a no-op, so lost responses are simply retried. */
-  async update(org: string, id: string, body: { confirmed?: boolean; synchronous?: boolean }): Promise<ActionBatch> {
-    const res = await this.client.request<ActionBatch>({ method: "PUT", path: `${base(org)}/${encodeURIComponent(id)}`, body, organizationId: org });
+  async update(org: string, id: string, body: { confirmed?: boolean; synchronous?: boolean }, opts: { signal?: AbortSignal } = {}): Promise<ActionBatch> {
+    const res = await this.client.request<ActionBatch>({ method: "PUT", path: `${base(org)}/${encodeURIComponent(id)}`, body, organizationId: org, signal: opts.signal });
     return res.body;
   }
 

@@ -5,7 +5,7 @@
  * Link-header pagination and typed errors. The key never appears in an error or a log line.
  */
 import { Agent, Dispatcher, request } from "undici";
-import { Clock, realClock } from "../clock";
+import { Clock, realClock, sleepOrAbort } from "../clock";
 import { DEFAULTS } from "../defaults";
 import { DashboardApiError, ErrorCode, MerakiBatchError } from "../errors";
 import { backoffMs } from "./backoff";
@@ -52,6 +52,12 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Attempts for this request (default: the client's). A caller that retries by itself (polling) asks for fewer. */
   maxAttempts?: number;
+  /**
+   * Once aborted, the request is not sent (again): waits in the rate limiter and between retries
+   * end with an ABORTED error. A request already on the wire is left to finish: its answer says
+   * what happened, which cutting it off would not.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ApiResponse<T> {
@@ -189,9 +195,15 @@ export class DashboardClient {
     const fail = (code: ErrorCode, message: string, extra: Partial<DashboardApiError["details"]> = {}) =>
       new DashboardApiError(code, `${opts.method} ${path}: ${message}`, { method: opts.method, path, errors: [], ...extra });
     const from = this.baseUrlSource ? `; base URL from ${this.baseUrlSource}` : "";
+    // An attempt was sent and got no clear answer (lost, or 5xx): it may have taken effect.
+    let uncertain = false;
+    const aborted = () => {
+      this.log(`${opts.method} ${path} → not sent: aborted`);
+      return fail("ABORTED", `not sent: the run was interrupted${uncertain ? " (an earlier attempt got no clear answer)" : ""}`, { maybeCommitted: uncertain });
+    };
 
     for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(org);
+      if (!(await this.limiter.acquire(org, opts.signal))) throw aborted();
       this.stats.requests++;
       const started = this.clock.now();
       const pending: PendingRequest = { method, host: url.host, path, startedAt: started };
@@ -229,7 +241,9 @@ export class DashboardClient {
         }
         const reason = (err as Error).message;
         this.log(`${opts.method} ${path} → connection failed after ${elapsed} ms (${reason})`);
-        if (idempotent && (await this.mayRetry(attempt, opts.method, path, "connection failed", undefined, opts.maxAttempts))) continue;
+        uncertain = true;
+        if (idempotent && (await this.mayRetry(attempt, opts.method, path, "connection failed", undefined, opts.maxAttempts, opts.signal))) continue;
+        if (idempotent && opts.signal?.aborted) throw aborted();
         throw fail("NETWORK_ERROR", `connection failed: ${reason} (${url}${from})`, { url: url.toString(), maybeCommitted: !idempotent });
       } finally {
         this.inFlight.delete(pending);
@@ -256,12 +270,15 @@ export class DashboardClient {
           : backoffMs(attempt, 1000, DEFAULTS.rateLimitFallbackMaxMs, this.random);
         this.limiter.pause(org, wait);
         // A 429 was not processed, so even a POST can be repeated.
-        if (await this.mayRetry(attempt, opts.method, path, `429, waiting ${wait} ms`, 0, opts.maxAttempts)) continue;
+        if (await this.mayRetry(attempt, opts.method, path, `429, waiting ${wait} ms`, 0, opts.maxAttempts, opts.signal)) continue;
+        if (opts.signal?.aborted) throw aborted();
         throw fail("RATE_LIMITED", `rate limited (429): ${errors.join("; ") || "too many requests"}`, { status: 429, errors, requestId });
       }
       if (res.statusCode >= 500) {
         this.stats.serverErrors++;
-        if (idempotent && (await this.mayRetry(attempt, opts.method, path, `${res.statusCode}`, undefined, opts.maxAttempts))) continue;
+        uncertain = true;
+        if (idempotent && (await this.mayRetry(attempt, opts.method, path, `${res.statusCode}`, undefined, opts.maxAttempts, opts.signal))) continue;
+        if (idempotent && opts.signal?.aborted) throw aborted();
         throw fail("SERVER_ERROR", `server error ${res.statusCode}${errors.length ? `: ${errors.join("; ")}` : ""}${requestId ? ` (request id ${requestId})` : ""}`, {
           status: res.statusCode,
           errors,
@@ -272,7 +289,9 @@ export class DashboardClient {
       if (res.statusCode >= 400) {
         const code: ErrorCode = res.statusCode === 401 || res.statusCode === 403 ? "AUTH_FAILED" : res.statusCode === 404 ? "NOT_FOUND" : "API_ERROR";
         const what = errors.length ? errors.join("; ") : res.statusCode === 404 ? "not found (or not visible to this API key)" : `HTTP ${res.statusCode}`;
-        const err = fail(code, `${res.statusCode} ${what}`, { status: res.statusCode, errors, requestId });
+        // A 404 that names nothing (no such path: a wrong base URL) says where the request went.
+        const where = res.statusCode === 404 && errors.every((e) => /^not found\.?$/i.test(e)) ? ` (${url}${from})` : "";
+        const err = fail(code, `${res.statusCode} ${what}${where}`, { status: res.statusCode, errors, requestId, url: url.toString() });
         throw res.statusCode === 404 ? await this.explainNotFound(err, path) : err;
       }
       let parsed: unknown = undefined;
@@ -281,7 +300,7 @@ export class DashboardClient {
           parsed = JSON.parse(text);
         } catch {
           // A truncated 2xx body is a transport problem; repeat reads.
-          if (opts.method === "GET" && (await this.mayRetry(attempt, opts.method, path, "invalid JSON", undefined, opts.maxAttempts))) continue;
+          if (opts.method === "GET" && (await this.mayRetry(attempt, opts.method, path, "invalid JSON", undefined, opts.maxAttempts, opts.signal))) continue;
           throw fail("SERVER_ERROR", "the response was not valid JSON", { status: res.statusCode, requestId });
         }
       }
@@ -306,9 +325,9 @@ export class DashboardClient {
     }
   }
 
-  /** Waits before a retry if attempts and budget allow; false when the caller must give up. */
-  private async mayRetry(attempt: number, method: string, path: string, why: string, waitMs?: number, maxAttempts = this.opts.maxAttempts): Promise<boolean> {
-    if (attempt >= maxAttempts) return false;
+  /** Waits before a retry if attempts and budget allow; false when the caller must give up (or the signal aborted). */
+  private async mayRetry(attempt: number, method: string, path: string, why: string, waitMs?: number, maxAttempts = this.opts.maxAttempts, signal?: AbortSignal): Promise<boolean> {
+    if (attempt >= maxAttempts || signal?.aborted) return false;
     if (this.retryBudget < 1) {
       throw new DashboardApiError("RETRY_BUDGET_EXHAUSTED", `${method} ${path}: retry budget exhausted (${why})`, { method, path, errors: [] });
     }
@@ -316,8 +335,8 @@ export class DashboardClient {
     this.stats.retries++;
     const wait = waitMs ?? backoffMs(attempt - 1, this.opts.backoffBaseMs, this.opts.backoffMaxMs, this.random);
     this.log(`${method} ${path}: retry ${attempt} after ${why}${wait ? ` in ${wait} ms` : ""}`);
-    if (wait > 0) await this.clock.sleep(wait);
-    return true;
+    if (wait > 0) await sleepOrAbort(this.clock, wait, signal);
+    return !signal?.aborted;
   }
 
   get<T = unknown>(path: string, query?: RequestOptions["query"]): Promise<T> {

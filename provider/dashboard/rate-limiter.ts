@@ -5,7 +5,7 @@
  * as GCRA: each request reserves the next slot synchronously, then sleeps until it, which keeps
  * concurrent callers fair and ordered.
  */
-import { Clock } from "../clock";
+import { Clock, sleepOrAbort } from "../clock";
 
 export class OrgRateLimiter {
   /** Theoretical arrival time per organization. */
@@ -23,14 +23,22 @@ export class OrgRateLimiter {
     this.tolerance = ratePerSecond > 0 ? Math.max(0, ratePerSecond - 2) * this.interval : 0;
   }
 
-  /** Waits for a slot. */
-  async acquire(org: string): Promise<void> {
-    if (this.interval === 0) return;
+  /**
+   * Waits for a slot. With a signal that aborts during the wait, returns false: the request must
+   * not be sent (an interrupted run confirms nothing that was still queued here). Its slot is given
+   * back when nobody queued behind it.
+   */
+  async acquire(org: string, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return false;
+    if (this.interval === 0) return true;
     const now = this.clock.now();
     const tat = Math.max(this.tat.get(org) ?? now, now);
     const wait = tat - this.tolerance - now;
     this.tat.set(org, tat + this.interval);
-    if (wait > 0) await this.clock.sleep(wait);
+    if (wait > 0) await sleepOrAbort(this.clock, wait, signal);
+    if (!signal?.aborted) return true;
+    if (this.tat.get(org) === tat + this.interval) this.tat.set(org, tat);
+    return false;
   }
 
   /** After a 429: nobody sends to this organization for `ms`. */

@@ -182,6 +182,33 @@ describe("checks of one run", () => {
   });
 });
 
+describe("checks added by issue #21", () => {
+  const kindsOf = (r: RunObservation) => checkRun(r).map((v) => v.invariant);
+
+  test("the re-run at once after a kill must converge: exit 1 (stale) is a violation, exit 0 is not; a killed re-run is not judged", () => {
+    const stale = report("notApplied", { batch: 0, batchId: "101", reason: "changed since the plan was made" }, { status: "stale" });
+    expect(kindsOf(run({ mustConverge: true, json: stale, after: [], live: untouched }))).toEqual(["rerun-converges"]);
+    expect(kindsOf(run({ mustConverge: true }))).toEqual([]);
+    expect(kindsOf(run({ mustConverge: true, json: undefined, code: null, signal: "SIGKILL", signals: ["SIGKILL"], cutShort: true, after: [batch("101", "draft")], live: untouched }))).toEqual([]);
+  });
+
+  test("output beyond a few lines per resource plus a constant is a violation", () => {
+    expect(kindsOf(run({ output: { bytes: 6_000_000, lines: 800 } }))).toEqual(["output-size"]);
+    expect(kindsOf(run({ output: { bytes: 30_000, lines: 5_000 } }))).toEqual(["output-size"]);
+    expect(kindsOf(run({ output: { bytes: 30_000, lines: 200 } }))).toEqual([]);
+  });
+
+  test("more batches running than the run's --max-in-flight, with no other run, is a violation", () => {
+    expect(kindsOf(run({ inFlight: { max: 5, limit: 4 } }))).toEqual(["in-flight"]);
+    expect(kindsOf(run({ inFlight: { max: 4, limit: 4 } }))).toEqual([]);
+  });
+
+  test("an unknown outcome decides the exit code (3), also with resources not applied or an interrupt", () => {
+    const j = report("notApplied", { batch: 1, batchId: "102", reason: "not sent" }, { status: "interrupted" }, { status: "unknown", batch: 0, batchId: "101", reason: "still running" });
+    expect(expectedExitCode(j)).toBe(3);
+  });
+});
+
 describe("checks of an iteration", () => {
   const iteration = (over: Partial<IterationObservation>): IterationObservation => ({
     seed: 7,

@@ -6,6 +6,7 @@ import { outOfBand } from "../../cli/commands/demo";
 import { DEMO_API_KEY } from "../../emulator/seeds";
 import { TestEmulator, testEmulator } from "../helpers/api";
 import { cli, PROGRAMS } from "../helpers/cli";
+import { removeTempPrograms, tempProgram } from "../helpers/programs";
 
 let t: TestEmulator;
 let env: NodeJS.ProcessEnv;
@@ -13,7 +14,10 @@ beforeAll(async () => {
   t = await testEmulator({ frozenClock: false, rateLimit: 0, batchLatencyMs: 20 });
   env = { MERAKI_DASHBOARD_API_KEY: DEMO_API_KEY, MERAKI_DASHBOARD_API_BASE_URL: t.emu.url, MERAKI_ORGANIZATION_ID: "1234567" };
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  removeTempPrograms();
+});
 
 const action = (port: number) => ({ resource: `/devices/AAAA-BBBB-CCCC/switch/ports/${port}`, operation: "update", body: { name: `p${port}` } });
 
@@ -32,11 +36,15 @@ describe("batches", () => {
     expect(show.stdout).toContain(`Batch ${draft.id} in organization 1234567: unconfirmed, asynchronous, 2 actions`);
     expect(show.stdout).toContain('    1. update  /devices/AAAA-BBBB-CCCC/switch/ports/30 {"name":"p30"}');
 
-    const refused = await cli(["batches", "confirm", draft.id], { env });
+    // Made by hand, staged by no plan: confirmed only with --force (the contract needs a plan).
+    const unplanned = await cli(["batches", "confirm", draft.id, "--yes"], { env });
+    expect(unplanned.code).toBe(1);
+    expect(unplanned.stderr).toContain(`error: the plan batch ${draft.id} was staged with is not known on this machine (it was not staged here); nothing was sent`);
+    const refused = await cli(["batches", "confirm", draft.id, "--force"], { env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("error: refusing to apply without --yes");
-    const confirmed = await cli(["batches", "confirm", draft.id, "--yes"], { env });
-    expect(confirmed.stdout).toBe(`Batch ${draft.id} completed.\n`);
+    expect(refused.stderr).toContain(`error: refusing to confirm the batch without --yes: not on a terminal, so nobody can confirm\nhint: check it with 'meraki-batch batches show ${draft.id}', then run again with --yes\n`);
+    const confirmed = await cli(["batches", "confirm", draft.id, "--yes", "--force"], { env });
+    expect(confirmed.stdout).toBe(`Not checked against a plan (--force): batch ${draft.id} is confirmed as it is.\nBatch ${draft.id} completed.\n`);
     expect((await t.api.get("/devices/AAAA-BBBB-CCCC/switch/ports/31")).body.name).toBe("p31");
     expect((await cli(["batches", "confirm", draft.id, "--yes"], { env })).stdout).toBe(`Batch ${draft.id} is already confirmed (completed).\n`);
 
@@ -51,7 +59,7 @@ describe("batches", () => {
 
   test("a failed batch's errors are shown, and confirming it exits 1", async () => {
     const draft = (await t.api.post("/organizations/1234567/actionBatches", { actions: [{ resource: "/devices/AAAA-BBBB-CCCC/switch/ports/33", operation: "update", body: { vlan: 0 } }] })).body;
-    const r = await cli(["batches", "confirm", draft.id, "--yes"], { env });
+    const r = await cli(["batches", "confirm", draft.id, "--yes", "--force"], { env });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`Batch ${draft.id} failed:`);
     expect(r.stdout).toContain("'vlan' must be between 1 and 4094");
@@ -61,6 +69,15 @@ describe("batches", () => {
 
 describe("bad input: one clear line and a hint, never a stack trace", () => {
   const noTrace = (s: string) => expect(s).not.toMatch(/\n\s+at |Error:/);
+
+  test("a base URL with the wrong path (/api/v2): the 404 names the URL and says the API is under /api/v1", async () => {
+    const origin = new URL(t.emu.url).origin;
+    const r = await cli(["plan", path.join(PROGRAMS, "small"), "--base-url", `${origin}/api/v2`], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: GET /organizations/1234567/networks: 404 Not found (${origin}/api/v2/organizations/1234567/networks; base URL from --base-url)\nhint: the Dashboard API's paths start with /api/v1 (${origin}/api/v1): check the base URL (--base-url, meraki-batch:baseUrl or MERAKI_DASHBOARD_API_BASE_URL)\n`,
+    );
+  });
 
   test("missing API key", async () => {
     const r = await cli(["plan", path.join(PROGRAMS, "small")], { env: { ...env, MERAKI_DASHBOARD_API_KEY: undefined } });
@@ -146,6 +163,21 @@ test("the demo runs plan, apply, drift and repair against its own emulator, and 
   expect(r.stdout).toMatch(/Applied 97 resources in 1 batch/);
   expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
 });
+
+test("demo --program picks the emulator seed of the program's organization (examples/campus: the campus seed), or says which to use", async () => {
+  const r = await cli(["demo", "--program", "examples/campus"], { env: { MERAKI_DASHBOARD_API_KEY: undefined } });
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("Dashboard API emulator (campus seed) listening on");
+  expect(r.stdout).toContain('PUT /devices/Q2CA-MS00-0001/switch/ports/1 {"name":"Temporary guest desk"}  → 200');
+  expect(r.stdout).toContain('    ~ port 1 (sw1-desk-1): name "Temporary guest desk" → "B1-SW1-D1"');
+  expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
+
+  const elsewhere = tempProgram("elsewhere", { "index.js": `require(${JSON.stringify(path.join(PROGRAMS, "small", "index.js"))});\n`, "Pulumi.dev.yaml": 'config:\n  meraki-batch:organizationId: "999"\n  elsewhere:portName: x\n' });
+  const no = await cli(["demo", "--program", elsewhere], { env: { MERAKI_DASHBOARD_API_KEY: undefined } });
+  expect(no.code).toBe(2);
+  expect(no.stderr).toMatch(/^error: the program's stack \(.*Pulumi\.dev\.yaml\) names organization 999, which no seed of the demo's emulator has \(demo: 1234567, 1234567890; campus: 2930418\)\nhint: set meraki-batch:organizationId to one of those, or run your own emulator/);
+}, 60_000);
 
 test("the demo's own requests (the out-of-band change, the batch list) share the rate limit: a 429 is waited out as Retry-After asks", async () => {
   let calls = 0;

@@ -80,6 +80,14 @@ test("review, then merge: the plan file on show is the one applied, and nothing 
     "Apply the reviewed plan",
   ]);
   expect(gh.comments).toHaveLength(1);
+
+  // The pipeline runs again (a retry, a re-run of the job): the plan is already applied, nothing is sent, it succeeds.
+  await t.control.clearRequests();
+  const again = await merge(2002, "c0ffee2");
+  expect(again.status).toBe("success");
+  expect(step(again, "Apply the reviewed plan").stdout).toBe(`Already applied: the live network is what this plan makes it (plan ${saved.digest}); nothing was sent.\n`);
+  expect(await writes()).toEqual([]);
+  expect(gh.comments).toHaveLength(1);
 });
 
 test("the network drifts between review and merge: nothing is applied, the job fails with the stale-plan message and asks for a new review", async () => {

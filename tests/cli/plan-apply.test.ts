@@ -126,8 +126,8 @@ test("apply shows the plan, progress as plain lines off a terminal, and every re
   const r = await cli(["apply", small, "--yes"], { env });
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/batch #1 \(\d+\): created unconfirmed, 6 actions, synchronous\nbatch #1 \(\d+\): confirmed\nbatch #1 \(\d+\): completed\n/);
-  expect(r.stdout).toContain("✓ VLAN 99 on network L_000000000000000 (api-vlan) applied");
-  expect(r.stdout).toContain("✓ port 2 of switch AAAA-BBBB-CCCC (window) applied");
+  // One batch applied them all: one line says so, the resources follow (ports as ranges).
+  expect(r.stdout).toMatch(/\n✓ 6 resources applied by batch #1 \(\d+\) \(read back: as sent\):\n    VLAN 99 on network L_000000000000000\n    tags of device AAAA-BBBB-CCCC\n    tags of device DDDD-EEEE-FFFF\n    ports 1-2 of switch AAAA-BBBB-CCCC\n    port 1 of switch DDDD-EEEE-FFFF\n/);
   expect(r.stdout).toContain("read back: 6 verified\n");
   expect(r.stdout).toContain("Applied: 6 applied, 0 failed, 0 not applied, 0 unchanged; 1 of 1 batch completed; read back: every applied field is live.");
 });
@@ -145,7 +145,9 @@ test("a failing batch: exit 1, the failing resource and its reason, the rest rol
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/batch #1 \(\d+\): failed/);
   expect(r.stdout).toContain("✗ port 2 of switch AAAA-BBBB-CCCC (window) failed: Port is part of a link aggregation group");
-  expect(r.stdout).toMatch(/○ VLAN 99 on network L_000000000000000 \(api-vlan\) not applied: batch #1 \(\d+\) rolled back because port 2 of switch AAAA-BBBB-CCCC failed: Port is part of a link aggregation group/);
+  // The rollback is said once for the five resources it took with it.
+  expect(r.stdout).toMatch(/\n○ 5 resources not applied: batch #1 \(\d+\) rolled back because port 2 of switch AAAA-BBBB-CCCC failed: Port is part of a link aggregation group:\n    VLAN 99 on network L_000000000000000\n    tags of device AAAA-BBBB-CCCC\n    tags of device DDDD-EEEE-FFFF\n    port 1 of switch AAAA-BBBB-CCCC\n    port 1 of switch DDDD-EEEE-FFFF\n/);
+  expect(r.stdout.match(/rolled back because/g)).toHaveLength(1);
   expect(r.stdout).toContain("Apply failed: 0 applied, 1 failed, 5 not applied, 0 unchanged; 0 of 1 batch completed.");
   expect((await t.api.get("/networks/L_000000000000000/appliance/vlans/99")).status).toBe(404);
 });
@@ -162,7 +164,7 @@ test("flags override the environment; several stacks need --stack", async () => 
   const wrong = `${t.emu.origin}/api/v9`; // answers 404
   const bad = await cli(["plan", small], { env: { ...env, MERAKI_DASHBOARD_API_BASE_URL: wrong } });
   expect(bad.code).toBe(1);
-  expect(bad.stderr).toMatch(/^error: GET \/organizations\/1234567\/\w+: 404 Not found\n$/);
+  expect(bad.stderr).toMatch(/^error: GET \/organizations\/1234567\/\w+: 404 Not found \(http:\/\/[^ ]+\/api\/v9\/organizations\/1234567\/\w+; base URL from MERAKI_DASHBOARD_API_BASE_URL\)\nhint: the Dashboard API's paths start with \/api\/v1 /);
   const good = await cli(["plan", small, "--base-url", t.emu.url], { env: { ...env, MERAKI_DASHBOARD_API_BASE_URL: wrong } });
   expect(good.code).toBe(0);
   const multi = path.join(PROGRAMS, "multi");

@@ -121,9 +121,17 @@ test("a plan whose changes and actions were both edited, digest recomputed, does
 });
 
 test("--expect-digest pins the reviewed plan; flags that would change the batches are refused", async () => {
-  const wrong = await cli(["apply", "--plan", planFile, "--yes", "--expect-digest", "sha256:0000000000000000"], { env });
+  const other = `sha256:${"0".repeat(64)}`;
+  const wrong = await cli(["apply", "--plan", planFile, "--yes", "--expect-digest", other], { env });
   expect(wrong.code).toBe(1);
-  expect(wrong.stderr).toMatch(/^error: .* has digest sha256:[0-9a-f]{64}, not the expected sha256:0000000000000000; nothing was sent\n/);
+  expect(wrong.stderr).toMatch(new RegExp(`^error: .* has digest sha256:[0-9a-f]{64}, not the expected ${other}; nothing was sent\n`));
+  // Only the whole digest pins a plan: its first 8 (or 16) hex digits are refused as bad usage.
+  const digest = saved().digest as string;
+  for (const short of [digest.slice(0, "sha256:".length + 8), digest.slice("sha256:".length, "sha256:".length + 16)]) {
+    const r = await cli(["apply", "--plan", planFile, "--yes", "--expect-digest", short], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: --expect-digest needs the plan's full digest (sha256: and 64 hex digits), got '${short}'; nothing was sent`);
+  }
   const flags = await cli(["apply", "--plan", planFile, "--yes", "--max-batch-size", "2"], { env });
   expect(flags.code).toBe(2);
   expect(flags.stderr).toContain("error: the plan's options differ from this command's: --max-batch-size 2 (the plan was made with 100); nothing was sent");
@@ -140,8 +148,9 @@ test("staging twice makes one draft; a staged batch confirmed with 'batches conf
   expect(second.stdout).toContain(`Reused 1 identical unconfirmed batch already staged: ${id}`);
   expect((await t.api.get("/organizations/1234567/actionBatches")).body.map((b: any) => b.id)).toEqual([id]);
 
+  // Staged on this machine: the plan is known, the batch is checked against it, then confirmed.
   const confirmed = await cli(["batches", "confirm", id, "--yes", "--org", "1234567"], { env });
-  expect(confirmed.stdout).toBe(`Batch ${id} completed.\n`);
+  expect(confirmed.stdout).toMatch(new RegExp(`^Checked against the plan it was staged with on this machine \\(plan sha256:[0-9a-f]{16}\\): batch #1 of 1; the live fields it changes are as the plan showed\\.\nBatch ${id} completed\\.\n$`));
   await t.control.clearRequests();
   const applied = await cli(["apply", "--plan", out, "--yes"], { env });
   expect(applied.code).toBe(0);

@@ -176,7 +176,7 @@ describe("an organization the key cannot see", () => {
     expect(lines[2]).toMatch(/^debug: GET \/organizations\/999\/actionBatches → 404 \(\d+ ms, request id \w+\)$/);
     expect(lines[3]).toMatch(/^debug: GET \/organizations → 200 \(\d+ ms, request id \w+\)$/);
     expect(lines[4]).toBe(`error: organization 999 is not visible to this API key; ${visible}`);
-    expect(lines[6]).toMatch(/^debug: details: \{"method":"GET","path":"\/organizations\/999\/actionBatches","errors":\["Not found"\],"status":404,"requestId":"\w+"\}$/);
+    expect(lines[6]).toMatch(/^debug: details: \{"method":"GET","path":"\/organizations\/999\/actionBatches","errors":\["Not found"\],"status":404,"requestId":"\w+","url":"http:\/\/127\.0\.0\.1:\d+\/api\/v1\/organizations\/999\/actionBatches"\}$/);
     expect(lines[7]).toBe(`debug: DashboardApiError: organization 999 is not visible to this API key; ${visible}`);
     expect(r.stderr).not.toContain(DEMO_API_KEY);
   });

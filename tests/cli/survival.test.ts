@@ -73,7 +73,7 @@ describe("against an emulator in this process", () => {
     const r = await cli(["apply", small, "--yes"], { env });
     expect(r.code).toBe(4);
     expect(r.stdout).toContain("Nothing was confirmed: other batches hold resources of this plan:");
-    expect(r.stdout).toContain(`  running batch ${other.body.id} (1 action; age and author unknown: not made on this machine; touches port 1 of switch AAAA-BBBB-CCCC)`);
+    expect(r.stdout).toContain(`  running batch ${other.body.id} (1 action; not made by meraki-batch on this machine: another machine, the Dashboard or another tool; touches port 1 of switch AAAA-BBBB-CCCC)`);
     expect(r.stdout).toMatch(/\nNot applied: 0 applied, 0 failed, 6 not applied, 0 unchanged; 0 of 1 batch completed\.\n$/);
     const all = await batches();
     expect(all.map((b) => b.id)).toEqual([other.body.id]);
@@ -108,7 +108,7 @@ describe("against an emulator in this process", () => {
     expect((await batches()).length).toBe(4);
     const refused = await cli(["batches", "prune", "--org", "1234567"], { env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("refusing to apply without --yes");
+    expect(refused.stderr).toContain("refusing to delete the drafts without --yes");
     const pruned = await cli(["batches", "prune", "--yes", "--org", "1234567"], { env });
     expect(pruned.stdout).toContain("Deleted 2 drafts.\n");
     expect((await batches()).map((b) => b.id).sort()).toEqual([live, foreign].sort());
@@ -127,7 +127,7 @@ test("the API killed right after a confirm: the outcome is unknown, exit 3, and 
     const [, id] = (await p.waitFor(/batch #1 \((\d+)\): confirmed\n/)) as RegExpExecArray;
     await emu.stop();
     expect(await p.exited).toBe(3);
-    expect(p.out()).toContain("? VLAN 99 on network L_000000000000000 (api-vlan) outcome unknown: batch #1");
+    expect(p.out()).toMatch(new RegExp(`\\n\\? 6 resources with an unknown outcome: batch #1 \\(${id}\\) was confirmed; the API did not answer for 2 s while it ran \\([^\\n]*\\)\\. Inspect it with: meraki-batch batches show ${id}:\\n    VLAN 99 on network L_000000000000000\\n`));
     expect(p.out()).toContain(`The outcome of 1 confirmed batch is unknown: inspect 'meraki-batch batches show ${id}'; a new plan shows the truth.`);
     expect(p.out()).toMatch(/\nOutcome unknown: 0 applied, 0 failed, 0 not applied, 6 unknown, 0 unchanged; 0 of 1 batch completed\.\n$/);
 

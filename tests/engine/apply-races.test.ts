@@ -30,10 +30,15 @@ test("a plan made moments before another run of the same program applied it is n
   const first = await engine().apply(await engine().plan(specs));
   expect(first.ok).toBe(true);
 
+  // Bound to the plan (a reviewed plan file): it no longer matches the network, nothing is confirmed, it says whose batch moved it.
+  const bound = await late.apply(stalePlan, { bound: true });
+  expect(bound.status).toBe("stale");
+  expect(bound.resources.every((r) => r.outcome.status === "notApplied" && /by batch \d+ \(completed; not made on this machine\)/.test(r.outcome.reason))).toBe(true);
+  // Unbound (issue #21.4): the moves are the other run's batch doing this plan's changes: planned again, nothing left to do.
   const result = await late.apply(stalePlan);
-  // Its plan no longer matches the network: nothing is confirmed, it says why.
-  expect(result.status).toBe("stale");
-  expect(result.resources.every((r) => r.outcome.status === "notApplied")).toBe(true);
+  expect(result.status).toBe("done");
+  expect(result.ok).toBe(true);
+  expect(result.resources.every((r) => r.outcome.status === "unchanged")).toBe(true);
   const all = await batches();
   expect(all.filter((b) => b.status.completed)).toHaveLength(1);
   expect(all.filter((b) => !b.confirmed)).toEqual([]);

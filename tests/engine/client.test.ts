@@ -185,3 +185,27 @@ test("the per-organization limiter allows a burst, then spaces requests, per org
   await limiter.acquire("A");
   expect(clock.t - before).toBeGreaterThanOrEqual(2000);
 });
+
+test("an aborted signal cancels a request waiting in the limiter or between retries: it is not sent (again)", async () => {
+  // A clock whose sleeps never end: only the abort can release a waiting request.
+  const stuck = { now: () => 0, sleep: () => new Promise<void>(() => undefined) };
+  const limiter = new OrgRateLimiter(1, stuck);
+  expect(await limiter.acquire("A")).toBe(true);
+  const controller = new AbortController();
+  const queued = limiter.acquire("A", controller.signal);
+  controller.abort();
+  expect(await queued).toBe(false);
+  expect(await limiter.acquire("A", controller.signal)).toBe(false);
+
+  const server = await scripted([[503, { errors: ["busy"] }], [200, { ok: true }]]);
+  servers.push(server);
+  const abort = new AbortController();
+  const client = new DashboardClient({ apiKey: KEY, baseUrl: server.url, requestsPerSecond: 0, random: () => 1, clock: { now: () => 0, sleep: async () => abort.abort() } });
+  clients.push(client);
+  const err = await client.request({ method: "PUT", path: "/organizations/1/actionBatches/7", body: { confirmed: true }, signal: abort.signal }).catch((e) => e);
+  expect(err).toBeInstanceOf(DashboardApiError);
+  expect(err.code).toBe("ABORTED");
+  // The first attempt was answered 503: it may have taken effect, which the caller must learn.
+  expect(err.details.maybeCommitted).toBe(true);
+  expect(server.seen).toHaveLength(1);
+});

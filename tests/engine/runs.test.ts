@@ -247,3 +247,20 @@ test("drafts a killed run of this tool left on this machine are deleted before s
   expect(NET).toBeTruthy();
   expect(campusSerial(1)).toBeTruthy();
 });
+
+test("--wait and a draft of unknown origin that stays unconfirmed: waited for a minute, not the half hour, then contended (issue #21.6)", async () => {
+  s = await engineSetup({ batchLatencyMs: 0 });
+  // A draft made elsewhere (no ledger record here) on port 5, older than this run's claim, never confirmed.
+  const draft = await rest("POST", "/organizations/1234567/actionBatches", { confirmed: false, actions: [{ resource: `/devices/${SW_A}/switch/ports/5`, operation: "update", body: { name: "theirs" } }] });
+  expect(draft.status).toBe(201);
+  const engine = new Engine(s.client, { organizationId: "1234567", clock: s.clock, ledger: new MemoryLedger() });
+  const started = s.slept();
+  const result = await engine.apply(await engine.plan(portsOn(SW_A, 5, 6, { name: "mine" })), { waitForOthers: true });
+  expect(result.status).toBe("contended");
+  expect(result.holders.map((h) => h.id)).toEqual([draft.body.id]);
+  const waited = s.slept() - started;
+  expect(waited).toBeGreaterThanOrEqual(60_000);
+  expect(waited).toBeLessThan(120_000);
+  expect(result.resources.every((r) => r.outcome.status === "notApplied" && /still unconfirmed after 60 s/.test(r.outcome.reason))).toBe(true);
+  expect((await batchesOf()).map((b) => b.id)).toEqual([draft.body.id]);
+});
