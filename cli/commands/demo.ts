@@ -3,6 +3,7 @@
  * with progress, plan again (no changes), a change made out of band through the emulator's REST
  * API, a plan that shows exactly that drift, and an apply that puts it back.
  */
+import { expandSwitchPorts } from "../../provider/resources/switch-ports";
 import * as path from "path";
 import { startEmulator, DEMO_API_KEY } from "../../emulator";
 import { CAMPUS_API_KEY } from "../../emulator/seeds";
@@ -137,7 +138,9 @@ const SEEDS = [
  * documentation's scenario; otherwise a port whose name the program declares, renamed.
  */
 function driftFor(resources: ResourceSpec[]): { path: string; body: Record<string, unknown> } | undefined {
-  const ports = resources.filter((r) => r.kind === "switchPort").map((r) => r.props as { serial?: unknown; portId?: unknown; name?: unknown; vlan?: unknown });
+  // SwitchPorts declarations count port by port.
+  const specs = resources.flatMap((r) => (r.kind === "switchPorts" ? expandSwitchPorts(r.name, r.props).specs : [r]));
+  const ports = specs.filter((r) => r.kind === "switchPort").map((r) => r.props as { serial?: unknown; portId?: unknown; name?: unknown; vlan?: unknown });
   const doc = ports.find((p) => p.serial === "AAAA-BBBB-CCCC" && p.portId === "5" && typeof p.vlan === "number");
   if (doc) return { path: "/devices/AAAA-BBBB-CCCC/switch/ports/5", body: { vlan: 30, name: "Temporary guest desk" } };
   const named = ports.find((p) => typeof p.serial === "string" && typeof p.portId === "string" && typeof p.name === "string");

@@ -170,7 +170,7 @@ test("demo --program picks the emulator seed of the program's organization (exam
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("Dashboard API emulator (campus seed) listening on");
   expect(r.stdout).toContain('PUT /devices/Q2CA-MS00-0001/switch/ports/1 {"name":"Temporary guest desk"}  → 200');
-  expect(r.stdout).toContain('    ~ port 1 (sw1-desk-1): name "Temporary guest desk" → "B1-SW1-D1"');
+  expect(r.stdout).toContain('    ~ port 1 (sw1[1]): name "Temporary guest desk" → "B1-SW1-D1"');
   expect(r.stdout).toMatch(/Applied 1 resource in 1 batch/);
 
   const elsewhere = tempProgram("elsewhere", { "index.js": `require(${JSON.stringify(path.join(PROGRAMS, "small", "index.js"))});\n`, "Pulumi.dev.yaml": 'config:\n  meraki-batch:organizationId: "999"\n  elsewhere:portName: x\n' });
