@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CliError } from "./errors";
+import { TypeCheckFailed } from "./typecheck";
 
 type Prepare = NonNullable<typeof Error.prepareStackTrace>;
 
@@ -106,27 +107,34 @@ function flatten(m: string | MessageChain, indent = 0): string {
 
 const MAX_SHOWN = 10;
 
+/** TypeScript's diagnostics at file:line:column with the line, the first MAX_SHOWN of them. */
+function diagnosticsError(diagnostics: readonly Diagnostic[], cwd: string, cause: unknown, debug: string): CliError {
+  const lines: string[] = [];
+  for (const d of diagnostics.slice(0, MAX_SHOWN)) {
+    const message = flatten(d.messageText);
+    if (d.file && d.start !== undefined) {
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      lines.push(`${display(d.file.fileName, cwd)}:${line + 1}:${character + 1} - error TS${d.code}: ${message}`, ...codeFrame(d.file.text.split(/\r?\n/)[line], line + 1, character + 1));
+    } else {
+      lines.push(`error TS${d.code}: ${message}`);
+    }
+  }
+  const more = diagnostics.length - MAX_SHOWN;
+  if (more > 0) lines.push(`… and ${more} more`);
+  const n = diagnostics.length;
+  return new CliError(`the program does not compile (${n} error${n === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`, "fix the program; nothing was sent", 1, { cause, debug });
+}
+
+/** The type check's errors (cli/typecheck.ts), as the compiler words them. */
+export function typeCheckError(err: TypeCheckFailed, cwd: string): CliError {
+  return diagnosticsError(err.diagnostics as unknown as Diagnostic[], cwd, err, `Type checked as Pulumi does (--no-type-check, or runtime.options.typescript: false in Pulumi.yaml, turns it off). The compiler's text:\n${err.compilerText(cwd).trimEnd()}`);
+}
+
 /** A program that does not compile (TypeScript through ts-node, or a JavaScript syntax error), else undefined. */
 export function compileError(err: unknown, capture: StackCapture, cwd: string): CliError | undefined {
   const e = err as Error & { diagnostics?: Diagnostic[]; diagnosticText?: string };
   if (e?.name === "TSError" && Array.isArray(e.diagnostics) && e.diagnostics.length) {
-    const lines: string[] = [];
-    for (const d of e.diagnostics.slice(0, MAX_SHOWN)) {
-      const message = flatten(d.messageText);
-      if (d.file && d.start !== undefined) {
-        const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-        lines.push(`${display(d.file.fileName, cwd)}:${line + 1}:${character + 1} - error TS${d.code}: ${message}`, ...codeFrame(d.file.text.split(/\r?\n/)[line], line + 1, character + 1));
-      } else {
-        lines.push(`error TS${d.code}: ${message}`);
-      }
-    }
-    const more = e.diagnostics.length - MAX_SHOWN;
-    if (more > 0) lines.push(`… and ${more} more`);
-    const n = e.diagnostics.length;
-    return new CliError(`the program does not compile (${n} error${n === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`, "fix the program; nothing was sent", 1, {
-      cause: err,
-      debug: `TypeScript is compiled by ts-node with transpileOnly: syntax errors stop the program, type errors are not checked (run tsc for those).\n${capture.stackOf(err) ?? ""}`,
-    });
+    return diagnosticsError(e.diagnostics, cwd, err, `TypeScript is compiled by ts-node with transpileOnly: syntax errors stop the program; type errors are found by the type check before it runs.\n${capture.stackOf(err) ?? ""}`);
   }
   // Node puts "<file>:<line>", the line and a caret above a SyntaxError's stack.
   const stack = err instanceof SyntaxError ? err.stack : undefined;

@@ -9,7 +9,9 @@ import { parse as parseYaml } from "yaml";
 import { Kind, ResourceSpec } from "../provider";
 import { resourceProps } from "../provider/dynamic/runtime";
 import { CliError } from "./errors";
-import { compileError, failure, StackCapture } from "./program-errors";
+import { debugEnabled } from "./io";
+import { compileError, failure, StackCapture, typeCheckError } from "./program-errors";
+import { TypeCheckFailed, TypeCheckResult, programConfig, typeCheck, typeCheckChoice } from "./typecheck";
 
 const KIND_OF_TYPE: Record<string, Kind> = {
   "pulumi-nodejs:dynamic/meraki:Vlan": "vlan",
@@ -34,8 +36,16 @@ export interface Program {
 interface ProjectFile {
   name?: string;
   main?: string;
-  runtime?: string | { name?: string };
+  runtime?: string | { name?: string; options?: { typescript?: unknown } };
 }
+
+/** The options of the commands that load a program (plan, apply). */
+export const PROGRAM_OPTIONS = {
+  "no-type-check": { type: "boolean" },
+} as const;
+
+export const PROGRAM_HELP = `  --no-type-check          run a TypeScript program without type checking it first (as
+                           runtime.options.typescript: false in Pulumi.yaml does)`;
 
 function readYaml(file: string): unknown {
   try {
@@ -101,8 +111,30 @@ function registerTypeScript(): void {
   g.__merakiBatchTsNode = true;
 }
 
+/** Type checks a TypeScript program as Pulumi would before running it (see typecheck.ts). */
+function checkTypes(entry: string, dir: string, project: ProjectFile, noTypeCheck: boolean, env: NodeJS.ProcessEnv): void {
+  const debug = debugEnabled(env) ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
+  const options = typeof project.runtime === "object" ? project.runtime.options : undefined;
+  const ts = require("typescript") as typeof import("typescript");
+  const isTs = /\.[cm]?tsx?$/.test(entry);
+  const choice = typeCheckChoice({ entry, typescriptOption: options?.typescript, noTypeCheck, env, noCheck: isTs && programConfig(ts, dir, env).options.noCheck === true });
+  if (!choice.check) {
+    if (isTs) debug?.(`type check: off (${choice.why})`);
+    return;
+  }
+  let result: TypeCheckResult;
+  try {
+    result = typeCheck({ entry, dir, env, ts });
+  } catch (err) {
+    if (err instanceof TypeCheckFailed) throw typeCheckError(err, process.cwd());
+    throw err;
+  }
+  debug?.(result.outcome === "cached" ? `type check: passed before with these files (${result.files} hashed, ${result.ms} ms)` : `type check: ${result.files} files checked in ${result.ms} ms`);
+}
+
 /** Loads the program under mocks and returns what it declares. */
-export async function loadProgram(programDir: string, opts: { stack?: string } = {}): Promise<Program> {
+export async function loadProgram(programDir: string, opts: { stack?: string; noTypeCheck?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Program> {
+  const env = opts.env ?? process.env;
   const dir = path.resolve(programDir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CliError(`no such program directory: ${programDir}`, "give the directory that holds Pulumi.yaml");
   const projectFile = path.join(dir, "Pulumi.yaml");
@@ -115,6 +147,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
   const file = stackFileOf(dir, stack);
   const config = stackConfig(file, project.name);
   const main = entryPoint(dir, project);
+  checkTypes(main, dir, project, opts.noTypeCheck === true, env);
   if (/\.ts$/.test(main)) registerTypeScript();
 
   // The program's own @pulumi/pulumi, so that its resources see these mocks.

@@ -8,7 +8,7 @@ import { Interrupted, interruptNote, interruptible } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
 import { PlanFile, readPlanFile } from "../plan-file";
-import { loadProgram } from "../program";
+import { PROGRAM_HELP, PROGRAM_OPTIONS, loadProgram } from "../program";
 import { progress } from "../progress";
 import { confirm } from "../prompt";
 
@@ -34,6 +34,7 @@ Options:
   --no-verify              do not read the result back after the last batch
   --stack NAME             stack whose Pulumi.<stack>.yaml config to use
   --json                   print the result as JSON (the plan goes to stderr)
+${PROGRAM_HELP}
   -h, --help               show this help
 
 Exit codes: 0 applied (or nothing to do), 1 something failed or was refused, 2 bad usage,
@@ -52,6 +53,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     "no-verify": { type: "boolean" },
     stack: { type: "string" },
     json: { type: "boolean" },
+    ...PROGRAM_OPTIONS,
     ...CONNECTION_OPTIONS,
   });
   if (values.help) {
@@ -66,7 +68,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
 
   interruptNote("this run confirmed no batch; nothing was applied.");
   // Everything that can be checked without the network is checked first: nothing is sent for a bad file.
-  const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined });
+  const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined, noTypeCheck: values["no-type-check"] === true, env: io.env });
   const fromFile = planFile ? checkFile(planFile, values["expect-digest"] as string | undefined) : undefined;
   const conn = await connect({ values, stackConfig: program?.config, stackFile: program?.stackFile, fromPlan: fromFile, io });
   try {
