@@ -3,13 +3,13 @@
  * into an empty directory → its emulator → `import` → the commands `import` prints → a plan with
  * no changes → an apply of an edit → `npx meraki-batch --help`; then the GitOps example's
  * workflow copied into that repository, its jobs run with their own `npm ci` and `npx` in fresh
- * checkouts. Nothing here resolves into the repository's node_modules: every command runs under
+ * checkouts; and a copy of the GitOps example, switched from this repository to the tarball. Nothing here resolves into the repository's node_modules: every command runs under
  * the temporary directory (os.tmpdir()), whose parents hold no node_modules.
  *
  * Time: npm installs from the local npm cache (prefer-offline, no audit), so nothing is
  * downloaded when the cache holds the lock file's packages (as after `npm ci` in this
- * repository). About 60 s on the project's 2-core machine under load: four npm installs (5-10 s
- * each), two first type checks, the rest a few seconds. `npm pack --ignore-scripts` packs the
+ * repository). 30-80 s on the project's 2-core machine, depending on its load: five npm installs
+ * (1-10 s each), three first type checks, the rest a few seconds each. `npm pack --ignore-scripts` packs the
  * dist/ that `npm test` has just built (its `prepare` would build again).
  */
 import { ChildProcess, spawn } from "child_process";
@@ -171,4 +171,13 @@ test("npm pack → install into an empty directory → import → npm install as
   const vlan = await fetch(`${url}/networks/L_000000000000000/appliance/vlans/1`, { headers: { "X-Cisco-Meraki-API-Key": DEMO_API_KEY } });
   expect(((await vlan.json()) as { name: string }).name).toBe("Office 2");
   for (const job of [planJob, applyJob]) fs.rmSync(job.workspace, { recursive: true, force: true });
+
+  // 9. A copy of an example: its "file:../.." (this repository) replaced by the tarball, as the README says.
+  const site = path.join(home, "site");
+  fs.cpSync(path.join(pkgDir, "examples", "gitops"), site, { recursive: true });
+  expect(JSON.parse(fs.readFileSync(path.join(site, "package.json"), "utf8")).dependencies["meraki-batch"]).toBe("file:../..");
+  ok(await timed("example: npm install <tarball>", sh(`npm install ${JSON.stringify(tarball)}`, site)), "npm install in the example's copy");
+  const sitePlan = await sh(`npx meraki-batch plan . --stack prod --base-url ${url} --detailed-exitcode`, site, key);
+  expect([sitePlan.code, sitePlan.stderr]).toEqual([2, ""]);
+  expect(sitePlan.stdout).toContain("Plan for organization 1234567: 55 resources to change (3 to create, 52 to update, 0 to delete)");
 });
