@@ -8,6 +8,7 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { Kind, ResourceSpec } from "../provider";
 import { resourceProps } from "../provider/dynamic/runtime";
+import type { OwnershipSpec } from "../provider/plan/ownership";
 import { CliError } from "./errors";
 import { debugEnabled } from "./io";
 import { compileError, failure, StackCapture, typeCheckError } from "./program-errors";
@@ -31,7 +32,12 @@ export interface Program {
   resources: ResourceSpec[];
   /** Resources of other types, which the CLI does not manage. */
   ignored: string[];
+  /** The scopes the program owns (VlanOwnership): what it does not declare there is deleted. */
+  owned: OwnershipSpec[];
 }
+
+/** sdk/ownership.ts (a component resource: Pulumi records it and changes nothing). */
+const OWNERSHIP_TYPE = "meraki-batch:index:VlanOwnership";
 
 interface ProjectFile {
   name?: string;
@@ -194,10 +200,12 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
 
   const resources: ResourceSpec[] = [];
   const ignored: string[] = [];
+  const owned: OwnershipSpec[] = [];
   for (const r of seen) {
     const kind = KIND_OF_TYPE[r.type];
     if (kind) resources.push({ kind, name: r.name, props: resourceProps(r.inputs) });
+    else if (r.type === OWNERSHIP_TYPE) owned.push({ name: r.name, networkId: r.inputs.networkId });
     else if (r.type !== "pulumi:pulumi:Stack") ignored.push(`${r.type} ${r.name}`);
   }
-  return { dir, project: project.name, stack, config, stackFile: file && displayPath(file), resources, ignored };
+  return { dir, project: project.name, stack, config, stackFile: file && displayPath(file), resources, ignored, owned };
 }

@@ -11,4 +11,5 @@ export { DeviceTags, type DeviceTagsArgs } from "./device-tags";
 export { SwitchPort, type SwitchPortArgs } from "./switch-port";
 export { VlansSettings, type VlansSettingsArgs } from "./vlans-settings";
 export { portRange, switchPorts } from "./ports";
+export { VlanOwnership, type VlanOwnershipArgs } from "./ownership";
 export { CONFIG_NAMESPACE, SETTINGS as CONFIG_ENVIRONMENT } from "../provider/dynamic/settings";

@@ -8,7 +8,7 @@ import { Interrupted, interruptNote, interruptible } from "../interrupt";
 import { Io, colours, processIo } from "../io";
 import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
 import { PlanFile, readPlanFile } from "../plan-file";
-import { PROGRAM_HELP, PROGRAM_OPTIONS, loadProgram } from "../program";
+import { PROGRAM_HELP, PROGRAM_OPTIONS, Program, loadProgram } from "../program";
 import { progress } from "../progress";
 import { confirm } from "../prompt";
 
@@ -72,7 +72,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   const fromFile = planFile ? checkFile(planFile, values["expect-digest"] as string | undefined) : undefined;
   const conn = await connect({ values, stackConfig: program?.config, stackFile: program?.stackFile, fromPlan: fromFile, io });
   try {
-    return await new Apply(conn.engine, io, values).run(program?.resources, fromFile);
+    return await new Apply(conn.engine, io, values).run(program, fromFile);
   } catch (err) {
     throw asCliError(err);
   } finally {
@@ -121,7 +121,7 @@ class Apply {
     this.out.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
-  async run(resources: Plan["resources"] | undefined, file: PlanFile | undefined): Promise<number> {
+  async run(program: Program | undefined, file: PlanFile | undefined): Promise<number> {
     let plan: Plan;
     let settled: ApplyResult["batches"] = [];
     if (file) {
@@ -146,7 +146,7 @@ class Apply {
         plan = file;
       }
     } else {
-      plan = await this.engine.plan(resources!);
+      plan = await this.engine.plan(program!.resources, [], undefined, undefined, { owned: program!.owned });
     }
 
     this.out.write(formatPlan(plan, this.c));

@@ -56,7 +56,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     let reused: string[] = [];
     let drafts: Holder[] = [];
     try {
-      plan = await conn.engine.plan(program.resources);
+      plan = await conn.engine.plan(program.resources, [], undefined, undefined, { owned: program.owned });
       const changes = plan.summary.actions > 0;
       if (values.stage && changes) {
         interruptNote(

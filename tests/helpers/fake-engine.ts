@@ -39,6 +39,8 @@ export interface RunResult {
   maxConcurrentSteps: number;
   /** The dynamic resources' names, in the order the program registered them (the order of their Checks). */
   registrations: string[];
+  /** Other resources the program registered (components, the stack), with their inputs. */
+  others: Array<{ type: string; name: string; custom: boolean; inputs: Record<string, unknown> }>;
 }
 
 function stripSecrets(v: unknown): unknown {
@@ -70,6 +72,7 @@ export async function runProgram(opts: {
   const counts = { create: 0, update: 0, same: 0 };
   const logs: string[] = [];
   const registrations: string[] = [];
+  const others: RunResult["others"] = [];
   let stackOutputs: Record<string, unknown> = {};
   let root = "";
 
@@ -152,6 +155,7 @@ export async function runProgram(opts: {
           const entry = await loop.register(generate(urn, type, news));
           resp.setId(entry.id).setObject(toStruct(entry.outputs));
         } else {
+          others.push({ type, name: req.getName(), custom: req.getCustom(), inputs: stripSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown> });
           resp.setObject(toStruct({}));
         }
         cb(null, resp);
@@ -207,7 +211,7 @@ export async function runProgram(opts: {
       child.stderr.on("data", (d) => (stderr += d));
       child.once("exit", (code) => resolve(code));
     });
-    return { exitCode, state, steps: counts, stackOutputs, logs, stderr, maxConcurrentSteps: loop.maxRunning, registrations };
+    return { exitCode, state, steps: counts, stackOutputs, logs, stderr, maxConcurrentSteps: loop.maxRunning, registrations, others };
   } finally {
     if (plugin) await (await plugin).stop();
     server.forceShutdown();
