@@ -126,8 +126,31 @@ function diagnosticsError(diagnostics: readonly Diagnostic[], cwd: string, cause
 }
 
 /** The type check's errors (cli/typecheck.ts), as the compiler words them. */
-export function typeCheckError(err: TypeCheckFailed, cwd: string): CliError {
-  return diagnosticsError(err.diagnostics as unknown as Diagnostic[], cwd, err, `Type checked as Pulumi does (--no-type-check, or runtime.options.typescript: false in Pulumi.yaml, turns it off). The compiler's text:\n${err.compilerText(cwd).trimEnd()}`);
+export function typeCheckError(err: TypeCheckFailed, programDir: string, cwd: string): CliError {
+  const e = diagnosticsError(err.diagnostics as unknown as Diagnostic[], cwd, err, `Type checked as Pulumi does (--no-type-check, or runtime.options.typescript: false in Pulumi.yaml, turns it off). The compiler's text:\n${err.compilerText(cwd).trimEnd()}`);
+  // TS2307: Cannot find module 'x' — most often a project whose dependencies are not installed.
+  const missing = err.diagnostics.map((d) => (d.code === 2307 ? /'([^']+)'/.exec(flatten(d.messageText as string | MessageChain))?.[1] : undefined)).find((m) => m !== undefined);
+  const install = missing ? installHint(programDir, missing, cwd) : undefined;
+  return install ? new CliError(e.message, install, 1, { cause: err, debug: e.debug }) : e;
+}
+
+/**
+ * For a package the program imports and cannot find: how to install it. Relative imports and
+ * packages its package.json does not list get no hint (the message says enough).
+ */
+export function installHint(programDir: string, module: string, cwd: string): string | undefined {
+  if (module.startsWith(".") || path.isAbsolute(module)) return undefined;
+  const name = module.startsWith("@") ? module.split("/").slice(0, 2).join("/") : module.split("/")[0];
+  let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(programDir, "package.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!pkg.dependencies?.[name] && !pkg.devDependencies?.[name]) return undefined;
+  if (fs.existsSync(path.join(programDir, "node_modules", name))) return undefined;
+  const shown = display(programDir, cwd) || ".";
+  return `the program's dependencies are not installed (package.json lists ${name}): cd ${shown} && npm install`;
 }
 
 /** A program that does not compile (TypeScript through ts-node, or a JavaScript syntax error), else undefined. */
@@ -155,6 +178,7 @@ export function compileError(err: unknown, capture: StackCapture, cwd: string): 
 }
 
 const inside = (dir: string, file: string) => {
+  if (!path.isAbsolute(file)) return false; // node:internal/… frames
   const rel = path.relative(dir, file);
   return !!rel && !rel.startsWith("..") && !path.isAbsolute(rel) && !rel.split(path.sep).includes("node_modules");
 };
@@ -162,6 +186,9 @@ const inside = (dir: string, file: string) => {
 /** The program threw (or rejected): its message, and the program's own line that threw. */
 export function failure(err: unknown, capture: StackCapture, programDir: string, cwd: string): CliError {
   if (err instanceof CliError) return err;
+  const missing = (err as { code?: unknown })?.code === "MODULE_NOT_FOUND" ? /^Cannot find module '([^']+)'/.exec(oneLine(err))?.[1] : undefined;
+  const install = missing ? installHint(programDir, missing, cwd) : undefined;
+  if (install) return new CliError(`the program failed: ${oneLine(err)}`, install, 1, { cause: err, debug: capture.stackOf(err) });
   const sites = capture.sitesOf(err);
   let location: string | undefined;
   if (sites && err instanceof Error) {

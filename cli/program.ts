@@ -132,7 +132,7 @@ function checkTypes(entry: string, dir: string, project: ProjectFile, noTypeChec
   try {
     result = typeCheck({ entry, dir, env, ts });
   } catch (err) {
-    if (err instanceof TypeCheckFailed) throw typeCheckError(err, process.cwd());
+    if (err instanceof TypeCheckFailed) throw typeCheckError(err, dir, process.cwd());
     throw err;
   }
   debug?.(result.outcome === "cached" ? `type check: passed before with these files (${result.files} hashed, ${result.ms} ms)` : `type check: ${result.files} files checked in ${result.ms} ms`);

@@ -101,6 +101,28 @@ describe("a program that does not compile", () => {
   });
 });
 
+describe("a program whose packages are not installed", () => {
+  test("listed in its package.json: the hint is npm install, checked or not", async () => {
+    const dir = tempProgram("uninstalled", {
+      "index.ts": 'import * as meraki from "meraki-batch";\nnew meraki.DeviceTags("t", { serial: "AAAA-BBBB-CCCC", tags: ["x"] });\n',
+      "package.json": JSON.stringify({ name: "site", dependencies: { "meraki-batch": "^0.1.0" } }),
+    });
+    const hint = `hint: the program's dependencies are not installed (package.json lists meraki-batch): cd ${dir} && npm install\n`;
+    const checked = await cli(["plan", dir], { env });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain(`${path.join(dir, "index.ts")}:1:25 - error TS2307: Cannot find module 'meraki-batch' or its corresponding type declarations.`);
+    expect(checked.stderr.endsWith(hint)).toBe(true);
+    const unchecked = await cli(["plan", dir, "--no-type-check"], { env });
+    expect(unchecked.stderr).toBe(`error: the program failed: Cannot find module 'meraki-batch'\n${hint}`);
+  });
+
+  test("not listed: Node's message and the program's own line, not Node's loader", async () => {
+    const dir = tempProgram("unlisted", { "index.js": 'const pad = require("left-pad");\n' });
+    const r = await cli(["plan", dir], { env });
+    expect(r.stderr).toBe(`error: the program failed: Cannot find module 'left-pad'\nhint: thrown at ${path.join(dir, "index.js")}:1:13 (MERAKI_BATCH_DEBUG=1 shows the stack)\n`);
+  });
+});
+
 describe("a program that throws", () => {
   test("its message, and where in the program (TypeScript lines, through the source map)", async () => {
     const dir = tempProgram("throws", { "index.ts": THROWS_TS });
