@@ -120,12 +120,13 @@ function registerTypeScript(): void {
 /** Type checks a TypeScript program as Pulumi would before running it (see typecheck.ts). */
 function checkTypes(entry: string, dir: string, project: ProjectFile, noTypeCheck: boolean, env: NodeJS.ProcessEnv): void {
   const debug = debugEnabled(env) ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
+  // JavaScript is not checked: the compiler is not even loaded.
+  if (!/\.[cm]?tsx?$/.test(entry)) return;
   const options = typeof project.runtime === "object" ? project.runtime.options : undefined;
   const ts = require("typescript") as typeof import("typescript");
-  const isTs = /\.[cm]?tsx?$/.test(entry);
-  const choice = typeCheckChoice({ entry, typescriptOption: options?.typescript, noTypeCheck, env, noCheck: isTs && programConfig(ts, dir, env).options.noCheck === true });
+  const choice = typeCheckChoice({ entry, typescriptOption: options?.typescript, noTypeCheck, env, noCheck: programConfig(ts, dir, env).options.noCheck === true });
   if (!choice.check) {
-    if (isTs) debug?.(`type check: off (${choice.why})`);
+    debug?.(`type check: off (${choice.why})`);
     return;
   }
   let result: TypeCheckResult;
