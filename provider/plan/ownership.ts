@@ -3,7 +3,8 @@
  * a program used to declare; instead:
  * - the live objects in the program's scope that it does not declare are named in a short note:
  *   the VLANs of each network whose VLANs the plan reads, and the ports of each switch it
- *   configures that have non-default fields no resource manages. Never changes.
+ *   configures that have non-default fields no resource manages (those an import would declare:
+ *   not what the API keeps but would not take back). Never changes.
  * - a declaration (the SDK's VlanOwnership) makes a network's VLANs the program's: the live VLANs
  *   it does not declare are planned as deletes, ordinary changes of the plan (shown, digested,
  *   checked against the live network, applied in batches).
@@ -16,6 +17,7 @@ import { deriveFields, IMPORT_KINDS } from "../import/fields";
 import { ValidationIssue } from "../errors";
 import { LiveNeeds, LiveSnapshot } from "../live/snapshot";
 import { DeleteSpec } from "../resources/common";
+import { portRuleIssues } from "../resources/switch-port";
 import type { Validated, ValidatedDelete } from "./plan";
 
 /** A declaration as the program made it (unvalidated). */
@@ -141,7 +143,10 @@ function undeclaredPorts(items: Validated[], live: LiveSnapshot): UndeclaredNote
     const fields = new Set<string>();
     for (const id of Object.keys(livePorts).sort(byNumber)) {
       const own = ports.get(id) ?? new Set<string>();
-      const loose = Object.keys(deriveFields(IMPORT_KINDS.switchPort, livePorts[id]).fields).filter((f) => !own.has(f));
+      // What an import would declare (provider/import/model.ts): non-default, and what the port takes back.
+      const { fields: declarable } = deriveFields(IMPORT_KINDS.switchPort, livePorts[id]);
+      const refused = new Set(portRuleIssues(declarable, livePorts[id]).map((i) => i.path));
+      const loose = Object.keys(declarable).filter((f) => !own.has(f) && !refused.has(f));
       if (!loose.length) continue;
       ids.push(id);
       loose.forEach((f) => fields.add(f));

@@ -119,6 +119,7 @@ test("npm pack → install into an empty directory → import → npm install as
   expect(first.stderr).not.toMatch(/error/i);
   expect(first.code).toBe(0);
   expect(first.stdout).toContain("No changes. The live network matches the program.");
+  expect(first.stdout).not.toContain("Not declared by the program");
   expect(fs.lstatSync(path.join(project, "node_modules", "meraki-batch")).isSymbolicLink()).toBe(false);
   // The program's meraki-batch and @pulumi/pulumi are the project's own, one copy each.
   const resolved = ok(await sh(`node -p 'require.resolve("meraki-batch") + " " + require.resolve("@pulumi/pulumi")'`, project), "resolve").stdout.trim().split(" ");
