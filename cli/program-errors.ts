@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CliError } from "./errors";
+import { TypeCheckFailed } from "./typecheck";
 
 type Prepare = NonNullable<typeof Error.prepareStackTrace>;
 
@@ -106,27 +107,57 @@ function flatten(m: string | MessageChain, indent = 0): string {
 
 const MAX_SHOWN = 10;
 
+/** TypeScript's diagnostics at file:line:column with the line, the first MAX_SHOWN of them. */
+function diagnosticsError(diagnostics: readonly Diagnostic[], cwd: string, cause: unknown, debug: string): CliError {
+  const lines: string[] = [];
+  for (const d of diagnostics.slice(0, MAX_SHOWN)) {
+    const message = flatten(d.messageText);
+    if (d.file && d.start !== undefined) {
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      lines.push(`${display(d.file.fileName, cwd)}:${line + 1}:${character + 1} - error TS${d.code}: ${message}`, ...codeFrame(d.file.text.split(/\r?\n/)[line], line + 1, character + 1));
+    } else {
+      lines.push(`error TS${d.code}: ${message}`);
+    }
+  }
+  const more = diagnostics.length - MAX_SHOWN;
+  if (more > 0) lines.push(`… and ${more} more`);
+  const n = diagnostics.length;
+  return new CliError(`the program does not compile (${n} error${n === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`, "fix the program; nothing was sent", 1, { cause, debug });
+}
+
+/** The type check's errors (cli/typecheck.ts), as the compiler words them. */
+export function typeCheckError(err: TypeCheckFailed, programDir: string, cwd: string): CliError {
+  const e = diagnosticsError(err.diagnostics as unknown as Diagnostic[], cwd, err, `Type checked as Pulumi does (--no-type-check, or runtime.options.typescript: false in Pulumi.yaml, turns it off). The compiler's text:\n${err.compilerText(cwd).trimEnd()}`);
+  // TS2307: Cannot find module 'x' — most often a project whose dependencies are not installed.
+  const missing = err.diagnostics.map((d) => (d.code === 2307 ? /'([^']+)'/.exec(flatten(d.messageText as string | MessageChain))?.[1] : undefined)).find((m) => m !== undefined);
+  const install = missing ? installHint(programDir, missing, cwd) : undefined;
+  return install ? new CliError(e.message, install, 1, { cause: err, debug: e.debug }) : e;
+}
+
+/**
+ * For a package the program imports and cannot find: how to install it. Relative imports and
+ * packages its package.json does not list get no hint (the message says enough).
+ */
+export function installHint(programDir: string, module: string, cwd: string): string | undefined {
+  if (module.startsWith(".") || path.isAbsolute(module)) return undefined;
+  const name = module.startsWith("@") ? module.split("/").slice(0, 2).join("/") : module.split("/")[0];
+  let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(programDir, "package.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!pkg.dependencies?.[name] && !pkg.devDependencies?.[name]) return undefined;
+  if (fs.existsSync(path.join(programDir, "node_modules", name))) return undefined;
+  const shown = display(programDir, cwd) || ".";
+  return `the program's dependencies are not installed (package.json lists ${name}): cd ${shown} && npm install`;
+}
+
 /** A program that does not compile (TypeScript through ts-node, or a JavaScript syntax error), else undefined. */
 export function compileError(err: unknown, capture: StackCapture, cwd: string): CliError | undefined {
   const e = err as Error & { diagnostics?: Diagnostic[]; diagnosticText?: string };
   if (e?.name === "TSError" && Array.isArray(e.diagnostics) && e.diagnostics.length) {
-    const lines: string[] = [];
-    for (const d of e.diagnostics.slice(0, MAX_SHOWN)) {
-      const message = flatten(d.messageText);
-      if (d.file && d.start !== undefined) {
-        const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-        lines.push(`${display(d.file.fileName, cwd)}:${line + 1}:${character + 1} - error TS${d.code}: ${message}`, ...codeFrame(d.file.text.split(/\r?\n/)[line], line + 1, character + 1));
-      } else {
-        lines.push(`error TS${d.code}: ${message}`);
-      }
-    }
-    const more = e.diagnostics.length - MAX_SHOWN;
-    if (more > 0) lines.push(`… and ${more} more`);
-    const n = e.diagnostics.length;
-    return new CliError(`the program does not compile (${n} error${n === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`, "fix the program; nothing was sent", 1, {
-      cause: err,
-      debug: `TypeScript is compiled by ts-node with transpileOnly: syntax errors stop the program, type errors are not checked (run tsc for those).\n${capture.stackOf(err) ?? ""}`,
-    });
+    return diagnosticsError(e.diagnostics, cwd, err, `TypeScript is compiled by ts-node with transpileOnly: syntax errors stop the program; type errors are found by the type check before it runs.\n${capture.stackOf(err) ?? ""}`);
   }
   // Node puts "<file>:<line>", the line and a caret above a SyntaxError's stack.
   const stack = err instanceof SyntaxError ? err.stack : undefined;
@@ -147,6 +178,7 @@ export function compileError(err: unknown, capture: StackCapture, cwd: string): 
 }
 
 const inside = (dir: string, file: string) => {
+  if (!path.isAbsolute(file)) return false; // node:internal/… frames
   const rel = path.relative(dir, file);
   return !!rel && !rel.startsWith("..") && !path.isAbsolute(rel) && !rel.split(path.sep).includes("node_modules");
 };
@@ -154,6 +186,9 @@ const inside = (dir: string, file: string) => {
 /** The program threw (or rejected): its message, and the program's own line that threw. */
 export function failure(err: unknown, capture: StackCapture, programDir: string, cwd: string): CliError {
   if (err instanceof CliError) return err;
+  const missing = (err as { code?: unknown })?.code === "MODULE_NOT_FOUND" ? /^Cannot find module '([^']+)'/.exec(oneLine(err))?.[1] : undefined;
+  const install = missing ? installHint(programDir, missing, cwd) : undefined;
+  if (install) return new CliError(`the program failed: ${oneLine(err)}`, install, 1, { cause: err, debug: capture.stackOf(err) });
   const sites = capture.sitesOf(err);
   let location: string | undefined;
   if (sites && err instanceof Error) {

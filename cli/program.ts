@@ -8,8 +8,11 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { DeclaredKind, ResourceSpec } from "../provider";
 import { resourceProps } from "../provider/dynamic/runtime";
+import type { OwnershipSpec } from "../provider/plan/ownership";
 import { CliError } from "./errors";
-import { compileError, failure, StackCapture } from "./program-errors";
+import { debugEnabled } from "./io";
+import { compileError, failure, StackCapture, typeCheckError } from "./program-errors";
+import { TypeCheckFailed, TypeCheckResult, programConfig, typeCheck, typeCheckChoice } from "./typecheck";
 
 const KIND_OF_TYPE: Record<string, DeclaredKind> = {
   "pulumi-nodejs:dynamic/meraki:Vlan": "vlan",
@@ -30,13 +33,26 @@ export interface Program {
   resources: ResourceSpec[];
   /** Resources of other types, which the CLI does not manage. */
   ignored: string[];
+  /** The scopes the program owns (VlanOwnership): what it does not declare there is deleted. */
+  owned: OwnershipSpec[];
 }
+
+/** sdk/ownership.ts (a component resource: Pulumi records it and changes nothing). */
+const OWNERSHIP_TYPE = "meraki-batch:index:VlanOwnership";
 
 interface ProjectFile {
   name?: string;
   main?: string;
-  runtime?: string | { name?: string };
+  runtime?: string | { name?: string; options?: { typescript?: unknown } };
 }
+
+/** The options of the commands that load a program (plan, apply). */
+export const PROGRAM_OPTIONS = {
+  "no-type-check": { type: "boolean" },
+} as const;
+
+export const PROGRAM_HELP = `  --no-type-check          run a TypeScript program without type checking it first (as
+                           runtime.options.typescript: false in Pulumi.yaml does)`;
 
 function readYaml(file: string): unknown {
   try {
@@ -102,8 +118,31 @@ function registerTypeScript(): void {
   g.__merakiBatchTsNode = true;
 }
 
+/** Type checks a TypeScript program as Pulumi would before running it (see typecheck.ts). */
+function checkTypes(entry: string, dir: string, project: ProjectFile, noTypeCheck: boolean, env: NodeJS.ProcessEnv): void {
+  const debug = debugEnabled(env) ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
+  // JavaScript is not checked: the compiler is not even loaded.
+  if (!/\.[cm]?tsx?$/.test(entry)) return;
+  const options = typeof project.runtime === "object" ? project.runtime.options : undefined;
+  const ts = require("typescript") as typeof import("typescript");
+  const choice = typeCheckChoice({ entry, typescriptOption: options?.typescript, noTypeCheck, env, noCheck: programConfig(ts, dir, env).options.noCheck === true });
+  if (!choice.check) {
+    debug?.(`type check: off (${choice.why})`);
+    return;
+  }
+  let result: TypeCheckResult;
+  try {
+    result = typeCheck({ entry, dir, env, ts });
+  } catch (err) {
+    if (err instanceof TypeCheckFailed) throw typeCheckError(err, dir, process.cwd());
+    throw err;
+  }
+  debug?.(result.outcome === "cached" ? `type check: passed before with these files (${result.files} hashed, ${result.ms} ms)` : `type check: ${result.files} files checked in ${result.ms} ms`);
+}
+
 /** Loads the program under mocks and returns what it declares. */
-export async function loadProgram(programDir: string, opts: { stack?: string } = {}): Promise<Program> {
+export async function loadProgram(programDir: string, opts: { stack?: string; noTypeCheck?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Program> {
+  const env = opts.env ?? process.env;
   const dir = path.resolve(programDir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CliError(`no such program directory: ${programDir}`, "give the directory that holds Pulumi.yaml");
   const projectFile = path.join(dir, "Pulumi.yaml");
@@ -116,6 +155,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
   const file = stackFileOf(dir, stack);
   const config = stackConfig(file, project.name);
   const main = entryPoint(dir, project);
+  checkTypes(main, dir, project, opts.noTypeCheck === true, env);
   if (/\.ts$/.test(main)) registerTypeScript();
 
   // The program's own @pulumi/pulumi, so that its resources see these mocks.
@@ -166,10 +206,12 @@ export async function loadProgram(programDir: string, opts: { stack?: string } =
   const names = new Set<string>();
   const twice = [...new Set(seen.filter((r) => names.size === names.add(`${r.type}::${r.name}`).size).map((r) => `${r.type.replace(/^pulumi-nodejs:dynamic\/meraki:/, "")} '${r.name}'`))];
   if (twice.length) throw new CliError(`the program declares ${twice.length > 1 ? "resources" : "a resource"} twice: ${twice.slice(0, 5).join(", ")}${twice.length > 5 ? ` and ${twice.length - 5} more` : ""}`, "give each resource of a type its own name (Pulumi refuses duplicate URNs)");
+  const owned: OwnershipSpec[] = [];
   for (const r of seen) {
     const kind = KIND_OF_TYPE[r.type];
     if (kind) resources.push({ kind, name: r.name, props: resourceProps(r.inputs) });
+    else if (r.type === OWNERSHIP_TYPE) owned.push({ name: r.name, networkId: r.inputs.networkId });
     else if (r.type !== "pulumi:pulumi:Stack") ignored.push(`${r.type} ${r.name}`);
   }
-  return { dir, project: project.name, stack, config, stackFile: file && displayPath(file), resources, ignored };
+  return { dir, project: project.name, stack, config, stackFile: file && displayPath(file), resources, ignored, owned };
 }

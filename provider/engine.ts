@@ -18,6 +18,7 @@ import { LiveCache, readLive } from "./live/read";
 import { diffDerived } from "./plan/contract";
 import { stableJson } from "./plan/digest";
 import { Plan, PlanOptions, liveNeeds, makePlan, seal, validateAll } from "./plan/plan";
+import { OwnershipSpec, ownershipIssues, ownershipNeeds, ownershipReport, undeclaredDeletes, validateOwnership } from "./plan/ownership";
 import { Change, DeleteSpec, ResourceSpec } from "./resources/common";
 import { Clock, realClock } from "./clock";
 
@@ -85,13 +86,25 @@ export class Engine {
    * Validates, reads live state once per collection, diffs and compiles. Every problem is
    * reported at once, before anything is written: the resources that pass their schema are
    * still checked against the live network (reads only) so that its problems are listed too.
+   *
+   * `program`: the resources are a whole program (the CLI), so the plan also says what in its
+   * scope it does not declare, and the VLANs of networks it owns that it does not declare are
+   * deleted (provider/plan/ownership.ts). Plans made again from a plan's own resources and
+   * deletes (a saved plan, a replan) leave it out: they apply exactly the deletes that were shown.
    */
-  async plan(resources: ResourceSpec[], deletes: DeleteSpec[] = [], cache = this.options.cache ?? new LiveCache(), options: PlanOptions = this.options): Promise<Plan> {
+  async plan(resources: ResourceSpec[], deletes: DeleteSpec[] = [], cache = this.options.cache ?? new LiveCache(), options: PlanOptions = this.options, program?: { owned: OwnershipSpec[] }): Promise<Plan> {
     const { items, removals, issues } = validateAll(resources, deletes);
-    if (issues.length && !items.length && !removals.length) throw new ValidationError(issues);
-    const live = await readLive(this.client, this.options.organizationId, liveNeeds([...items, ...removals]), cache);
+    const owned = program ? validateOwnership(program.owned, issues) : [];
+    if (issues.length && !items.length && !removals.length && !owned.length) throw new ValidationError(issues);
+    const needs = liveNeeds([...items, ...removals]);
+    ownershipNeeds(owned, needs);
+    const live = await readLive(this.client, this.options.organizationId, needs, cache);
     try {
-      const plan = seal({ ...makePlan(items, removals, live, options), baseUrl: this.client.baseUrl });
+      issues.push(...ownershipIssues(owned, live));
+      const derived = program ? validateAll([], undeclaredDeletes(owned, items, removals, live)) : { removals: [], issues: [] };
+      issues.push(...derived.issues);
+      const all = [...removals, ...derived.removals];
+      const plan = seal({ ...makePlan(items, all, live, options), baseUrl: this.client.baseUrl, ...(program ? { ownership: ownershipReport(owned, items, all, live) } : {}) });
       if (issues.length) throw new ValidationError(issues);
       return plan;
     } catch (err) {

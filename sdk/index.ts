@@ -12,4 +12,5 @@ export { SwitchPort, type SwitchPortArgs } from "./switch-port";
 export { SwitchPorts, type SwitchPortsArgs, type PortFields } from "./switch-ports";
 export { VlansSettings, type VlansSettingsArgs } from "./vlans-settings";
 export { portRange, switchPorts } from "./ports";
+export { VlanOwnership, type VlanOwnershipArgs } from "./ownership";
 export { CONFIG_NAMESPACE, SETTINGS as CONFIG_ENVIRONMENT } from "../provider/dynamic/settings";

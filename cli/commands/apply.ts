@@ -10,7 +10,7 @@ import { Io, colours, processIo } from "../io";
 import { EXIT, describeHolder, exitCode, formatOutcome } from "../outcome";
 import { prunable } from "../../provider/apply/contention";
 import { PlanFile, readPlanFile } from "../plan-file";
-import { loadProgram } from "../program";
+import { PROGRAM_HELP, PROGRAM_OPTIONS, Program, loadProgram } from "../program";
 import { progress } from "../progress";
 import { confirm } from "../prompt";
 
@@ -36,6 +36,7 @@ Options:
   --no-verify              do not read the result back after the last batch
   --stack NAME             stack whose Pulumi.<stack>.yaml config to use
   --json                   print the result as JSON (the plan goes to stderr)
+${PROGRAM_HELP}
   -h, --help               show this help
 
 Exit codes: 0 applied (or nothing to do, or already applied), 1 something failed or was refused,
@@ -54,6 +55,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     "no-verify": { type: "boolean" },
     stack: { type: "string" },
     json: { type: "boolean" },
+    ...PROGRAM_OPTIONS,
     ...CONNECTION_OPTIONS,
   });
   if (values.help) {
@@ -68,11 +70,11 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
 
   interruptNote("this run confirmed no batch; nothing was applied.");
   // Everything that can be checked without the network is checked first: nothing is sent for a bad file.
-  const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined });
+  const program = planFile ? undefined : await loadProgram(positionals[0], { stack: values.stack as string | undefined, noTypeCheck: values["no-type-check"] === true, env: io.env });
   const fromFile = planFile ? checkFile(planFile, values["expect-digest"] as string | undefined) : undefined;
   const conn = await connect({ values, stackConfig: program?.config, stackFile: program?.stackFile, fromPlan: fromFile, io });
   try {
-    return await new Apply(conn.engine, io, values).run(program?.resources, fromFile);
+    return await new Apply(conn.engine, io, values).run(program, fromFile);
   } catch (err) {
     throw asCliError(err);
   } finally {
@@ -130,7 +132,7 @@ class Apply {
     this.out.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
-  async run(resources: Plan["resources"] | undefined, file: PlanFile | undefined): Promise<number> {
+  async run(program: Program | undefined, file: PlanFile | undefined): Promise<number> {
     let plan: Plan;
     let settled: ApplyResult["batches"] = [];
     if (file) {
@@ -163,7 +165,7 @@ class Apply {
         plan = file;
       }
     } else {
-      plan = await this.engine.plan(resources!);
+      plan = await this.engine.plan(program!.resources, [], undefined, undefined, { owned: program!.owned });
     }
 
     this.out.write(formatPlan(plan, this.c));

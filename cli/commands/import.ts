@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { MerakiBatchError } from "../../provider";
 import { buildModel } from "../../provider/import/model";
 import { ProjectMeta, STACK_NAME, projectFiles, projectName } from "../../provider/import/project";
 import { ReadCollection, readForImport } from "../../provider/import/read";
@@ -11,6 +10,7 @@ import { API_HELP, API_OPTIONS, asCliError, connect } from "../connection";
 import { CliError } from "../errors";
 import { Io, colours, processIo } from "../io";
 import { interruptNote } from "../interrupt";
+import { dependencySpec, installedSource, nextSteps, optionSource, ownPackage } from "../package-source";
 import { writeFileAtomic } from "../plan-file";
 
 export const help = `Usage: meraki-batch import <dir> [options]
@@ -31,6 +31,10 @@ Options:
   --stack NAME             the stack whose Pulumi.<stack>.yaml to write (default dev)
   --force                  write into a directory that is not empty: the files above are replaced,
                            other files are left alone
+  --package SPEC           where package.json takes meraki-batch from: a version range on the npm
+                           registry (such as ^0.1.0), or a tarball made by 'npm pack' (written as a
+                           file: path from <dir>); default: where this meraki-batch was installed
+                           from (that tarball, or the registry)
   -h, --help               show this help
 
 Environment:
@@ -49,6 +53,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     kinds: { type: "string" },
     stack: { type: "string" },
     force: { type: "boolean" },
+    package: { type: "string" },
     ...API_OPTIONS,
   });
   if (values.help) {
@@ -69,6 +74,8 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       throw new CliError((err as Error).message, undefined, 2);
     }
   }
+  const own = ownPackage();
+  const source = values.package !== undefined ? optionSource(values.package as string) : installedSource(own.root, own.pkg.version);
   const networks = list(values.network);
   const serials = list(values.serial);
   checkTarget(dir, positionals[0], values.force === true);
@@ -98,7 +105,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       organizationId: conn.organizationId,
       importedAt: importTime(io),
       selection: describeSelection(networks, serials, kinds),
-      versions: versions(),
+      versions: versions(own.pkg, dependencySpec(source, dir)),
     };
     files = projectFiles(model, meta);
   } finally {
@@ -117,7 +124,9 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     io.stdout.write(c.yellow("To check:\n"));
     for (const s of model.assumed) io.stdout.write(`  - ${s.what}: ${s.why}${s.where.length ? c.dim(` (${s.where.join("; ")})`) : ""}\n`);
   }
-  io.stdout.write(`Next: cd ${shown} && npm install && npx meraki-batch plan . --detailed-exitcode   (no changes)\n`);
+  const steps = nextSteps(source, { projectDir: dir, shownDir: shown, version: own.pkg.version, root: own.root });
+  for (const n of steps.notes) io.stdout.write(`${c.yellow("note:")} ${n}\n`);
+  io.stdout.write(`Next: ${steps.next}   (no changes)\n`);
   return 0;
 }
 
@@ -166,21 +175,9 @@ function describeSelection(networks: string[], serials: string[], kinds: ImportK
   return parts.join(" ");
 }
 
-/** The versions the generated package.json asks for: this meraki-batch and what it is built with. */
-function versions(): ProjectMeta["versions"] {
-  let dir = __dirname;
-  for (;;) {
-    const file = path.join(dir, "package.json");
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
-      if (pkg.name === "meraki-batch") {
-        return { merakiBatch: `^${pkg.version}`, pulumi: pkg.dependencies["@pulumi/pulumi"], typescript: pkg.dependencies.typescript, typesNode: pkg.devDependencies["@types/node"] };
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new MerakiBatchError("CONFIG_INVALID", "cannot find meraki-batch's package.json");
-    dir = up;
-  }
+/** The versions the generated package.json asks for: meraki-batch as given, and what it is built with. */
+function versions(pkg: ReturnType<typeof ownPackage>["pkg"], merakiBatch: string): ProjectMeta["versions"] {
+  return { merakiBatch, pulumi: pkg.dependencies["@pulumi/pulumi"], typescript: pkg.dependencies.typescript, typesNode: pkg.devDependencies?.["@types/node"] ?? "^20" };
 }
 
 const NOUN: Record<ReadCollection, string> = { networks: "networks", devices: "devices", vlans: "VLANs", ports: "ports" };

@@ -9,7 +9,7 @@ import { Io, colours, processIo } from "../io";
 import { writeFileAtomic } from "../plan-file";
 import { describeHolder } from "../outcome";
 import { Holder, Plan } from "../../provider";
-import { loadProgram } from "../program";
+import { PROGRAM_HELP, PROGRAM_OPTIONS, loadProgram } from "../program";
 
 export const help = `Usage: meraki-batch plan <program-dir> [options]
 
@@ -26,6 +26,7 @@ Options:
                            'apply --plan' then confirms them instead of creating them again
   --detailed-exitcode      exit 0 when there are no changes, 2 when there are (1 on errors)
   --json                   print the plan as JSON instead of text (the plan file, plus a "grouped" view)
+${PROGRAM_HELP}
   -h, --help               show this help
 
 ${CONNECTION_HELP}`;
@@ -38,6 +39,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     stage: { type: "boolean" },
     "detailed-exitcode": { type: "boolean" },
     json: { type: "boolean" },
+    ...PROGRAM_OPTIONS,
     ...CONNECTION_OPTIONS,
   });
   if (values.help) {
@@ -46,7 +48,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
   if (positionals.length !== 1) throw new CliError(positionals.length ? `expected one program directory, got ${positionals.length}` : "missing the program directory", "e.g. meraki-batch plan examples/branch-office", 2);
   interruptNote("nothing was changed; a plan only reads.");
-  const program = await loadProgram(positionals[0], { stack: values.stack as string | undefined });
+  const program = await loadProgram(positionals[0], { stack: values.stack as string | undefined, noTypeCheck: values["no-type-check"] === true, env: io.env });
   for (const r of program.ignored) io.stderr.write(`note: ${r} is not a meraki-batch resource; the CLI leaves it alone\n`);
   const conn = await connect({ values, stackConfig: program.config, stackFile: program.stackFile, io });
   try {
@@ -54,7 +56,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     let reused: string[] = [];
     let drafts: Holder[] = [];
     try {
-      plan = await conn.engine.plan(program.resources);
+      plan = await conn.engine.plan(program.resources, [], undefined, undefined, { owned: program.owned });
       const changes = plan.summary.actions > 0;
       if (values.stage && changes) {
         interruptNote(

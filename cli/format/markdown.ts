@@ -8,6 +8,7 @@ import { Plan } from "../../provider";
 import { Entry, GroupedPlan, entriesOf, groupPlan, memberFields } from "./group";
 import { OPS, SYMBOL, countsByKind, describeBatches, plural, shortDigest, show, summariseBatch } from "./shared";
 import { entryNames } from "./text";
+import { ownershipMarkdown } from "./ownership";
 
 /** Characters a comment may hold, with room for what a workflow adds around it. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -152,8 +153,8 @@ function detailPieces(g: GroupedPlan): Piece[] {
 export function formatMarkdown(plan: Plan, meta: MarkdownMeta = {}): string {
   const limit = meta.limit ?? MARKDOWN_LIMIT;
   const head = [marker(plan, meta), title(meta), "", summaryLine(plan), ""];
-  if (!plan.changes.some((c) => c.op !== "noop")) return [...head, "**No changes.** The live network matches the program.", ""].join("\n");
-  head.push(...kindTable(plan), "", ...batchTable(plan), "");
+  if (!plan.changes.some((c) => c.op !== "noop")) return [...head, "**No changes.** The live network matches the program.", ...ownershipMarkdown(plan, code, mdText), ""].join("\n");
+  head.push(...kindTable(plan), "", ...batchTable(plan), ...ownershipMarkdown(plan, code, mdText), "");
   const foot = ["---", "", summaryLine(plan), ""];
 
   const g = groupPlan(plan);

@@ -2,6 +2,7 @@
 import { Plan } from "../../provider";
 import { Colours } from "../io";
 import { Entry, FieldLine, GroupedPlan, groupPlan, portTemplate } from "./group";
+import { ownershipLines } from "./ownership";
 import { OP_WORDS, SYMBOL, describeBatches, describeKinds, plural, shortDigest, show, summariseBatch } from "./shared";
 
 export interface PlanFormat {
@@ -146,9 +147,9 @@ function batchLines(plan: Plan, c: Colours, opts: PlanFormat): string[] {
 
 export function formatPlan(plan: Plan, c: Colours, opts: PlanFormat = { actions: "all" }): string {
   const head = summary(plan, c);
-  if (!plan.changes.some((ch) => ch.op !== "noop")) return [...head, "", c.green("No changes. The live network matches the program.")].join("\n") + "\n";
+  if (!plan.changes.some((ch) => ch.op !== "noop")) return [...head, "", c.green("No changes. The live network matches the program."), ...ownershipLines(plan, c)].join("\n") + "\n";
   const g = groupPlan(plan);
-  const body = [...groupedLines(g, c, opts.maxResources), ...batchLines(plan, c, opts)];
+  const body = [...groupedLines(g, c, opts.maxResources), ...ownershipLines(plan, c), ...batchLines(plan, c, opts)];
   const lines = [...head, ...body];
   if (lines.length > LONG_OUTPUT_LINES) lines.push("", ...summary(plan, c));
   return lines.join("\n") + "\n";

@@ -120,6 +120,14 @@ function readme(model: ImportModel, meta: ProjectMeta): string {
     "pulumi up".padEnd(46) + "# the first up takes the resources over without sending a batch",
     "```",
     "",
+    ...(meta.versions.merakiBatch.startsWith("file:")
+      ? [
+          `\`package.json\` takes meraki-batch from \`${meta.versions.merakiBatch}\`, a tarball made by \`npm pack\`: keep it`,
+          "with the program (copy it into this directory and `npm install ./<its name>`), or, once meraki-batch is",
+          "on the npm registry, `npm install meraki-batch`.",
+          "",
+        ]
+      : []),
     "VLANs are declared with `adopt: true` (they exist already); VLAN 1 has `retainOnDelete` so that",
     "destroying the stack keeps the network's default VLAN. Each network with an appliance has a",
     "`VlansSettings` saying whether its VLANs are on; destroying it leaves them as they are. Switch ports",

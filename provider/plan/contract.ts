@@ -53,7 +53,7 @@ export const planFileSchema = z
     baseUrl: z.string().optional(),
     options: z.object({ maxActionsPerBatch: z.number().int().min(1).max(100), synchronous: z.enum(["auto", "always", "never"]) }).strict(),
     resources: z.array(z.object({ kind, name: z.string(), props: z.unknown(), intent: z.enum(["ensure", "create"]).optional() }).strict()),
-    deletes: z.array(z.object({ kind, name: z.string(), props: z.unknown(), onDelete: z.enum(["restore", "reset", "retain"]).optional(), original: z.record(z.string(), z.unknown()).nullable().optional() }).strict()),
+    deletes: z.array(z.object({ kind, name: z.string(), props: z.unknown(), onDelete: z.enum(["restore", "reset", "retain"]).optional(), original: z.record(z.string(), z.unknown()).nullable().optional(), reason: z.string().optional() }).strict()),
     changes: z.array(change),
     batches: z.array(batch),
     digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
@@ -63,6 +63,7 @@ export const planFileSchema = z
     source: z.unknown().optional(),
     grouped: z.unknown().optional(),
     pendingDrafts: z.unknown().optional(),
+    ownership: z.unknown().optional(),
   })
   .strict();
 

@@ -17,6 +17,7 @@ import { expandDeletes, expandSwitchPorts, groupIssues } from "../resources/swit
 import { anticipateVlans, disablingIssues } from "../resources/vlans-settings";
 import { PlannedBatch, compile } from "./compile";
 import { liveDigest, planDigest } from "./digest";
+import type { OwnershipReport } from "./ownership";
 
 /** 2: the plan digest and the live digest (1 had only a live "fingerprint"). */
 export const PLAN_VERSION = 2;
@@ -43,6 +44,11 @@ export interface Plan {
   /** Digest of the managed live fields of every resource the plan touches: whether the network moved. */
   liveDigest: string;
   summary: { create: number; update: number; delete: number; noop: number; actions: number; batches: number };
+  /**
+   * A plan of a whole program (the CLI): live objects in its scope it does not declare, warnings,
+   * the scopes it owns. Presentational: what it deletes is in `deletes` and `changes`.
+   */
+  ownership?: OwnershipReport;
 }
 
 /** A resource spec whose props passed its kind's schema. */
@@ -217,7 +223,8 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   for (const d of removals) {
     const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure" });
     issues.push(...oneIssuePerField(r.issues, label(d.module, d.spec.name, d.props), d.spec.name));
-    if (r.change) changes.push(withScope(r.change, d.props, live));
+    const change = r.change && d.spec.reason ? { ...r.change, notes: [...(r.change.notes ?? []), d.spec.reason] } : r.change;
+    if (change) changes.push(withScope(change, d.props, live));
   }
   issues.push(...subnetOverlaps(items, removals, after));
   issues.push(...disablingIssues(items, changes, (i) => label(i.module as KindModule<any>, i.spec.name, i.props)));

@@ -38,6 +38,8 @@ export interface DeleteSpec {
   onDelete?: OnDelete;
   /** The managed fields as they were when the resource first took the object over. */
   original?: Record<string, unknown> | null;
+  /** Why it goes, when not because a Pulumi program dropped it (a scope the program owns): shown with the change. */
+  reason?: string;
 }
 
 export interface FieldChange {

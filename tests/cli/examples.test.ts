@@ -52,6 +52,25 @@ test("gitops: the site plans against the demo seed, and the workflow uses comman
   }
 });
 
+test("the workflow's Node satisfies what @pulumi/pulumi and meraki-batch declare (engines); the Node running these tests is one meraki-batch declares", () => {
+  const semver: typeof import("semver") = require("semver");
+  const engines = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")).engines.node as string;
+  const ours = engines(path.join(ROOT, "package.json"));
+  const pulumi = engines(require.resolve("@pulumi/pulumi/package.json"));
+  const workflow = parse(fs.readFileSync(path.join(ROOT, "examples/gitops/.github/workflows/meraki-batch.yml"), "utf8"));
+  const versions = Object.values(workflow.jobs)
+    .flatMap((j: any) => j.steps)
+    .filter((s: any) => s.uses?.startsWith("actions/setup-node@"))
+    .map((s: any) => String(s.with["node-version"]));
+  expect(versions.length).toBe(2);
+  for (const v of versions) {
+    // setup-node takes "22" as the newest 22.x: its first release stands for all of them here.
+    const lowest = semver.minVersion(v)!.version;
+    expect([v, semver.satisfies(lowest, ours), semver.satisfies(lowest, pulumi)]).toEqual([v, true, true]);
+  }
+  expect(semver.satisfies(process.version, ours)).toBe(true);
+});
+
 test("the root Pulumi.yaml points at examples/branch-office", async () => {
   t = await testEmulator({ frozenClock: false, rateLimit: 0 });
   const r = await cli(["plan", ".", "--base-url", t.emu.url, "--json"], { env: { MERAKI_DASHBOARD_API_KEY: DEMO_API_KEY } });

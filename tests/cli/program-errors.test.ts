@@ -65,6 +65,11 @@ describe("a program that does not compile", () => {
       ].join("\n"),
     );
     expect(await t.control.requests()).toEqual([]);
+    // Unchecked (--no-type-check), ts-node finds it as the program loads: the same report.
+    const unchecked = await cli(["plan", dir, "--no-type-check"], { env });
+    expect(unchecked.code).toBe(1);
+    expect(unchecked.stderr).toBe(r.stderr);
+    expect(await t.control.requests()).toEqual([]);
   });
 
   test("JavaScript: the syntax error at file:line:column", async () => {
@@ -83,16 +88,38 @@ describe("a program that does not compile", () => {
     );
   });
 
-  test("MERAKI_BATCH_DEBUG=1 adds the compiler's own text and the stack", async () => {
+  test("MERAKI_BATCH_DEBUG=1 adds the compiler's own text", async () => {
     const dir = tempProgram("syntax", { "index.ts": SYNTAX_ERROR_TS });
     const r = await cli(["plan", dir], { env: debug() });
     expect(r.code).toBe(1);
     const lines = r.stderr.split("\n");
     expect(lines[0]).toBe("error: the program does not compile (1 error):");
-    expect(lines).toContain("debug: TypeScript is compiled by ts-node with transpileOnly: syntax errors stop the program, type errors are not checked (run tsc for those).");
-    expect(lines).toContain("debug: TSError: ⨯ Unable to compile TypeScript:");
-    expect(lines.some((l) => /^debug: .*index\.ts\(3,67\): error TS1005: ',' expected\.$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^debug:\s+at /.test(l))).toBe(true);
+    // The type check finds it before the program runs (tests/cli/typecheck.test.ts): the compiler's text, no stack.
+    expect(lines).toContain("debug: Type checked as Pulumi does (--no-type-check, or runtime.options.typescript: false in Pulumi.yaml, turns it off). The compiler's text:");
+    expect(lines).toContain(`debug: ${path.join(dir, "index.ts")}(3,67): error TS1005: ',' expected.`);
+    expect(lines.some((l) => /^debug:\s+at /.test(l))).toBe(false);
+  });
+});
+
+describe("a program whose packages are not installed", () => {
+  test("listed in its package.json: the hint is npm install, checked or not", async () => {
+    const dir = tempProgram("uninstalled", {
+      "index.ts": 'import * as meraki from "meraki-batch";\nnew meraki.DeviceTags("t", { serial: "AAAA-BBBB-CCCC", tags: ["x"] });\n',
+      "package.json": JSON.stringify({ name: "site", dependencies: { "meraki-batch": "^0.1.0" } }),
+    });
+    const hint = `hint: the program's dependencies are not installed (package.json lists meraki-batch): cd ${dir} && npm install\n`;
+    const checked = await cli(["plan", dir], { env });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain(`${path.join(dir, "index.ts")}:1:25 - error TS2307: Cannot find module 'meraki-batch' or its corresponding type declarations.`);
+    expect(checked.stderr.endsWith(hint)).toBe(true);
+    const unchecked = await cli(["plan", dir, "--no-type-check"], { env });
+    expect(unchecked.stderr).toBe(`error: the program failed: Cannot find module 'meraki-batch'\n${hint}`);
+  });
+
+  test("not listed: Node's message and the program's own line, not Node's loader", async () => {
+    const dir = tempProgram("unlisted", { "index.js": 'const pad = require("left-pad");\n' });
+    const r = await cli(["plan", dir], { env });
+    expect(r.stderr).toBe(`error: the program failed: Cannot find module 'left-pad'\nhint: thrown at ${path.join(dir, "index.js")}:1:13 (MERAKI_BATCH_DEBUG=1 shows the stack)\n`);
   });
 });
 
@@ -123,7 +150,8 @@ describe("a program that throws", () => {
   test("MERAKI_BATCH_DEBUG=1 adds the whole stack, mapped to the TypeScript source", async () => {
     const dir = tempProgram("throws", { "index.ts": THROWS_TS });
     const r = await cli(["plan", dir], { env: debug() });
-    const lines = r.stderr.split("\n");
+    // (after the type check's own debug line)
+    const lines = r.stderr.split("\n").filter((l) => !l.startsWith("debug: type check"));
     expect(lines.slice(0, 2)).toEqual(["error: the program failed: site branch has no switches", `hint: thrown at ${path.join(dir, "index.ts")}:11:33 (MERAKI_BATCH_DEBUG=1 shows the stack)`]);
     expect(lines[2]).toBe("debug: Error: site branch has no switches");
     expect(lines[3]).toBe(`debug:     at firstSwitch (${path.join(dir, "index.ts")}:11:33)`);

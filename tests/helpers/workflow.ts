@@ -3,8 +3,10 @@
  * in bash (with `npx meraki-batch` running the built CLI), actions/github-script steps as the
  * async function github-script makes of them (with a fake GitHub API that keeps comments, pull
  * requests and runs), artifacts uploaded and downloaded between jobs through a local store.
- * Checkout, setup-node and `npm ci` are already done by the repository under test. A step this
- * runner does not know fails the test: the workflow cannot grow steps the test skips silently.
+ * Checkout, setup-node and `npm ci` are already done by the repository under test; given a
+ * `repository` of its own (a user's repository, tests/package), the checkout copies it and
+ * `npm ci` and `npx` run for real there. A step this runner does not know fails the test: the
+ * workflow cannot grow steps the test skips silently.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -100,6 +102,11 @@ export interface JobContext {
   secrets: Record<string, string>;
   /** What the runner's environment adds (e.g. the emulator's URL). */
   env: Record<string, string>;
+  /**
+   * A repository of its own to check out (copied without node_modules): `npm ci` and `npx` then
+   * run for real in the copy. Default: this repository, with `npx meraki-batch` the built CLI.
+   */
+  repository?: string;
 }
 
 export interface StepResult {
@@ -123,9 +130,14 @@ export async function runJob(workflow: any, jobName: string, ctx: JobContext): P
   const job = workflow.jobs[jobName];
   const steps: Record<string, { outputs: Record<string, string> }> = {};
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), `mb-${jobName}-`));
-  // The checkout: the repository's files at their usual places (the program, not a copy of it).
-  fs.mkdirSync(path.join(workspace, "examples"));
-  fs.symlinkSync(path.join(ROOT, "examples", "gitops"), path.join(workspace, "examples", "gitops"), "dir");
+  if (ctx.repository) {
+    // A fresh checkout of the user's repository: what is committed, not what npm installed.
+    fs.cpSync(ctx.repository, workspace, { recursive: true, filter: (src) => path.basename(src) !== "node_modules" });
+  } else {
+    // The checkout: the repository's files at their usual places (the program, not a copy of it).
+    fs.mkdirSync(path.join(workspace, "examples"));
+    fs.symlinkSync(path.join(ROOT, "examples", "gitops"), path.join(workspace, "examples", "gitops"), "dir");
+  }
 
   const value = (expr: string): string => {
     const e = expr.trim();
@@ -167,7 +179,7 @@ export async function runJob(workflow: any, jobName: string, ctx: JobContext): P
     for (const scope of [workflow.env, job.env, step.env]) for (const [k, v] of Object.entries(scope ?? {})) env[k] = interpolate(v);
     const w: Record<string, string> = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(v)]));
     try {
-      if (step.uses?.startsWith("actions/checkout@") || step.uses?.startsWith("actions/setup-node@") || step.run === "npm ci") {
+      if (step.uses?.startsWith("actions/checkout@") || step.uses?.startsWith("actions/setup-node@") || (step.run === "npm ci" && !ctx.repository)) {
         // done by the repository under test
       } else if (step.uses?.startsWith("actions/upload-artifact@")) {
         const file = path.join(workspace, w.path);
@@ -186,7 +198,7 @@ export async function runJob(workflow: any, jobName: string, ctx: JobContext): P
       } else if (step.uses?.startsWith("actions/github-script@")) {
         await githubScript(w.script, { ...ctx, workspace, env, result });
       } else if (typeof step.run === "string") {
-        await bash(step.run, workspace, { ...env, ...ctx.env }, result);
+        await bash(step.run, workspace, { ...env, ...ctx.env }, result, !ctx.repository);
       } else {
         throw new Error(`the test runner does not know the step ${JSON.stringify(step)}`);
       }
@@ -223,10 +235,10 @@ async function githubScript(script: string, c: JobContext & { workspace: string;
   await fn(c.github.octokit(), context, core, req, { env: c.env });
 }
 
-function bash(script: string, cwd: string, env: Record<string, string>, result: StepResult): Promise<void> {
-  // `npx meraki-batch` runs the CLI built from this repository.
+function bash(script: string, cwd: string, env: Record<string, string>, result: StepResult, shimNpx = true): Promise<void> {
+  // `npx meraki-batch` runs the CLI built from this repository (or, shimNpx false, what the repository installed).
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), "mb-bin-"));
-  fs.writeFileSync(path.join(bin, "npx"), `#!/bin/sh\nif [ "$1" = meraki-batch ]; then shift; exec "${process.execPath}" "${MAIN}" "$@"; fi\necho "unexpected: npx $*" >&2\nexit 127\n`, { mode: 0o755 });
+  if (shimNpx) fs.writeFileSync(path.join(bin, "npx"), `#!/bin/sh\nif [ "$1" = meraki-batch ]; then shift; exec "${process.execPath}" "${MAIN}" "$@"; fi\necho "unexpected: npx $*" >&2\nexit 127\n`, { mode: 0o755 });
   const output = path.join(cwd, ".github_output");
   fs.writeFileSync(output, "");
   const base: Record<string, string | undefined> = { ...process.env };

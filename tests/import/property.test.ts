@@ -155,6 +155,8 @@ test.each(SEEDS)("seed %i: the import plans to no action and rebuilds the same n
     expect(plan.code).toBe(0);
     const planned = JSON.parse(plan.stdout);
     expect(planned.summary).toMatchObject({ create: 0, update: 0, delete: 0, actions: 0 });
+    // Nothing in the program's scope is left undeclared (VLANs of its networks, ports with settings).
+    expect(planned.ownership.undeclared).toEqual([]);
     // The text declares exactly what the model holds.
     const expected = validate(modelResources(model)).items.map((i) => ({ kind: i.spec.kind, name: i.spec.name, props: i.props }));
     const actual = planned.resources.map((r: any) => ({ kind: r.kind, name: r.name, props: r.props }));

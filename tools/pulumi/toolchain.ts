@@ -28,9 +28,12 @@ export function repoRoot(): string {
   throw new Error(`no meraki-batch package.json above ${__dirname}`);
 }
 
-/** The cache root: MERAKI_BATCH_CACHE_DIR, else $XDG_CACHE_HOME/meraki-batch, else ~/.cache/meraki-batch. */
+/**
+ * The toolchain cache: MERAKI_BATCH_TOOLCHAIN_DIR, else $XDG_CACHE_HOME/meraki-batch, else
+ * ~/.cache/meraki-batch. (Not MERAKI_BATCH_CACHE_DIR, which tests point at a temporary directory.)
+ */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MERAKI_BATCH_CACHE_DIR) return path.resolve(env.MERAKI_BATCH_CACHE_DIR);
+  if (env.MERAKI_BATCH_TOOLCHAIN_DIR) return path.resolve(env.MERAKI_BATCH_TOOLCHAIN_DIR);
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "meraki-batch");
 }
 
