@@ -7,7 +7,7 @@ import { DashboardClient } from "../dashboard/client";
 import { LiveCache, readLive } from "../live/read";
 import { fieldChanges } from "../plan/diff";
 import { stableJson } from "../plan/digest";
-import { Plan, Validated, ValidatedDelete, liveNeeds, validateAll } from "../plan/plan";
+import { Plan, Validated, ValidatedDelete, declaredOf, liveNeeds, validateAll } from "../plan/plan";
 import { Change, FieldChange } from "../resources/common";
 import { anticipateVlans } from "../resources/vlans-settings";
 
@@ -34,14 +34,18 @@ export async function replanKeys(client: DashboardClient, organizationId: string
   // The plan already checked that networks and devices exist: only the collections compared are read.
   const needs = liveNeeds(items);
   needs.networks = false;
-  needs.devices = items.some((i) => i.module.kind === "deviceTags");
+  // Tags and device attributes are compared with the device list.
+  needs.devices = items.some((i) => i.module.kind === "deviceTags" || i.module.kind === "device");
   const live = await readLive(client, organizationId, needs, new LiveCache());
   // As in makePlan: VLANs of a network being enabled are compared against what enabling leaves.
   const after = anticipateVlans(items, live);
+  // Rules between resources see the whole plan (a route's next hop through an interface it creates).
+  const declared = declaredOf([...specs.values()].filter((i) => !i.remove));
   const out = new Map<string, Replanned>();
   for (const i of items) {
     const ctx = {
       live: i.module.kind === "vlansSettings" ? live : after,
+      declared,
       name: i.spec.name,
       intent: intent === "ensure" ? ("ensure" as const) : ((i.spec as { intent?: "ensure" | "create" }).intent ?? "ensure"),
     };

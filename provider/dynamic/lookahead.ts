@@ -18,6 +18,10 @@ export const LOOKAHEAD: Record<Kind, { createFromCheck: boolean; updateFromDiff:
   deviceTags: { createFromCheck: true, updateFromDiff: true },
   // Turning VLANs on or off has side effects (the MX's LAN ports) and VLANs wait for it: never ahead.
   vlansSettings: { createFromCheck: false, updateFromDiff: false },
+  // Device attributes always exist, like tags.
+  device: { createFromCheck: true, updateFromDiff: true },
+  // A route create can fail on its own ("already exists", next hop unreachable): never ahead.
+  switchStaticRoute: { createFromCheck: false, updateFromDiff: true },
 };
 
 /** One change announced by Check (a create) or Diff (an update that replaces nothing). */

@@ -94,6 +94,10 @@ export function resourceId(kind: Kind, props: Props): string {
       return String(props.serial);
     case "vlansSettings":
       return String(props.networkId);
+    case "device":
+      return String(props.serial);
+    case "switchStaticRoute":
+      return `${String(props.serial)}/${String(props.subnet)}`;
   }
 }
 
@@ -110,6 +114,8 @@ const SINGLETON: Record<Kind, boolean> = {
   switchPort: true,
   deviceTags: true,
   vlansSettings: true,
+  device: true,
+  switchStaticRoute: false,
 };
 
 /** Fields whose change means a different Meraki object: replace rather than update. */
@@ -118,6 +124,8 @@ const IDENTITY: Record<Kind, string[]> = {
   switchPort: ["serial", "portId"],
   deviceTags: ["serial"],
   vlansSettings: ["networkId"],
+  device: ["serial"],
+  switchStaticRoute: ["serial", "subnet"],
 };
 
 export class Runtime {

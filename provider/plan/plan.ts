@@ -173,13 +173,14 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   // as the plan leaves it (VLANs being enabled have VLAN 1 and nothing else).
   const after = anticipateVlans(items, live);
   const liveFor = (m: KindModule<any>) => (m.kind === "vlansSettings" ? live : after);
+  const declared = declaredOf(items);
   for (const i of items) {
-    const r = i.module.plan(i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure" });
+    const r = i.module.plan(i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure", declared });
     issues.push(...oneIssuePerField(r.issues, label(i.module, i.spec.name, i.props), i.spec.name));
     if (r.change) changes.push(withScope(r.change, i.props, live));
   }
   for (const d of removals) {
-    const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure" });
+    const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure", declared });
     issues.push(...oneIssuePerField(r.issues, label(d.module, d.spec.name, d.props), d.spec.name));
     if (r.change) changes.push(withScope(r.change, d.props, live));
   }
@@ -215,6 +216,13 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
     },
   };
   return seal(plan);
+}
+
+/** The plan's resources of a kind, for the rules between resources (PlanContext.declared). */
+export function declaredOf(items: Array<{ spec: { name: string }; module: KindModule<any>; props: any }>): (kind: string) => Array<{ name: string; props: any }> {
+  const byKind = new Map<string, Array<{ name: string; props: any }>>();
+  for (const i of items) byKind.set(i.module.kind, [...(byKind.get(i.module.kind) ?? []), { name: i.spec.name, props: i.props }]);
+  return (kind) => byKind.get(kind) ?? [];
 }
 
 /**

@@ -7,7 +7,13 @@ import { isHostOf, parseCidr, parseIPv4 } from "../../lib/ipv4";
 import { parseVlanList } from "../../lib/vlan-list";
 import { Action } from "../dashboard/batches";
 
-export type Kind = "vlan" | "deviceTags" | "switchPort" | "vlansSettings";
+export type Kind =
+  | "vlan"
+  | "deviceTags"
+  | "switchPort"
+  | "vlansSettings"
+  | "device"
+  | "switchStaticRoute";
 
 /** What a front end declares: one resource of a kind, with its raw (unvalidated) properties. */
 export interface ResourceSpec {
@@ -31,7 +37,7 @@ export interface DeleteSpec {
   name: string;
   /** Its last known properties. */
   props: unknown;
-  /** Switch ports, device tags and VLAN settings: what "deleting" them means (default restore; VLAN settings: retain). */
+  /** Switch ports, device tags, devices and VLAN settings: what "deleting" them means (default restore; VLAN settings: retain). */
   onDelete?: OnDelete;
   /** The managed fields as they were when the resource first took the object over. */
   original?: Record<string, unknown> | null;
@@ -70,6 +76,11 @@ export interface Change {
   dependsOn: string[];
   /** Side effects a reviewer must read, shown under the change (e.g. what enabling VLANs does to the MX's ports). */
   notes?: string[];
+  /**
+   * The id the API gave the object, when it exists now (an access policy's number, a link
+   * aggregation's, layer 3 interface's or static route's id). A create's id comes from its batch.
+   */
+  id?: string;
 }
 
 // ---- zod building blocks -------------------------------------------------------------------

@@ -1,8 +1,10 @@
 /** The resource kinds, by name. */
 import { Kind } from "./common";
+import { deviceKind } from "./device";
 import { deviceTagsKind } from "./device-tags";
 import { KindModule } from "./kind";
 import { switchPortKind } from "./switch-port";
+import { staticRouteKind } from "./switch-static-route";
 import { vlanKind } from "./vlan";
 import { vlansSettingsKind } from "./vlans-settings";
 
@@ -11,6 +13,8 @@ export const KINDS: Record<Kind, KindModule<any>> = {
   deviceTags: deviceTagsKind,
   switchPort: switchPortKind,
   vlansSettings: vlansSettingsKind,
+  device: deviceKind,
+  switchStaticRoute: staticRouteKind,
 };
 
 export * from "./common";
@@ -18,3 +22,5 @@ export { vlanKind, vlanSchema, type VlanProps } from "./vlan";
 export { deviceTagsKind, deviceTagsSchema, type DeviceTagsProps } from "./device-tags";
 export { switchPortKind, switchPortSchema, PORT_DEFAULTS, type SwitchPortProps } from "./switch-port";
 export { vlansSettingsKind, vlansSettingsSchema, type VlansSettingsProps } from "./vlans-settings";
+export { deviceKind, deviceSchema, DEVICE_FIELDS, type DeviceProps } from "./device";
+export { staticRouteKind, staticRouteSchema, type StaticRouteProps } from "./switch-static-route";
