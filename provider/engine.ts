@@ -6,6 +6,8 @@
 import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
 import { Holder, classify } from "./apply/contention";
 import { createDraft, removeLeftDraft } from "./apply/drafts";
+import { fillSecrets, missingSecrets } from "./apply/fill";
+import { idsNeeded } from "./plan/waves";
 import { DraftLedger, MemoryLedger, THIS_RUN, recordLookup, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
 import { describeMove } from "./apply/recheck";
@@ -109,13 +111,21 @@ export class Engine {
     const reused: string[] = [];
     const batches: Plan["batches"] = [];
     const defaults = submitDefaults(this.clock);
-    for (const b of plan.batches) {
+    const missing = missingSecrets(plan.batches.flatMap((b) => b.actions));
+    if (missing.length) throw new MerakiBatchError("CONFIG_INVALID", `environment variable${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not set: the secrets the plan sends are read from the environment (nothing was staged)`);
+    for (const planned of plan.batches) {
+      // A batch that needs ids the API assigns can only be made once the batches before it ran: apply makes it.
+      if (idsNeeded(planned).length) {
+        batches.push(planned);
+        continue;
+      }
+      const b = { ...planned, actions: fillSecrets(planned.actions).actions };
       const twin = pending.find((p) => !p.confirmed && !taken.has(p.id) && sameActions(p.actions ?? [], b.actions));
       if (twin) {
         taken.add(twin.id);
         if (twin.synchronous !== b.synchronous) await api.update(org, twin.id, { synchronous: b.synchronous });
         reused.push(twin.id);
-        batches.push({ ...b, stagedId: twin.id });
+        batches.push({ ...planned, stagedId: twin.id });
         continue;
       }
       const draft = await createDraft(api, org, b, {
@@ -123,7 +133,8 @@ export class Engine {
         keep: (x) => taken.has(x.id) || batches.some((y) => y.stagedId === x.id),
       });
       this.ledger.record({ id: draft.id, organizationId: org, baseUrl: this.client.baseUrl, purpose: "review", ...THIS_RUN, createdAt: Date.now(), actions: b.actions.length });
-      batches.push({ ...b, stagedId: draft.id });
+      // The plan keeps its placeholders: the staged draft holds the secrets, the plan never does.
+      batches.push({ ...planned, stagedId: draft.id });
     }
     return { ...plan, batches, reused };
   }
@@ -178,7 +189,7 @@ export class Engine {
         notes.push(`batch #${b.index + 1}: its staged batch ${b.stagedId} no longer exists (deleted, or expired after 7 days); it will be made again`);
         continue;
       }
-      if (!sameActions(found.actions ?? [], b.actions)) {
+      if (!sameActions(found.actions ?? [], fillSecrets(b.actions).actions)) {
         notes.push(`batch #${b.index + 1}: batch ${b.stagedId} does not carry this batch's actions; it is not used`);
         continue;
       }

@@ -10,6 +10,7 @@ import { stableJson } from "../plan/digest";
 import { Plan, Validated, ValidatedDelete, declaredOf, liveNeeds, validateAll } from "../plan/plan";
 import { Change, FieldChange } from "../resources/common";
 import { anticipateVlans } from "../resources/vlans-settings";
+import { refTargets, resolveRefs } from "../plan/refs";
 
 type Item = (Validated & { remove?: false }) | (ValidatedDelete & { remove: true });
 
@@ -31,8 +32,10 @@ export interface Replanned {
 /** Reads the collections of `keys` once each (a fresh cache) and plans those resources again. */
 export async function replanKeys(client: DashboardClient, organizationId: string, specs: Map<string, Item>, keys: string[], intent: "as-planned" | "ensure"): Promise<Map<string, Replanned>> {
   const items = keys.map((k) => specs.get(k)).filter((i): i is Item => i !== undefined);
-  // The plan already checked that networks and devices exist: only the collections compared are read.
-  const needs = liveNeeds(items);
+  const all = [...specs.values()].filter((i) => !i.remove);
+  // The plan already checked that networks and devices exist: only the collections compared are
+  // read, and those of the resources whose ids these refer to (a port's access policy).
+  const needs = liveNeeds([...items, ...refTargets(items, all)]);
   needs.networks = false;
   // Tags and device attributes are compared with the device list.
   needs.devices = items.some((i) => i.module.kind === "deviceTags" || i.module.kind === "device");
@@ -40,7 +43,8 @@ export async function replanKeys(client: DashboardClient, organizationId: string
   // As in makePlan: VLANs of a network being enabled are compared against what enabling leaves.
   const after = anticipateVlans(items, live);
   // Rules between resources see the whole plan (a route's next hop through an interface it creates).
-  const declared = declaredOf([...specs.values()].filter((i) => !i.remove));
+  const declared = declaredOf(all);
+  const resolved = resolveRefs(items, all, after, (i) => i.spec.name);
   const out = new Map<string, Replanned>();
   for (const i of items) {
     const ctx = {
@@ -49,7 +53,12 @@ export async function replanKeys(client: DashboardClient, organizationId: string
       name: i.spec.name,
       intent: intent === "ensure" ? ("ensure" as const) : ((i.spec as { intent?: "ensure" | "create" }).intent ?? "ensure"),
     };
-    const r = i.remove ? i.module.planDelete(i.props, i.spec, ctx) : i.module.plan(i.props, ctx);
+    const refIssues = resolved.issues.filter((x) => x.name === i.spec.name).map((x) => `${x.path}: ${x.message}`);
+    if (refIssues.length) {
+      out.set(i.key, { key: i.key, issues: refIssues });
+      continue;
+    }
+    const r = i.remove ? i.module.planDelete(i.props, i.spec, ctx) : i.module.plan(resolved.props.get(i.key) ?? i.props, ctx);
     out.set(i.key, { key: i.key, change: r.change, issues: (r.issues ?? []).map((x) => `${x.path ? `${x.path}: ` : ""}${x.message}`) });
   }
   return out;

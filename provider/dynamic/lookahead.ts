@@ -20,7 +20,10 @@ export const LOOKAHEAD: Record<Kind, { createFromCheck: boolean; updateFromDiff:
   vlansSettings: { createFromCheck: false, updateFromDiff: false },
   // Device attributes always exist, like tags.
   device: { createFromCheck: true, updateFromDiff: true },
-  // A route create can fail on its own ("already exists", next hop unreachable): never ahead.
+  // Creates of objects the API numbers can fail on their own and others wait for their ids: never ahead.
+  switchAccessPolicy: { createFromCheck: false, updateFromDiff: true },
+  linkAggregation: { createFromCheck: false, updateFromDiff: true },
+  switchRoutingInterface: { createFromCheck: false, updateFromDiff: true },
   switchStaticRoute: { createFromCheck: false, updateFromDiff: true },
 };
 

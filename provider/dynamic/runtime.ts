@@ -20,6 +20,7 @@ import { Plan, issueMessage, liveNeeds, validate } from "../plan/plan";
 import { Change, DeleteSpec, Kind, ResourceSpec } from "../resources/common";
 import { KINDS } from "../resources";
 import { FileLedger, defaultStateDir } from "../apply/ledger";
+import { assignedIds } from "../apply/fill";
 import { AheadRecord, AheadStore, aheadFile } from "./ahead-store";
 import { PluginInterrupts } from "./interrupt";
 import { Coalescer, Flushable } from "./coalescer";
@@ -47,6 +48,8 @@ interface Job {
 interface JobResult {
   /** The managed fields before this change, as they truly were (even if applied ahead): the original of a singleton. */
   before: Props | null;
+  /** The API's id of the object (an access policy's number…): assigned by its create, or the live one. */
+  id?: string;
 }
 
 /** The pieces made once per process by setup(). */
@@ -73,10 +76,11 @@ function containsUnknown(v: unknown): boolean {
   return false;
 }
 
-/** The Meraki resource's properties from a resource's inputs or outputs. */
-export function resourceProps(raw: Props): Props {
+/** The Meraki resource's properties from a resource's inputs or outputs (of a `kind`: without its id outputs). */
+export function resourceProps(raw: Props, kind?: Kind): Props {
   const out: Props = {};
-  for (const [k, v] of Object.entries(raw ?? {})) if (!PROVIDER_FIELDS.includes(k) && v !== undefined && v !== null) out[k] = v;
+  const ids = kind ? Object.keys(KINDS[kind].outputs ?? {}) : [];
+  for (const [k, v] of Object.entries(raw ?? {})) if (!PROVIDER_FIELDS.includes(k) && !ids.includes(k) && v !== undefined && v !== null) out[k] = v;
   // null is meaningful for a few port fields (vlan: null clears a trunk's native VLAN)
   for (const k of ["vlan", "voiceVlan", "name", "portScheduleId", "groupPolicyId", "adaptivePolicyGroupId", "dhcpBootNextServer", "dhcpBootFilename"]) {
     if (raw && raw[k] === null) out[k] = null;
@@ -98,6 +102,14 @@ export function resourceId(kind: Kind, props: Props): string {
       return String(props.serial);
     case "switchStaticRoute":
       return `${String(props.serial)}/${String(props.subnet)}`;
+    case "switchAccessPolicy":
+      return `${String(props.networkId)}/${String(props.name)}`;
+    case "linkAggregation": {
+      const parsed = KINDS.linkAggregation.schema.safeParse(props);
+      return parsed.success ? KINDS.linkAggregation.key(parsed.data).replace(/^linkAggregation\//, "") : String(props.networkId);
+    }
+    case "switchRoutingInterface":
+      return `${String(props.serial)}/${String(props.vlanId)}`;
   }
 }
 
@@ -108,6 +120,14 @@ function outputs(props: Props, original: unknown): Props {
   return out;
 }
 
+/** The outputs with the id the API gave the object (accessPolicyNumber, interfaceId…), for kinds that have one. */
+function withId(kind: Kind, outs: Props, id: string | undefined): Props {
+  for (const [field, as] of Object.entries(KINDS[kind].outputs ?? {})) {
+    if (id !== undefined) outs[field] = as === "number" ? Number(id) : id;
+  }
+  return outs;
+}
+
 /** Kinds that always exist: a "create" takes the object over and records its original (onDelete: "restore"). */
 const SINGLETON: Record<Kind, boolean> = {
   vlan: false,
@@ -115,6 +135,9 @@ const SINGLETON: Record<Kind, boolean> = {
   deviceTags: true,
   vlansSettings: true,
   device: true,
+  switchAccessPolicy: false,
+  linkAggregation: false,
+  switchRoutingInterface: false,
   switchStaticRoute: false,
 };
 
@@ -125,6 +148,9 @@ const IDENTITY: Record<Kind, string[]> = {
   deviceTags: ["serial"],
   vlansSettings: ["networkId"],
   device: ["serial"],
+  switchAccessPolicy: ["networkId", "name"],
+  linkAggregation: ["networkId"],
+  switchRoutingInterface: ["serial", "vlanId"],
   switchStaticRoute: ["serial", "subnet"],
 };
 
@@ -189,7 +215,7 @@ export class Runtime {
   /** check: the engine's validation as CheckFailures; values unknown during preview are not judged. */
   async check(kind: Kind, olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }> {
     const module = KINDS[kind];
-    const props = resourceProps(news);
+    const props = resourceProps(news, kind);
     const parsed = module.schema.safeParse(props);
     const failures: Array<{ property: string; reason: string }> = [];
     if (!parsed.success) {
@@ -202,7 +228,7 @@ export class Runtime {
         if (pathTouchesUnknown(props, path)) continue;
         failures.push({ property: path.join("."), reason: issueMessage(issue) });
       }
-    } else if (LOOKAHEAD[kind].createFromCheck && !Object.keys(resourceProps(olds ?? {})).length) {
+    } else if (LOOKAHEAD[kind].createFromCheck && !Object.keys(resourceProps(olds ?? {}, kind)).length) {
       // No olds: the engine is about to create this resource (step_generator.go calls Check without olds for a new one).
       this.announce(kind, module.key(parsed.data), props, "create");
     }
@@ -213,9 +239,9 @@ export class Runtime {
   async diff(kind: Kind, _id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const replaces = IDENTITY[kind].filter((f) => isUnknown(news[f]) || String(news[f]) !== String(olds[f]));
     if (replaces.length) return { changes: true, replaces, deleteBeforeReplace: kind === "vlan" };
-    const props = resourceProps(news);
+    const props = resourceProps(news, kind);
     if (containsUnknown(props)) return { changes: true, replaces: [], deleteBeforeReplace: false };
-    const inputsChanged = JSON.stringify(sorted(resourceProps(olds))) !== JSON.stringify(sorted(props));
+    const inputsChanged = JSON.stringify(sorted(resourceProps(olds, kind))) !== JSON.stringify(sorted(props));
     let changes = inputsChanged;
     try {
       const live = await this.liveChange(kind, props);
@@ -249,29 +275,29 @@ export class Runtime {
   }
 
   async create(kind: Kind, inputs: Props): Promise<{ id: string; outs: Props }> {
-    const props = resourceProps(inputs);
-    const { before } = await this.submit({ op: { kind: "apply", spec: { kind, name: resourceId(kind, props), props, intent: "create" } } });
+    const props = resourceProps(inputs, kind);
+    const { before, id } = await this.submit({ op: { kind: "apply", spec: { kind, name: resourceId(kind, props), props, intent: "create" } } });
     // Singletons remember what they took over, for onDelete: restore.
     const original = SINGLETON[kind] ? before : undefined;
-    return { id: resourceId(kind, props), outs: outputs(inputs, original) };
+    return { id: resourceId(kind, props), outs: withId(kind, outputs(inputs, original), id) };
   }
 
   async update(kind: Kind, _id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-    const props = resourceProps(news);
-    const { before } = await this.submit({ op: { kind: "apply", spec: { kind, name: resourceId(kind, props), props, intent: "ensure" } } });
+    const props = resourceProps(news, kind);
+    const { before, id } = await this.submit({ op: { kind: "apply", spec: { kind, name: resourceId(kind, props), props, intent: "ensure" } } });
     const original = SINGLETON[kind] ? extendOriginal(olds.original, before) : undefined;
-    return { outs: outputs(news, original) };
+    return { outs: withId(kind, outputs(news, original), id) };
   }
 
   async delete(kind: Kind, _id: string, props: Props): Promise<void> {
-    const p = resourceProps(props);
+    const p = resourceProps(props, kind);
     const original = props.original && typeof props.original === "object" ? (props.original as Props) : null;
     await this.submit({ op: { kind: "delete", spec: { kind, name: resourceId(kind, p), props: p, onDelete: p.onDelete as DeleteSpec["onDelete"], original } } });
   }
 
   /** read (refresh): the live values of the managed fields; a VLAN that is gone reads as gone. */
   async read(kind: Kind, id: string, props: Props): Promise<{ id: string; props: Props }> {
-    const p = resourceProps(props);
+    const p = resourceProps(props, kind);
     const { engine, cache } = await this.setup();
     const { items } = validate([{ kind, name: id, props: p }]);
     // Shared with the other reads of this refresh: one GET per collection, not per resource.
@@ -279,14 +305,15 @@ export class Runtime {
     const module = KINDS[kind];
     const r = module.plan(items[0].props, { live, name: id, intent: "ensure" });
     if (!r.change) return { id: "", props: {} };
-    if (kind === "vlan" && r.change.op === "create") return { id: "", props: {} };
+    // An object the API numbers (a VLAN, a policy, an interface…) that is gone reads as gone.
+    if (!SINGLETON[kind] && r.change.op === "create") return { id: "", props: {} };
     const current = { ...props };
     for (const f of r.change.fields) {
       const top = f.path.split(".")[0];
       const liveValue = (r.change.live ?? {})[top];
       current[top] = liveValue === undefined ? null : liveValue;
     }
-    return { id, props: outputs(current, undefined) };
+    return { id, props: withId(kind, outputs(current, undefined), r.change.id) };
   }
 
   /**
@@ -304,7 +331,7 @@ export class Runtime {
           // Claimed: its original is now in Pulumi's state.
           store.remove(key!);
           await store.save();
-          return { before: ahead.before };
+          return { before: ahead.before, id: ahead.change?.id };
         }
       }
       // Different inputs (a policy pack remediated them after Check): planned and applied normally.
@@ -371,6 +398,8 @@ export class Runtime {
         }
         const results = new Map(applied.resources.map((r) => [r.key, r]));
         const changes = new Map(plan.changes.map((c) => [c.key, c]));
+        // Ids the creates were given (an access policy's number…), for the resources' outputs.
+        const assigned = assignedIds(plan.batches, applied.batches);
         const failed = applied.resources.filter((r) => r.outcome.status === "failed");
         // Every failure is an anticipated change's: the calls rolled back with it are applied again, alone.
         const retryAlone = failed.length > 0 && failed.every((r) => aheadKeys.has(r.key));
@@ -396,7 +425,8 @@ export class Runtime {
             const before = store.trueBefore(r.key, changes.get(r.key)?.live ?? null);
             // Claimed: its original goes to Pulumi's state with this answer.
             if (c.item.op.kind === "apply") store.remove(r.key);
-            answers.push(() => c.resolve({ before }));
+            const id = assigned.get(r.key) ?? changes.get(r.key)?.id;
+            answers.push(() => c.resolve({ before, id }));
           } else if (retryAlone && r.outcome.status === "notApplied") retry.push(c);
           else answers.push(() => c.reject(new Error(failureMessage(r))));
         }

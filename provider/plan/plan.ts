@@ -13,7 +13,10 @@ import { KINDS } from "../resources";
 import { KindModule } from "../resources/kind";
 import { usesVlan } from "../resources/switch-port";
 import { anticipateVlans, disablingIssues } from "../resources/vlans-settings";
-import { PlannedBatch, compile } from "./compile";
+import { PlannedBatch } from "./compile";
+import { linkCampus } from "./links";
+import { resolveRefs } from "./refs";
+import { compileWaves } from "./waves";
 import { liveDigest, planDigest } from "./digest";
 
 /** 2: the plan digest and the live digest (1 had only a live "fingerprint"). */
@@ -174,8 +177,11 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   const after = anticipateVlans(items, live);
   const liveFor = (m: KindModule<any>) => (m.kind === "vlansSettings" ? live : after);
   const declared = declaredOf(items);
+  // Ids the API assigns that resources refer to: known now, or filled from an earlier batch (refs.ts).
+  const resolved = resolveRefs(items, items, after, (i) => label(i.module, i.spec.name, i.props));
+  issues.push(...resolved.issues);
   for (const i of items) {
-    const r = i.module.plan(i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure", declared });
+    const r = i.module.plan(resolved.props.get(i.key) ?? i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure", declared });
     issues.push(...oneIssuePerField(r.issues, label(i.module, i.spec.name, i.props), i.spec.name));
     if (r.change) changes.push(withScope(r.change, i.props, live));
   }
@@ -189,12 +195,13 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   if (issues.length) throw new ValidationError(issues);
 
   linkDependencies(changes, items, removals, live);
+  linkCampus(changes, new Map([...items, ...removals].map((i) => [i.key, i.props])));
   const opts: Required<PlanOptions> = {
     maxActionsPerBatch: options.maxActionsPerBatch ?? DEFAULTS.maxActionsPerBatch,
     synchronous: options.synchronous ?? DEFAULTS.synchronous,
   };
   const phaseOf = (c: Change) => KINDS[c.kind].phase(c);
-  const batches = compile(changes, phaseOf, opts);
+  const batches = compileWaves(changes, phaseOf, opts);
   const count = (op: Change["op"]) => changes.filter((c) => c.op === op).length;
   const plan: Omit<Plan, "digest"> = {
     version: PLAN_VERSION,

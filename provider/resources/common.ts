@@ -6,6 +6,7 @@ import { z } from "zod";
 import { isHostOf, parseCidr, parseIPv4 } from "../../lib/ipv4";
 import { parseVlanList } from "../../lib/vlan-list";
 import { Action } from "../dashboard/batches";
+import { isAssigned } from "../plan/assigned";
 
 export type Kind =
   | "vlan"
@@ -13,6 +14,9 @@ export type Kind =
   | "switchPort"
   | "vlansSettings"
   | "device"
+  | "switchAccessPolicy"
+  | "linkAggregation"
+  | "switchRoutingInterface"
   | "switchStaticRoute";
 
 /** What a front end declares: one resource of a kind, with its raw (unvalidated) properties. */
@@ -110,6 +114,13 @@ export const allowedVlans = z.string().superRefine((s, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: `${parsed.error} (expected "all" or VLAN ids and ranges such as "1,3,5-10")` });
 });
 
+/**
+ * A reference to another resource's id the API assigns (a SwitchAccessPolicy's number), as the
+ * CLI's mock runtime makes it from an SDK output: resolved when planning (plan/refs.ts).
+ */
+export const resourceRef = (kind: string, output: string) =>
+  z.object({ $ref: z.string().min(1), kind: z.literal(kind), output: z.literal(output) }).strict();
+
 /** Whether `ip` is a usable host address inside `subnet` (both as text). */
 export function hostInSubnet(ip: string, subnet: string): boolean {
   const c = parseCidr(subnet);
@@ -149,7 +160,8 @@ export const sortedUnique = (list: string[]): string[] => [...new Set(list)].sor
  * manages, recursively for plain objects (arrays are compared whole). Missing live values are null.
  */
 export function project(live: unknown, shape: unknown): unknown {
-  if (shape && typeof shape === "object" && !Array.isArray(shape)) {
+  // An id the API has yet to assign (plan/assigned.ts) is a value, not a shape.
+  if (shape && typeof shape === "object" && !Array.isArray(shape) && !isAssigned(shape)) {
     const src = live && typeof live === "object" && !Array.isArray(live) ? (live as Record<string, unknown>) : {};
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(shape)) out[k] = project(src[k], (shape as Record<string, unknown>)[k]);

@@ -3,6 +3,9 @@ import { Kind } from "./common";
 import { deviceKind } from "./device";
 import { deviceTagsKind } from "./device-tags";
 import { KindModule } from "./kind";
+import { linkAggregationKind } from "./link-aggregation";
+import { accessPolicyKind } from "./switch-access-policy";
+import { routingInterfaceKind } from "./switch-routing-interface";
 import { switchPortKind } from "./switch-port";
 import { staticRouteKind } from "./switch-static-route";
 import { vlanKind } from "./vlan";
@@ -14,6 +17,9 @@ export const KINDS: Record<Kind, KindModule<any>> = {
   switchPort: switchPortKind,
   vlansSettings: vlansSettingsKind,
   device: deviceKind,
+  switchAccessPolicy: accessPolicyKind,
+  linkAggregation: linkAggregationKind,
+  switchRoutingInterface: routingInterfaceKind,
   switchStaticRoute: staticRouteKind,
 };
 
@@ -24,3 +30,7 @@ export { switchPortKind, switchPortSchema, PORT_DEFAULTS, type SwitchPortProps }
 export { vlansSettingsKind, vlansSettingsSchema, type VlansSettingsProps } from "./vlans-settings";
 export { deviceKind, deviceSchema, DEVICE_FIELDS, type DeviceProps } from "./device";
 export { staticRouteKind, staticRouteSchema, type StaticRouteProps } from "./switch-static-route";
+export { accessPolicyKind, accessPolicySchema, type AccessPolicyProps, type AccessPolicyArgs } from "./switch-access-policy";
+export { linkAggregationKind, linkAggregationSchema, type LinkAggregationProps } from "./link-aggregation";
+export { routingInterfaceKind, routingInterfaceSchema, type RoutingInterfaceProps } from "./switch-routing-interface";
+export { secretFromEnv, type SecretFromEnv } from "./secrets";

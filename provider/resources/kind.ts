@@ -33,6 +33,13 @@ export interface KindModule<P> {
   planDelete(props: P, spec: DeleteSpec, ctx: PlanContext): KindPlan;
   /** Order of this kind's actions across and inside batches (ARCHITECTURE §2). */
   phase(change: Change): number;
+  /**
+   * Kinds whose objects the API numbers (ARCHITECTURE §17): the output that holds the id, and how
+   * it is sent where another resource uses it ("number": a port's accessPolicyNumber).
+   */
+  outputs?: Record<string, "number" | "string">;
+  /** The API's id of the live object this resource stands for, when it exists. */
+  liveId?(props: P, live: LiveSnapshot): string | undefined;
 }
 
 /**

@@ -82,6 +82,11 @@ export const staticRouteKind: KindModule<StaticRouteProps> = {
   schema: staticRouteSchema,
   key,
   describe,
+  outputs: { staticRouteId: "string" },
+  liveId(p, live) {
+    const found = liveRoute(p, live);
+    return found ? String(found.staticRouteId) : undefined;
+  },
   needs(p, n) {
     n.devices = true;
     n.staticRouteSerials.add(p.serial);
