@@ -1,6 +1,7 @@
 /**
  * meraki-batch for Pulumi programs: Meraki VLANs (and whether a network uses them), device tags
- * and switch ports, applied through the Dashboard API's atomic action batches.
+ * and attributes, switch ports, access policies, link aggregations, layer 3 interfaces and static
+ * routes, applied through the Dashboard API's atomic action batches.
  *
  * Configuration (stack config, else the environment): meraki-batch:apiKey (secret) or
  * MERAKI_DASHBOARD_API_KEY; meraki-batch:baseUrl or MERAKI_DASHBOARD_API_BASE_URL;
@@ -11,4 +12,10 @@ export { DeviceTags, type DeviceTagsArgs } from "./device-tags";
 export { SwitchPort, type SwitchPortArgs } from "./switch-port";
 export { VlansSettings, type VlansSettingsArgs } from "./vlans-settings";
 export { portRange, switchPorts } from "./ports";
+export { Device, type DeviceArgs } from "./device";
+export { SwitchAccessPolicy, type SwitchAccessPolicyArgs } from "./switch-access-policy";
+export { LinkAggregation, type LinkAggregationArgs } from "./link-aggregation";
+export { SwitchRoutingInterface, type SwitchRoutingInterfaceArgs } from "./switch-routing-interface";
+export { SwitchStaticRoute, type SwitchStaticRouteArgs } from "./switch-static-route";
+export { secretFromEnv } from "./secrets";
 export { CONFIG_NAMESPACE, SETTINGS as CONFIG_ENVIRONMENT } from "../provider/dynamic/settings";

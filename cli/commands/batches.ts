@@ -1,3 +1,4 @@
+import { hideSecrets } from "../../provider/apply/fill";
 import { ActionBatch, BatchApi, DraftLedger, DraftRecord, runAlive } from "../../provider";
 import { recordLookup, recordOf } from "../../provider/apply/ledger";
 import { confirmAndWait, isNotFound, submitDefaults } from "../../provider/apply/submit";
@@ -81,7 +82,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   try {
     switch (sub) {
       case "list": {
-        const list = await api.list(org, status as "pending" | undefined);
+        const list = (await api.list(org, status as "pending" | undefined)).map(hideSecrets);
         if (values.json) io.stdout.write(JSON.stringify(list, null, 2) + "\n");
         else if (!list.length) io.stdout.write(`No action batches${status ? ` (${status})` : ""} in organization ${org}.\n`);
         else {
@@ -95,7 +96,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
         return 0;
       }
       case "show": {
-        const b = await api.get(org, id);
+        const b = hideSecrets(await api.get(org, id));
         if (values.json) {
           io.stdout.write(JSON.stringify(b, null, 2) + "\n");
           return 0;

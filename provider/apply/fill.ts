@@ -105,3 +105,23 @@ export function assignedIds(planned: PlannedBatch[], results: Array<{ index: num
   }
   return out;
 }
+
+const SECRET_JSON = /("secret"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * A batch as read from the API, fit to print: the RADIUS secrets its actions carry (and that its
+ * errors echo) replaced. `meraki-batch batches` shows batches; it never shows a secret.
+ */
+export function hideSecrets<T extends { actions?: Action[]; status?: { errors?: string[] } }>(batch: T): T {
+  const actions = (batch.actions ?? []).map((a) => {
+    if (!SECRET_RESOURCE.test(normaliseResource(a.resource)) || !a.body) return a;
+    const body = JSON.parse(JSON.stringify(a.body)) as Record<string, unknown>;
+    for (const list of SECRET_LISTS) {
+      const servers = body[list];
+      if (Array.isArray(servers)) for (const s of servers) if (s && typeof s === "object" && "secret" in s) (s as Record<string, unknown>).secret = "(secret)";
+    }
+    return { ...a, body };
+  });
+  const status = batch.status ? { ...batch.status, errors: (batch.status.errors ?? []).map((e) => e.replace(SECRET_JSON, '$1"(secret)"')) } : batch.status;
+  return { ...batch, actions, ...(status ? { status } : {}) };
+}

@@ -127,8 +127,9 @@ function diffActions(tag: string, expected: Action[], actual: Action[]): string[
 }
 
 /**
- * An id placeholder must name a change of the plan that creates its object (and not the change
- * itself): anything else could never be filled, or would be filled with an id the plan never showed.
+ * An id placeholder must name a change of the plan that creates its object (the change itself
+ * when it creates the object its later actions use, an interface and its DHCP settings): anything
+ * else could never be filled, or would be filled with an id the plan never showed.
  */
 function placeholderProblems(changes: Change[]): string[] {
   const byKey = new Map(changes.map((c) => [c.key, c]));
@@ -136,7 +137,7 @@ function placeholderProblems(changes: Change[]): string[] {
   for (const c of changes) {
     for (const k of assignedKeys(c.actions)) {
       const creator = byKey.get(k);
-      if (!creator || creator === c || creator.op !== "create" || !creator.actions.some((a) => a.operation === "create" && !assignedKeys([a]).length)) {
+      if (!creator || creator.op !== "create" || !creator.actions.some((a) => a.operation === "create" && !assignedKeys([a]).length)) {
         out.push(`${c.description}: its actions use the id of ${k}, which no change of the plan creates`);
       }
     }

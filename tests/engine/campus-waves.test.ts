@@ -146,6 +146,8 @@ describe("layer 3 interfaces, their DHCP, static routes", () => {
       [[], [`create ${IFACES}`, `create ${IFACES}`, `create /devices/${SW_A}/switch/routing/staticRoutes`]],
       [[0], [`update ${IFACES}/{$assigned:switchRoutingInterface/${SW_A}/10}/dhcp`, `update ${IFACES}/{$assigned:switchRoutingInterface/${SW_A}/20}/dhcp`]],
     ]);
+    expect(integrityProblems(JSON.parse(JSON.stringify(plan)))).toEqual([]);
+    expect((await s.engine.checkSaved(JSON.parse(JSON.stringify(plan)))).state).toBe("current");
     const result = await s.engine.apply(plan);
     expect(result.ok).toBe(true);
     expect(result.resources.every((r) => r.outcome.status === "applied" && (r.outcome as { verified?: boolean }).verified)).toBe(true);
