@@ -5,6 +5,7 @@
  * exist and a policy that ports use cannot be deleted. RADIUS secrets are write-only. Each rule's
  * source is in docs/emulator.md.
  */
+import { ACCESS_POLICY_DEFAULTS } from "../../lib/campus-defaults";
 import { parseCidr } from "../../lib/ipv4";
 import { ApiError, badRequest, notFound } from "../errors";
 import { AccessPolicy, OrgState, RadiusServer } from "../model";
@@ -139,28 +140,9 @@ function merge(current: AccessPolicy, body: Body): AccessPolicy {
   return next;
 }
 
-/** What a new policy holds before the create's fields apply (our choice, except dot1x: "Defaults to 'both'"). */
+/** What a new policy holds before the create's fields apply (lib/campus-defaults.ts: ours, but dot1x's "Defaults to 'both'"). */
 function blankPolicy(number: string): AccessPolicy {
-  return {
-    accessPolicyNumber: number,
-    name: "",
-    radiusServers: [],
-    radius: { criticalAuth: { dataVlanId: null, voiceVlanId: null, suspendPortBounce: false }, failedAuthVlanId: null, reAuthenticationInterval: null },
-    guestPortBouncing: false,
-    radiusTestingEnabled: false,
-    radiusCoaSupportEnabled: false,
-    radiusAccountingEnabled: false,
-    radiusAccountingServers: [],
-    radiusGroupAttribute: "",
-    hostMode: "Single-Host",
-    accessPolicyType: "802.1x",
-    increaseAccessSpeed: false,
-    guestVlanId: null,
-    dot1x: { controlDirection: "both" },
-    voiceVlanClients: false,
-    urlRedirectWalledGardenEnabled: false,
-    urlRedirectWalledGardenRanges: [],
-  };
+  return { accessPolicyNumber: number, name: "", radiusServers: [], hostMode: "Single-Host", ...JSON.parse(JSON.stringify(ACCESS_POLICY_DEFAULTS)) };
 }
 
 /** The switch network a policy belongs to: any network with switches (our choice: others answer 400). */

@@ -6,6 +6,7 @@
  * through one of them, so an interface that a route needs cannot go away. Each rule's source is
  * in docs/emulator.md.
  */
+import { INTERFACE_DHCP_DEFAULTS, OSPF_DEFAULTS } from "../../lib/campus-defaults";
 import { Cidr, cidrContains, cidrsOverlap, isHostOf, parseCidr, parseIPv4 } from "../../lib/ipv4";
 import { ApiError, notFound } from "../errors";
 import { InterfaceDhcp, OrgState, OspfSettings, RoutingInterface, StaticRoute } from "../model";
@@ -119,22 +120,11 @@ function reachable(ip: string, interfaces: RoutingInterface[]): boolean {
   return n !== null && interfaces.some((i) => cidrContains(cidrOf(i), n));
 }
 
-const ospfDefault = (): OspfSettings => ({ area: "disabled", cost: 1, isPassiveEnabled: false });
+const ospfDefault = (): OspfSettings => ({ ...OSPF_DEFAULTS });
 
 /** A new interface's DHCP settings (our choice: DHCP off, the other values as the Dashboard preselects them). */
 function defaultDhcp(): InterfaceDhcp {
-  return {
-    dhcpMode: "dhcpDisabled",
-    dhcpLeaseTime: "1 day",
-    dnsNameserversOption: "googlePublicDns",
-    dnsCustomNameservers: [],
-    bootOptionsEnabled: false,
-    bootNextServer: null,
-    bootFileName: null,
-    dhcpOptions: [],
-    reservedIpRanges: [],
-    fixedIpAssignments: [],
-  };
+  return JSON.parse(JSON.stringify(INTERFACE_DHCP_DEFAULTS));
 }
 
 function mergeInterface(current: RoutingInterface, body: Body): RoutingInterface {

@@ -82,7 +82,7 @@ export function resourceProps(raw: Props, kind?: Kind): Props {
   const ids = kind ? Object.keys(KINDS[kind].outputs ?? {}) : [];
   for (const [k, v] of Object.entries(raw ?? {})) if (!PROVIDER_FIELDS.includes(k) && !ids.includes(k) && v !== undefined && v !== null) out[k] = v;
   // null is meaningful for a few port fields (vlan: null clears a trunk's native VLAN)
-  for (const k of ["vlan", "voiceVlan", "name", "portScheduleId", "groupPolicyId", "adaptivePolicyGroupId", "dhcpBootNextServer", "dhcpBootFilename"]) {
+  for (const k of ["vlan", "voiceVlan", "name", "portScheduleId", "groupPolicyId", "adaptivePolicyGroupId", "dhcpBootNextServer", "dhcpBootFilename", "address", "notes"]) {
     if (raw && raw[k] === null) out[k] = null;
   }
   return out;

@@ -3,6 +3,8 @@
  * in the same batch (phase order) or an earlier one. Ids the API assigns add their own, stricter
  * dependencies through placeholders (assigned.ts, waves.ts).
  *
+ * - a layer 3 interface created without a default gateway waits for those created with one (the
+ *   switch's first interface needs it);
  * - a static route created or moved waits for the layer 3 interface (created or changed here)
  *   whose subnet holds its next hop;
  * - an interface deleted or changed waits for the routes through it that go away or move;
@@ -29,6 +31,14 @@ export function linkCampus(changes: Change[], propsOf: Map<string, any>): void {
   const add = (c: Change, on: Change) => {
     if (!c.dependsOn.includes(on.key)) c.dependsOn.push(on.key);
   };
+
+  // "defaultGateway … required if this is the first IPv4 interface" (SPEC142): on a switch, interfaces
+  // created without a gateway go with or after those created with one.
+  for (const i of interfaces.filter((c) => c.op === "create")) {
+    const ip = propsOf.get(i.key);
+    if (ip.defaultGateway !== undefined) continue;
+    for (const g of interfaces) if (g.op === "create" && g !== i && propsOf.get(g.key).serial === ip.serial && propsOf.get(g.key).defaultGateway !== undefined) add(i, g);
+  }
 
   for (const r of routes) {
     const rp = propsOf.get(r.key);

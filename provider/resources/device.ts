@@ -42,7 +42,7 @@ const key = (p: { serial: string }) => `device/${p.serial}`;
 const describe = (p: { serial: string }) => `attributes of device ${p.serial}`;
 
 /** "" and null are the same text (the API stores a cleared name as ""). */
-function normalise(f: Record<string, unknown>): Record<string, unknown> {
+export function normalise(f: Record<string, unknown>): Record<string, unknown> {
   const out = { ...f };
   for (const k of ["name", "address", "notes"]) if (out[k] === "") out[k] = null;
   return clean(out);

@@ -171,7 +171,7 @@ function switchIssues(p: RoutingInterfaceProps, ctx: PlanContext): Array<{ path:
     const gw = parseIPv4(p.defaultGateway)!;
     const subnets = [p.subnet, ...others.map((o) => o.subnet)];
     if (!subnets.some((s) => { const c = parseCidr(s); return !!c && cidrContains(c, gw); })) issues.push({ path: "defaultGateway", message: `${p.defaultGateway} is not in the subnet of a layer 3 interface of switch ${p.serial}` });
-  } else if (!(ctx.live.routingInterfaces?.[p.serial] ?? []).some((i) => Number(i.vlanId) !== Number(p.vlanId))) {
+  } else if (!liveInterface(p, ctx.live) && !(ctx.live.routingInterfaces?.[p.serial] ?? []).some((i) => Number(i.vlanId) !== Number(p.vlanId))) {
     // "Required if this is the first IPv4 interface" (SPEC142): the first created is the lowest VLAN.
     const first = !declared.some((d) => Number(d.props.vlanId) < Number(p.vlanId));
     if (first) issues.push({ path: "defaultGateway", message: `is required: this is the first layer 3 interface of switch ${p.serial}` });

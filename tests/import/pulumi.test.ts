@@ -21,7 +21,7 @@ afterAll(async () => {
   removeWorkDirs();
 });
 
-test("the first up of the imported branch creates all 98 resources (VLAN settings, VLANs, tags, ports) and no action batch; a second up changes nothing", async () => {
+test("the first up of the imported branch creates all 101 resources (VLAN settings, VLANs, device attributes, tags, ports) and no action batch; a second up changes nothing", async () => {
   expect((await run(["apply", "examples/branch-office", "--base-url", t.emu.url, "--org", ORG, "--yes"], DEMO_API_KEY)).code).toBe(0);
   const dir = path.join(workDir("pulumi"), "branch");
   expect((await run(["import", dir, "--base-url", t.emu.url, "--org", ORG], DEMO_API_KEY)).code).toBe(0);
@@ -34,7 +34,7 @@ test("the first up of the imported branch creates all 98 resources (VLAN setting
   const first = await up();
   expect(first.stderr).toBe("");
   expect(first.exitCode).toBe(0);
-  expect(first.steps).toEqual({ create: 98, update: 0, same: 0 });
+  expect(first.steps).toEqual({ create: 101, update: 0, same: 0 });
 
   const requests = await t.control.requests();
   expect(requests.filter((r) => /actionBatches/.test(r.path))).toEqual([]);
@@ -50,7 +50,7 @@ test("the first up of the imported branch creates all 98 resources (VLAN setting
 
   const second = await runProgram({ programDir: dir, project: "branch", stack: "dev", config, secretKeys: ["meraki-batch:apiKey"], parallel: 16, state: first.state });
   expect(second.exitCode).toBe(0);
-  expect(second.steps).toEqual({ create: 0, update: 0, same: 98 });
+  expect(second.steps).toEqual({ create: 0, update: 0, same: 101 });
   expect((await t.control.requests()).filter((r) => r.method !== "GET")).toEqual([]);
 });
 
