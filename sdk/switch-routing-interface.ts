@@ -8,8 +8,9 @@ const provider = makeProvider("switchRoutingInterface");
 /**
  * A switch's layer 3 interface (an SVI, `/devices/{serial}/switch/routing/interfaces`) on a VLAN,
  * and optionally its DHCP settings (`dhcp`: server, relay or off, lease, DNS, options, reserved
- * ranges, fixed assignments). The switch's first interface needs `defaultGateway`; a switch's
- * interfaces cannot overlap. The API numbers interfaces (`interfaceId` output): the DHCP settings
+ * ranges, fixed assignments). The switch's first interface needs `defaultGateway`: under Pulumi
+ * declare the switch's other interfaces with `serial: first.serial` so that they are created after
+ * it (the CLI orders them by itself). A switch's interfaces cannot overlap. The API numbers interfaces (`interfaceId` output): the DHCP settings
  * of a new interface are sent in a batch after the one that creates it.
  *
  * Set `adopt: true` to take over the interface the switch already has on this VLAN; otherwise

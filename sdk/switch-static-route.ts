@@ -8,8 +8,9 @@ const provider = makeProvider("switchStaticRoute");
 /**
  * A switch's layer 3 static route (`/devices/{serial}/switch/routing/staticRoutes`), known by its
  * destination `subnet`. Its `nextHopIp` must be reachable through one of the switch's layer 3
- * interfaces (declare them with SwitchRoutingInterface: a route through a new interface goes after
- * it). The API's id is the `staticRouteId` output.
+ * interfaces (declare them with SwitchRoutingInterface; under Pulumi take the serial from that
+ * interface, `serial: svi.serial`, so that the route is created after it; the CLI orders them by
+ * itself). The API's id is the `staticRouteId` output.
  *
  * Set `adopt: true` to take over a route for this subnet that already exists; otherwise creating
  * it fails. Changing `serial` or `subnet` replaces it. Destroying the resource deletes the route.

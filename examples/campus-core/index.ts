@@ -22,8 +22,11 @@ new meraki.Vlan("transit", { networkId: core, vlanId: 10, name: "Transit", subne
 
 new meraki.Device("core-switch", { serial: coreSwitch, name: "Core 1", address: "1 Campus Drive, Building A", notes: "MDF, rack 1" });
 
-// Layer 3: one interface per campus VLAN on the core switch, with DHCP for the users.
-new meraki.SwitchRoutingInterface("core-transit", {
+// Layer 3: one interface per campus VLAN on the core switch, with DHCP for the users. The first
+// interface of a switch carries its default gateway; the others, and the routes, take the switch
+// from it (`serial: transit.serial`), so that `pulumi up` creates them after it (the CLI plans
+// them together, in that order).
+const transit = new meraki.SwitchRoutingInterface("core-transit", {
   serial: coreSwitch,
   vlanId: 10,
   name: "Transit",
@@ -32,7 +35,7 @@ new meraki.SwitchRoutingInterface("core-transit", {
   defaultGateway: "10.0.10.1",
 });
 new meraki.SwitchRoutingInterface("core-staff", {
-  serial: coreSwitch,
+  serial: transit.serial,
   vlanId: 100,
   name: "Staff",
   subnet: "10.100.0.0/16",
@@ -46,7 +49,7 @@ new meraki.SwitchRoutingInterface("core-staff", {
   },
 });
 new meraki.SwitchRoutingInterface("core-voice", {
-  serial: coreSwitch,
+  serial: transit.serial,
   vlanId: 200,
   name: "Voice",
   subnet: "10.200.0.0/20",
@@ -54,7 +57,7 @@ new meraki.SwitchRoutingInterface("core-voice", {
   dhcp: { dhcpMode: "dhcpServer", dhcpLeaseTime: "1 day", dhcpOptions: [{ code: "150", type: "ip", value: "10.0.10.69" }] },
 });
 new meraki.SwitchRoutingInterface("core-iot", {
-  serial: coreSwitch,
+  serial: transit.serial,
   vlanId: 300,
   name: "IoT",
   subnet: "10.30.0.0/20",
@@ -64,8 +67,8 @@ new meraki.SwitchRoutingInterface("core-iot", {
 });
 
 // What the core does not route itself: the data centre through the WAN router, the rest to the MX.
-new meraki.SwitchStaticRoute("data-centre", { serial: coreSwitch, subnet: "172.16.0.0/12", nextHopIp: "10.0.10.254", name: "Data centre via WAN router" });
-new meraki.SwitchStaticRoute("default-route", { serial: coreSwitch, subnet: "0.0.0.0/0", nextHopIp: "10.0.10.1", name: "Default via MX" });
+new meraki.SwitchStaticRoute("data-centre", { serial: transit.serial, subnet: "172.16.0.0/12", nextHopIp: "10.0.10.254", name: "Data centre via WAN router" });
+new meraki.SwitchStaticRoute("default-route", { serial: transit.serial, subnet: "0.0.0.0/0", nextHopIp: "10.0.10.1", name: "Default via MX" });
 
 // 802.1X on the desks, phones on the voice VLAN (Multi-Domain), guests who fail it on IoT.
 const desks8021x = new meraki.SwitchAccessPolicy("desks-8021x", {
