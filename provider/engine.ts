@@ -6,7 +6,8 @@
 import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
 import { Holder, classify } from "./apply/contention";
 import { createDraft, removeLeftDraft } from "./apply/drafts";
-import { fillSecrets, missingSecrets } from "./apply/fill";
+import { assignedIds, fillSecrets, missingSecrets } from "./apply/fill";
+import { fillAssigned, fillKnown } from "./plan/assigned";
 import { idsNeeded } from "./plan/waves";
 import { DraftLedger, MemoryLedger, THIS_RUN, recordLookup, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
@@ -216,6 +217,9 @@ export class Engine {
    */
   async checkSaved(plan: Plan, settled: BatchResult[] = []): Promise<SavedPlanCheck> {
     const applied = new Set(settled.flatMap((s) => plan.batches.find((b) => b.index === s.index)?.owners ?? []));
+    // Ids a settled batch assigned are known now: the changes that wait for them are compared filled in.
+    const ids = assignedIds(plan.batches, settled);
+    const file = ids.size ? { ...plan, changes: plan.changes.map((c) => ({ ...c, fields: fillKnown(c.fields, ids), actions: fillAssigned(c.actions, ids).actions })) } : plan;
     let derived: Plan;
     try {
       derived = await this.plan(plan.resources, plan.deletes, new LiveCache(), plan.options);
@@ -234,7 +238,7 @@ export class Engine {
       if (d && stableJson(c.live) !== stableJson(d.live)) moved.push(`${c.description}: ${describeMove(c.live, d.live)}`);
     }
     if (moved.length) return { state: "stale", differences: moved, derived };
-    const differences = diffDerived(plan, derived, applied.size ? remaining : undefined);
+    const differences = diffDerived(file, derived, applied.size ? remaining : undefined);
     return { state: differences.length ? "altered" : "current", differences, derived };
   }
 

@@ -72,6 +72,11 @@ function fillBody(v: unknown, ids: ReadonlyMap<string, string>, missing: Set<str
   return v;
 }
 
+/** A value (a field change's, a body's) with the placeholders whose ids are known replaced. */
+export function fillKnown<T>(value: T, ids: ReadonlyMap<string, string>): T {
+  return fillBody(value, ids, new Set()) as T;
+}
+
 /** The actions with every placeholder replaced by its id, and the keys no id is known for. */
 export function fillAssigned(actions: Action[], ids: ReadonlyMap<string, string>): { actions: Action[]; missing: string[] } {
   const missing = new Set<string>();

@@ -102,6 +102,21 @@ describe("an access policy and the ports that use it", () => {
     expect(integrityProblems(reseal(edited))).toContain(`port 5 of switch ${SW_A}: its actions use the id of switchPort/${SW_A}/6, which no change of the plan creates`);
   });
 
+  test("staged for review, its first batch confirmed by someone: the saved plan is still current, and applies the rest filled in", async () => {
+    const staged = await s.engine.stage(JSON.parse(JSON.stringify(await s.engine.plan(specs()))) as Plan);
+    expect(staged.batches.map((b) => typeof b.stagedId)).toEqual(["string", "undefined"]);
+    // Staged drafts hold the secret; the plan never does.
+    expect(JSON.stringify(staged)).not.toContain("radius-s3cret-value");
+    await s.client.put(`/organizations/1234567/actionBatches/${staged.batches[0].stagedId}`, { confirmed: true });
+    const state = await s.engine.stagedState(staged);
+    expect(state.settled.map((x) => x.state)).toEqual(["completed"]);
+    const check = await s.engine.checkSaved(staged, state.settled);
+    expect([check.state, check.differences]).toEqual(["current", []]);
+    const result = await s.engine.apply(staged, { settled: state.settled });
+    expect(result.ok).toBe(true);
+    expect((await s.engine.plan(specs())).summary.actions).toBe(0);
+  });
+
   test("a reference to a policy the program does not declare is refused", async () => {
     await expect(s.engine.plan([desk(5, { accessPolicyNumber: ref("nope") })])).rejects.toThrow(/desk-5.*accessPolicyNumber: refers to switchAccessPolicy 'nope', which the program does not declare/s);
   });
