@@ -19,7 +19,7 @@ export interface RealUpCase {
   organizationId: string;
   /** --parallel: a number, or "unbounded" (2147483647, the engine's infinite parallelism). */
   parallel: number | "unbounded";
-  /** Further stack config (e.g. the per-resource provider's, or lookahead off). */
+  /** Further stack config. */
   config?: Record<string, string>;
   /** Replaces the project's index.ts (a per-resource or bulk form of the same program). */
   source?: string;

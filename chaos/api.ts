@@ -14,7 +14,7 @@ export interface BatchView {
   actions: Array<{ resource: string; operation: string; body?: Record<string, unknown> }>;
 }
 
-/** Live fields per object key (`vlan/NET/ID`, `device/SERIAL`, `port/SERIAL/PORT`). */
+/** Live fields per object key (`vlan/NET/ID`, `device/SERIAL`, `port/SERIAL/PORT`, `policy/NET/NAME`, `svi/SERIAL/VLAN`, `route/SERIAL/SUBNET`, `lag/NET/SERIAL/PORT`). */
 export type LiveState = Record<string, Record<string, unknown>>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,6 +71,16 @@ export class EmulatorApi {
     for (const d of (await this.get(`/organizations/${this.world.organizationId}/devices?perPage=1000`)) as Array<Record<string, unknown>>) out[`device/${d.serial}`] = d;
     for (const serial of switches) {
       for (const p of (await this.get(`/devices/${serial}/switch/ports`)) as Array<Record<string, unknown>>) out[`port/${serial}/${p.portId}`] = p;
+      // Layer 3: an interface with its DHCP settings (as programs declare them), and the routes.
+      for (const i of (await this.get(`/devices/${serial}/switch/routing/interfaces`)) as Array<Record<string, unknown>>) {
+        out[`svi/${serial}/${i.vlanId}`] = { ...i, dhcp: await this.get(`/devices/${serial}/switch/routing/interfaces/${i.interfaceId}/dhcp`) };
+      }
+      for (const r of (await this.get(`/devices/${serial}/switch/routing/staticRoutes`)) as Array<Record<string, unknown>>) out[`route/${serial}/${r.subnet}`] = r;
+    }
+    for (const p of (await this.get(`/networks/${net}/switch/accessPolicies`)) as Array<Record<string, unknown>>) out[`policy/${net}/${p.name}`] = p;
+    for (const a of (await this.get(`/networks/${net}/switch/linkAggregations`)) as Array<{ switchPorts: Array<{ serial: string; portId: string }> }>) {
+      const first = a.switchPorts.map((m) => `${m.serial}/${m.portId}`).sort((x, y) => x.localeCompare(y, "en", { numeric: true }))[0];
+      out[`lag/${net}/${first}`] = a as unknown as Record<string, unknown>;
     }
     return out;
   }

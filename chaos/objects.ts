@@ -27,15 +27,34 @@ export function actionObject(a: ActionLike): string {
   if (m) return `port/${m[1]}/${m[2]}`;
   m = /^\/devices\/([^/]+)$/.exec(path);
   if (m) return `device/${m[1]}`;
+  // Objects the API numbers: a chaos program only creates them, naming them in the body.
+  if (a.operation === "create") {
+    m = /^\/networks\/([^/]+)\/switch\/accessPolicies$/.exec(path);
+    if (m) return `policy/${m[1]}/${String(a.body?.name)}`;
+    m = /^\/networks\/([^/]+)\/switch\/linkAggregations$/.exec(path);
+    if (m) {
+      const members = ((a.body?.switchPorts as Array<{ serial: string; portId: string }>) ?? []).map((x) => `${x.serial}/${x.portId}`).sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
+      return `lag/${m[1]}/${members[0]}`;
+    }
+    m = /^\/devices\/([^/]+)\/switch\/routing\/interfaces$/.exec(path);
+    if (m) return `svi/${m[1]}/${Number(a.body?.vlanId)}`;
+    m = /^\/devices\/([^/]+)\/switch\/routing\/staticRoutes$/.exec(path);
+    if (m) return `route/${m[1]}/${String(a.body?.subnet)}`;
+  }
   return `other:${path}`;
 }
 
-/** The object of an apply result's resource key (`switchPort/S/P`, `vlan/N/ID`, `deviceTags/S`). */
+/** The object of an apply result's resource key (`switchPort/S/P`, `vlan/N/ID`, `deviceTags/S`, …). */
 export function keyObject(key: string): string {
-  const [kind, a, b] = key.split("/");
+  const [kind, a, ...rest] = key.split("/");
+  const b = rest.join("/");
   if (kind === "switchPort") return `port/${a}/${b}`;
-  if (kind === "deviceTags") return `device/${a}`;
+  if (kind === "deviceTags" || kind === "device") return `device/${a}`;
   if (kind === "vlan") return `vlan/${a}/${b}`;
+  if (kind === "switchAccessPolicy") return `policy/${a}/${b}`;
+  if (kind === "linkAggregation") return `lag/${a}/${b}`;
+  if (kind === "switchRoutingInterface") return `svi/${a}/${b}`;
+  if (kind === "switchStaticRoute") return `route/${a}/${b}`;
   return `other:${key}`;
 }
 

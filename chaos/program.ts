@@ -1,6 +1,11 @@
 /**
- * Random programs: VLANs, device tags and switch ports declared the way a user would (a Pulumi
- * program in plain JavaScript that requires "meraki-batch"), on one of the emulator's seeds.
+ * Random programs: VLANs, device tags and attributes, switch ports, access policies (and ports on
+ * them), layer 3 interfaces, static routes and link aggregations, declared the way a user would (a
+ * Pulumi program in plain JavaScript that requires "meraki-batch"), on one of the emulator's seeds.
+ *
+ * Objects the API numbers (policies, interfaces, routes, aggregations) are each one program's
+ * own (its marker in the policy's name, its index in the VLAN, subnet and uplink ports), so a
+ * program only ever creates them: every action it makes names its object in its path or body.
  *
  * Every field value a program declares carries the program's marker (`p3`): a port's name, a
  * VLAN's name, a device's tags. So no two programs of an iteration ever produce the same action,
@@ -22,6 +27,8 @@ export interface WorldFacts {
   switches: string[];
   /** Devices whose tags programs may manage. */
   taggable: string[];
+  /** The switches of `network` (access policies and link aggregations are the network's). */
+  networkSwitches: string[];
 }
 
 const campusSwitches = Array.from({ length: 10 }, (_, i) => `Q2CA-MS00-${String(i + 1).padStart(4, "0")}`);
@@ -34,6 +41,7 @@ export const WORLDS: Record<SeedName, WorldFacts> = {
     network: "L_000000000000000",
     switches: ["AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF"],
     taggable: ["AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF", "Q2MX-0000-0001"],
+    networkSwitches: ["AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF"],
   },
   campus: {
     seed: "campus",
@@ -42,10 +50,12 @@ export const WORLDS: Record<SeedName, WorldFacts> = {
     network: "L_646829496481105433",
     switches: campusSwitches,
     taggable: [...campusSwitches.slice(0, 4), "Q2CA-MX00-0001"],
+    // Switches go round-robin over three networks: 1, 4, 7 and 10 are the core's.
+    networkSwitches: campusSwitches.filter((_, i) => i % 3 === 0),
   },
 };
 
-export type Kind = "vlan" | "deviceTags" | "switchPort";
+export type Kind = "vlan" | "deviceTags" | "switchPort" | "device" | "switchAccessPolicy" | "switchRoutingInterface" | "switchStaticRoute" | "linkAggregation";
 
 /** One declared resource: what identifies it and the fields it manages (compared with the live state). */
 export interface Decl {
@@ -56,6 +66,8 @@ export interface Decl {
   object: string;
   ident: Record<string, string | number>;
   fields: Record<string, unknown>;
+  /** Props that take another resource's output (a port's accessPolicyNumber): written, not compared. */
+  refs?: Record<string, { name: string; output: string }>;
 }
 
 export interface ProgramSpec {
@@ -123,6 +135,14 @@ export function makeProgram(rng: Random, u: Universe, index: number, overlap?: P
   }
   ports.sort((a, b) => a.serial.localeCompare(b.serial) || Number(a.portId) - Number(b.portId));
   const vlanChoices = [1, ...vlanIds, ...u.vlanIds];
+  // An access policy of the program's own, used by some of its access ports on the network's switches.
+  const policy = rng.chance(0.4) ? `policy-${marker}` : undefined;
+  if (policy) {
+    const fields: Record<string, unknown> = { name: `${marker} desks`, hostMode: rng.pick(["Single-Host", "Multi-Host"]), radiusServers: [], accessPolicyType: rng.pick(["802.1x", "MAC authentication bypass"]) };
+    if (rng.chance(0.5)) fields.guestVlanId = rng.pick(u.vlanIds);
+    decls.push({ kind: "switchAccessPolicy", name: policy, object: `policy/${net}/${fields.name}`, ident: { networkId: net }, fields });
+  }
+  const onPolicy = new Set(policy ? rng.sample(ports.filter((p) => p.type === "access" && u.world.networkSwitches.includes(p.serial)), rng.between(0, 3)) : []);
   for (const p of ports) {
     const fields: Record<string, unknown> = { name: `${marker}-${short(p.serial)}-${p.portId}`, type: p.type, vlan: rng.pick(vlanChoices) };
     if (p.type === "access") {
@@ -135,19 +155,74 @@ export function makeProgram(rng: Random, u: Universe, index: number, overlap?: P
     if (rng.chance(0.4)) fields.poeEnabled = rng.chance(0.5);
     if (rng.chance(0.4)) fields.stpGuard = rng.pick(STP_GUARDS);
     if (rng.chance(0.3)) fields.rstpEnabled = rng.chance(0.5);
-    decls.push({ kind: "switchPort", name: `port-${p.serial}-${p.portId}`, object: `port/${p.serial}/${p.portId}`, ident: { serial: p.serial, portId: p.portId }, fields });
+    const decl: Decl = { kind: "switchPort", name: `port-${p.serial}-${p.portId}`, object: `port/${p.serial}/${p.portId}`, ident: { serial: p.serial, portId: p.portId }, fields };
+    if (onPolicy.has(p) && policy) {
+      fields.accessPolicyType = "Custom access policy";
+      decl.refs = { accessPolicyNumber: { name: policy, output: "accessPolicyNumber" } };
+    }
+    decls.push(decl);
   }
+  decls.push(...campusDecls(rng, u, index, marker, decls));
   return { index, marker, decls };
+}
+
+/**
+ * Device attributes, and on a switch of the universe a layer 3 interface of the program's own (its
+ * VLAN, subnet and gateway from the program's index), maybe with a static route through it, and a
+ * link aggregation of a pair of uplink ports only this program bundles.
+ */
+function campusDecls(rng: Random, u: Universe, index: number, marker: string, taken: Decl[]): Decl[] {
+  const out: Decl[] = [];
+  const tagged = new Set(taken.filter((d) => d.kind === "deviceTags").map((d) => d.ident.serial));
+  // Not on a device whose tags the program manages: one batch could carry both, another split them.
+  for (const serial of rng.sample(u.taggable.filter((s) => !tagged.has(s)), rng.between(0, 1))) {
+    const fields: Record<string, unknown> = { notes: `${marker} notes` };
+    if (rng.chance(0.5)) fields.name = `${marker} ${short(serial)}`;
+    out.push({ kind: "device", name: `device-${serial}`, object: `device/${serial}`, ident: { serial }, fields });
+  }
+  const switches = [...new Set(u.ports.map((p) => p.serial))];
+  if (rng.chance(0.4)) {
+    const serial = rng.pick(switches);
+    const vlanId = 200 + index;
+    const net = `10.${200 + (index % 50)}.${switches.indexOf(serial)}`;
+    // No DHCP settings: their actions name the interface by the id the API gave it, which the
+    // checks cannot trace back to a program (the waves are exercised by ports on a new policy).
+    const fields: Record<string, unknown> = { name: `${marker} svi`, subnet: `${net}.0/24`, interfaceIp: `${net}.2`, defaultGateway: `${net}.1` };
+    if (rng.chance(0.4)) fields.multicastRouting = rng.pick(["enabled", "IGMP snooping querier"]);
+    out.push({ kind: "switchRoutingInterface", name: `svi-${marker}`, object: `svi/${serial}/${vlanId}`, ident: { serial, vlanId }, fields });
+    if (rng.chance(0.6)) {
+      const subnet = `172.${16 + (index % 16)}.${index}.0/24`;
+      out.push({ kind: "switchStaticRoute", name: `route-${marker}`, object: `route/${serial}/${subnet}`, ident: { serial, subnet }, fields: { name: `${marker} route`, nextHopIp: `${net}.254` } });
+    }
+  }
+  // Uplink pairs (49-50, 51-52) of the network's switches, one per program index.
+  const pairs = u.world.networkSwitches.flatMap((serial) => [["49", "50"], ["51", "52"]].map((ids) => ids.map((portId) => ({ serial, portId }))));
+  const pair = pairs[index % pairs.length];
+  if (index < pairs.length && rng.chance(0.3)) {
+    out.push({ kind: "linkAggregation", name: `lag-${marker}`, object: `lag/${u.world.network}/${pair[0].serial}/${pair[0].portId}`, ident: { networkId: u.world.network }, fields: { switchPorts: pair } });
+  }
+  return out;
 }
 
 /** The program as a user writes it: plain JavaScript (no compile step per run). */
 export function renderProgram(p: ProgramSpec, note: string): Record<string, string> {
-  const classOf: Record<Kind, string> = { vlan: "Vlan", deviceTags: "DeviceTags", switchPort: "SwitchPort" };
+  const classOf: Record<Kind, string> = {
+    vlan: "Vlan", deviceTags: "DeviceTags", switchPort: "SwitchPort", device: "Device", switchAccessPolicy: "SwitchAccessPolicy",
+    switchRoutingInterface: "SwitchRoutingInterface", switchStaticRoute: "SwitchStaticRoute", linkAggregation: "LinkAggregation",
+  };
+  // Resources whose outputs others use are held in constants.
+  const used = new Set(p.decls.flatMap((d) => Object.values(d.refs ?? {}).map((r) => r.name)));
+  const constant = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
+  const props = (d: Decl) => {
+    const own = JSON.stringify({ ...d.ident, ...d.fields });
+    const refs = Object.entries(d.refs ?? {}).map(([k, r]) => `${JSON.stringify(k)}: ${constant(r.name)}.${r.output}`);
+    return refs.length ? `${own.slice(0, -1)}, ${refs.join(", ")}}` : own;
+  };
   const lines = [
     `// Generated by meraki-batch's chaos test (${note}, program ${p.marker}).`,
     `"use strict";`,
     `const meraki = require("meraki-batch");`,
-    ...p.decls.map((d) => `new meraki.${classOf[d.kind]}(${JSON.stringify(d.name)}, ${JSON.stringify({ ...d.ident, ...d.fields })});`),
+    ...p.decls.map((d) => `${used.has(d.name) ? `const ${constant(d.name)} = ` : ""}new meraki.${classOf[d.kind]}(${JSON.stringify(d.name)}, ${props(d)});`),
     "",
   ];
   return {

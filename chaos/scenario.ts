@@ -97,7 +97,11 @@ function signal(rng: Random, p: number, bias: "early" | "confirm" = "early"): Ru
 function paths(p: ProgramSpec): Array<{ resource: string; operation: string }> {
   return p.decls.map((d) => {
     if (d.kind === "switchPort") return { resource: `/devices/${d.ident.serial}/switch/ports/${d.ident.portId}`, operation: "update" };
-    if (d.kind === "deviceTags") return { resource: `/devices/${d.ident.serial}`, operation: "update" };
+    if (d.kind === "deviceTags" || d.kind === "device") return { resource: `/devices/${d.ident.serial}`, operation: "update" };
+    if (d.kind === "switchAccessPolicy") return { resource: `/networks/${d.ident.networkId}/switch/accessPolicies`, operation: "create" };
+    if (d.kind === "linkAggregation") return { resource: `/networks/${d.ident.networkId}/switch/linkAggregations`, operation: "create" };
+    if (d.kind === "switchRoutingInterface") return { resource: `/devices/${d.ident.serial}/switch/routing/interfaces`, operation: "create" };
+    if (d.kind === "switchStaticRoute") return { resource: `/devices/${d.ident.serial}/switch/routing/staticRoutes`, operation: "create" };
     return Number(d.ident.vlanId) === 1 ? { resource: `/networks/${d.ident.networkId}/appliance/vlans/1`, operation: "update" } : { resource: `/networks/${d.ident.networkId}/appliance/vlans`, operation: "create" };
   });
 }

@@ -8,8 +8,18 @@ import { Colours } from "./io";
 import { resourceLines } from "./format/resources";
 import { capped } from "./format/shared";
 
-// Settings, VLANs, devices, ports; then natural order of the key (port 2 before port 10).
-const KIND_RANK: Record<string, number> = { vlansSettings: 0, vlan: 1, deviceTags: 2, switchPort: 3 };
+// Settings, VLANs, access policies, devices, routing, ports, aggregations; then natural order of the key (port 2 before port 10).
+const KIND_RANK: Record<string, number> = {
+  vlansSettings: 0,
+  vlan: 1,
+  switchAccessPolicy: 2,
+  device: 3,
+  deviceTags: 3,
+  switchRoutingInterface: 4,
+  switchStaticRoute: 5,
+  switchPort: 6,
+  linkAggregation: 7,
+};
 const byResource = (a: { key: string }, b: { key: string }) => {
   const rank = (k: string) => KIND_RANK[k.split("/")[0]] ?? 9;
   return rank(a.key) - rank(b.key) || naturalCompare(a.key, b.key);

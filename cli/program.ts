@@ -1,12 +1,12 @@
 /**
- * Runs a Pulumi program under Pulumi's mock runtime, only to collect the Vlan, DeviceTags and
- * SwitchPort resources it declares: no engine, no backend, no provider calls. Stack config comes
+ * Runs a Pulumi program under Pulumi's mock runtime, only to collect the meraki-batch resources it
+ * declares: no engine, no backend, no provider calls. Stack config comes
  * from Pulumi.<stack>.yaml (encrypted secrets are skipped; secrets come from the environment).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { DeclaredKind, ResourceSpec } from "../provider";
+import { DeclaredKind, KINDS, ResourceSpec } from "../provider";
 import { resourceProps } from "../provider/dynamic/runtime";
 import type { OwnershipSpec } from "../provider/plan/ownership";
 import { CliError } from "./errors";
@@ -20,7 +20,22 @@ const KIND_OF_TYPE: Record<string, DeclaredKind> = {
   "pulumi-nodejs:dynamic/meraki:SwitchPort": "switchPort",
   "pulumi-nodejs:dynamic/meraki:SwitchPorts": "switchPorts",
   "pulumi-nodejs:dynamic/meraki:VlansSettings": "vlansSettings",
+  "pulumi-nodejs:dynamic/meraki:Device": "device",
+  "pulumi-nodejs:dynamic/meraki:SwitchAccessPolicy": "switchAccessPolicy",
+  "pulumi-nodejs:dynamic/meraki:LinkAggregation": "linkAggregation",
+  "pulumi-nodejs:dynamic/meraki:SwitchRoutingInterface": "switchRoutingInterface",
+  "pulumi-nodejs:dynamic/meraki:SwitchStaticRoute": "switchStaticRoute",
 };
+
+/**
+ * The outputs whose values the API assigns (an access policy's number…): unknown until the plan is
+ * applied, so the mock gives each a reference the engine resolves (provider/plan/refs.ts).
+ */
+function assignedOutputs(type: string, name: string): Record<string, unknown> {
+  const kind = KIND_OF_TYPE[type];
+  const outputs = kind && kind !== "switchPorts" ? KINDS[kind].outputs : undefined;
+  return Object.fromEntries(Object.keys(outputs ?? {}).map((output) => [output, { $ref: name, kind, output }]));
+}
 
 export interface Program {
   dir: string;
@@ -171,7 +186,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
     {
       newResource(args) {
         seen.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}_id`, state: args.inputs };
+        return { id: `${args.name}_id`, state: { ...args.inputs, ...assignedOutputs(args.type, args.name) } };
       },
       call: (args) => args.inputs,
     },

@@ -5,7 +5,10 @@
  */
 import { ApiError, badRequest } from "./errors";
 import { ExecContext, OpResult } from "./resources/context";
+import { createAccessPolicy, destroyAccessPolicy, updateAccessPolicy } from "./resources/access-policies";
 import { updateDevice } from "./resources/devices";
+import { createLinkAggregation, destroyLinkAggregation, updateLinkAggregation } from "./resources/link-aggregations";
+import { createInterface, createStaticRoute, destroyInterface, destroyStaticRoute, updateInterface, updateInterfaceDhcp, updateStaticRoute } from "./resources/routing";
 import { cyclePorts, updatePort } from "./resources/switch-ports";
 import { createVlan, destroyVlan, updateVlan, updateVlanSettings } from "./resources/vlans";
 import { Body } from "./validate";
@@ -46,6 +49,64 @@ const TEMPLATES: Template[] = [
     template: "/devices/{serial}/switch/ports/{portId}",
     legacy: false,
     operations: { update: (ctx, p, body) => updatePort(ctx, p.serial, p.portId, body, false) },
+  },
+  // Campus switching (SPEC142's x-batchable-actions; the Python SDK's batch builders).
+  {
+    template: "/networks/{networkId}/switch/accessPolicies",
+    legacy: false,
+    operations: { create: (ctx, p, body, resource) => createAccessPolicy(ctx, p.networkId, body, resource) },
+  },
+  {
+    template: "/networks/{networkId}/switch/accessPolicies/{accessPolicyNumber}",
+    legacy: false,
+    operations: {
+      update: (ctx, p, body) => updateAccessPolicy(ctx, p.networkId, p.accessPolicyNumber, body),
+      destroy: (ctx, p) => destroyAccessPolicy(ctx, p.networkId, p.accessPolicyNumber),
+    },
+  },
+  {
+    template: "/networks/{networkId}/switch/linkAggregations",
+    legacy: false,
+    operations: { create: (ctx, p, body, resource) => createLinkAggregation(ctx, p.networkId, body, resource) },
+  },
+  {
+    template: "/networks/{networkId}/switch/linkAggregations/{linkAggregationId}",
+    legacy: false,
+    operations: {
+      update: (ctx, p, body) => updateLinkAggregation(ctx, p.networkId, p.linkAggregationId, body),
+      destroy: (ctx, p) => destroyLinkAggregation(ctx, p.networkId, p.linkAggregationId),
+    },
+  },
+  {
+    template: "/devices/{serial}/switch/routing/interfaces",
+    legacy: false,
+    operations: { create: (ctx, p, body, resource) => createInterface(ctx, p.serial, body, resource) },
+  },
+  {
+    template: "/devices/{serial}/switch/routing/interfaces/{interfaceId}",
+    legacy: false,
+    operations: {
+      update: (ctx, p, body) => updateInterface(ctx, p.serial, p.interfaceId, body),
+      destroy: (ctx, p) => destroyInterface(ctx, p.serial, p.interfaceId),
+    },
+  },
+  {
+    template: "/devices/{serial}/switch/routing/interfaces/{interfaceId}/dhcp",
+    legacy: false,
+    operations: { update: (ctx, p, body) => updateInterfaceDhcp(ctx, p.serial, p.interfaceId, body) },
+  },
+  {
+    template: "/devices/{serial}/switch/routing/staticRoutes",
+    legacy: false,
+    operations: { create: (ctx, p, body, resource) => createStaticRoute(ctx, p.serial, body, resource) },
+  },
+  {
+    template: "/devices/{serial}/switch/routing/staticRoutes/{staticRouteId}",
+    legacy: false,
+    operations: {
+      update: (ctx, p, body) => updateStaticRoute(ctx, p.serial, p.staticRouteId, body),
+      destroy: (ctx, p) => destroyStaticRoute(ctx, p.serial, p.staticRouteId),
+    },
   },
   // v0 resources, as in the documentation's action batch examples.
   { template: "/networks/{networkId}/vlans", legacy: true, operations: vlanCollection },

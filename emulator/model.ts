@@ -124,6 +124,94 @@ export interface Vlan {
   uplinks?: unknown[];
 }
 
+/** A RADIUS (or accounting) server of an access policy; the secret is write-only (GET leaves it out). */
+export interface RadiusServer {
+  host: string;
+  port: number;
+  secret: string;
+}
+
+/**
+ * A switch access policy (/networks/{networkId}/switch/accessPolicies/{accessPolicyNumber}), as
+ * stored. Numbered per network; GET renders it without the RADIUS secrets.
+ */
+export interface AccessPolicy {
+  accessPolicyNumber: string;
+  name: string;
+  radiusServers: RadiusServer[];
+  radius: {
+    criticalAuth: { dataVlanId: number | null; voiceVlanId: number | null; suspendPortBounce: boolean };
+    failedAuthVlanId: number | null;
+    reAuthenticationInterval: number | null;
+  };
+  guestPortBouncing: boolean;
+  radiusTestingEnabled: boolean;
+  radiusCoaSupportEnabled: boolean;
+  radiusAccountingEnabled: boolean;
+  radiusAccountingServers: RadiusServer[];
+  radiusGroupAttribute: string;
+  hostMode: string;
+  accessPolicyType: string;
+  increaseAccessSpeed: boolean;
+  guestVlanId: number | null;
+  dot1x: { controlDirection: string };
+  voiceVlanClients: boolean;
+  urlRedirectWalledGardenEnabled: boolean;
+  urlRedirectWalledGardenRanges: string[];
+}
+
+/** A link aggregation group (/networks/{networkId}/switch/linkAggregations/{id}): 2-8 switch ports of the network. */
+export interface LinkAggregation {
+  id: string;
+  switchPorts: Array<{ serial: string; portId: string }>;
+}
+
+export interface OspfSettings {
+  area: string;
+  cost: number;
+  isPassiveEnabled: boolean;
+}
+
+/** A layer 3 interface's DHCP settings (/devices/{serial}/switch/routing/interfaces/{id}/dhcp). */
+export interface InterfaceDhcp {
+  dhcpMode: string;
+  dhcpRelayServerIps?: string[];
+  dhcpLeaseTime: string;
+  dnsNameserversOption: string;
+  dnsCustomNameservers: string[];
+  bootOptionsEnabled: boolean;
+  bootNextServer: string | null;
+  bootFileName: string | null;
+  dhcpOptions: DhcpOption[];
+  reservedIpRanges: Array<{ start: string; end: string; comment?: string }>;
+  fixedIpAssignments: Array<{ name: string; mac: string; ip: string }>;
+}
+
+/** A switch's layer 3 interface (SVI) with its DHCP settings. */
+export interface RoutingInterface {
+  interfaceId: string;
+  name: string;
+  subnet: string;
+  interfaceIp: string;
+  multicastRouting: string;
+  vlanId: number;
+  defaultGateway: string | null;
+  ospfSettings: OspfSettings;
+  ospfV3: OspfSettings;
+  ipv6?: { assignmentMode: string; prefix: string; address?: string; gateway?: string };
+  dhcp: InterfaceDhcp;
+}
+
+/** A switch's layer 3 static route. */
+export interface StaticRoute {
+  staticRouteId: string;
+  name: string | null;
+  subnet: string;
+  nextHopIp: string;
+  advertiseViaOspfEnabled: boolean;
+  preferOverOspfRoutesEnabled: boolean;
+}
+
 export interface BatchAction {
   resource: string;
   operation: string;
@@ -177,6 +265,15 @@ export interface OrgState {
    * as above.
    */
   devicesConfiguredAt?: Record<string, number>;
+  /**
+   * Campus switching (optional, so that worlds saved before they existed still load):
+   * networkId → accessPolicyNumber → policy; networkId → id → link aggregation;
+   * serial → interfaceId → layer 3 interface; serial → staticRouteId → static route.
+   */
+  accessPolicies?: Record<string, Record<string, AccessPolicy>>;
+  linkAggregations?: Record<string, Record<string, LinkAggregation>>;
+  routingInterfaces?: Record<string, Record<string, RoutingInterface>>;
+  staticRoutes?: Record<string, Record<string, StaticRoute>>;
 }
 
 export interface World {

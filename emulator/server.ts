@@ -16,11 +16,15 @@ import { MAX_BODY_BYTES, Router, readJsonBody, sendJson } from "./http";
 import { ActionBatch, Device, World } from "./model";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
+import { getAccessPolicy, listAccessPolicies } from "./resources/access-policies";
 import { renderDevice } from "./resources/devices";
+import { listLinkAggregations } from "./resources/link-aggregations";
+import { getInterface, getInterfaceDhcp, getStaticRoute, listInterfaces, listStaticRoutes } from "./resources/routing";
 import { configurationUpdatedAfter, listPortsBySwitch } from "./resources/ports-by-switch";
 import { getPort, listPorts } from "./resources/switch-ports";
 import { getVlan, getVlanSettings, listVlans } from "./resources/vlans";
 import { loadSeed, loadWorldFile } from "./seeds";
+import { ExecContext } from "./resources/context";
 import { EmulatorState } from "./state";
 import { Body, isPlainObject } from "./validate";
 
@@ -344,6 +348,8 @@ export class Emulator {
       this.write(ctx, p, `/networks/${enc(p.networkId)}/appliance/vlans/${enc(p.vlanId)}`, "destroy", 204, () => undefined),
     );
 
+    this.registerCampusRoutes();
+
     // Action batches.
     const base = "/organizations/{organizationId}/actionBatches";
     r.add("POST", base, (ctx, p) => {
@@ -363,6 +369,72 @@ export class Emulator {
       this.batches.remove(p.organizationId, p.actionBatchId);
       return reply(204);
     });
+  }
+
+  /**
+   * Access policies, link aggregations, layer 3 interfaces (with DHCP) and static routes: reads,
+   * and REST writes that run the batch actions' handlers.
+   */
+  private registerCampusRoutes(): void {
+    const r = this.router;
+    const enc = encodeURIComponent;
+    /** A collection under a network or a switch: list, create, and (when `item`) get, update, delete one. */
+    const collection = (
+      base: string,
+      idParam: string,
+      resourceOf: (p: Record<string, string>) => string,
+      list: (c: ExecContext, p: Record<string, string>) => unknown,
+      item?: (c: ExecContext, p: Record<string, string>, id: string) => unknown,
+    ) => {
+      r.add("GET", base, (ctx, p) => reply(200, this.read(ctx, p, (c) => list(c, p))));
+      r.add("POST", base, (ctx, p) => {
+        const resource = resourceOf(p);
+        const resolved = resolveAction(resource, "create");
+        const result = this.state.transact(this.orgIdOf(ctx, p), (exec) => resolved.handler(exec, resolved.params, ctx.body, resource));
+        const id = result.created!.id;
+        const all = this.read<Body[]>(ctx, p, (c) => list(c, p) as Body[]);
+        return reply(201, item ? this.read(ctx, p, (c) => item(c, p, id)) : all.find((x) => x.id === id));
+      });
+      const one = `${base}/{${idParam}}`;
+      const itemResource = (p: Record<string, string>) => `${resourceOf(p)}/${enc(p[idParam])}`;
+      if (item) r.add("GET", one, (ctx, p) => reply(200, this.read(ctx, p, (c) => item(c, p, p[idParam]))));
+      const after = (ctx: RequestContext, p: Record<string, string>) =>
+        item ? this.read(ctx, p, (c) => item(c, p, p[idParam])) : this.read<Body[]>(ctx, p, (c) => list(c, p) as Body[]).find((x) => x.id === p[idParam]);
+      r.add("PUT", one, (ctx, p) => this.write(ctx, p, itemResource(p), "update", 200, () => after(ctx, p)));
+      r.add("DELETE", one, (ctx, p) => this.write(ctx, p, itemResource(p), "destroy", 204, () => undefined));
+    };
+    collection(
+      "/networks/{networkId}/switch/accessPolicies",
+      "accessPolicyNumber",
+      (p) => `/networks/${enc(p.networkId)}/switch/accessPolicies`,
+      (c, p) => listAccessPolicies(c, p.networkId),
+      (c, p, id) => getAccessPolicy(c, p.networkId, id),
+    );
+    // SPEC142 has no GET of one link aggregation.
+    collection(
+      "/networks/{networkId}/switch/linkAggregations",
+      "linkAggregationId",
+      (p) => `/networks/${enc(p.networkId)}/switch/linkAggregations`,
+      (c, p) => listLinkAggregations(c, p.networkId),
+    );
+    collection(
+      "/devices/{serial}/switch/routing/interfaces",
+      "interfaceId",
+      (p) => `/devices/${enc(p.serial)}/switch/routing/interfaces`,
+      (c, p) => listInterfaces(c, p.serial),
+      (c, p, id) => getInterface(c, p.serial, id),
+    );
+    r.add("GET", "/devices/{serial}/switch/routing/interfaces/{interfaceId}/dhcp", (ctx, p) => reply(200, this.read(ctx, p, (c) => getInterfaceDhcp(c, p.serial, p.interfaceId))));
+    r.add("PUT", "/devices/{serial}/switch/routing/interfaces/{interfaceId}/dhcp", (ctx, p) =>
+      this.write(ctx, p, `/devices/${enc(p.serial)}/switch/routing/interfaces/${enc(p.interfaceId)}/dhcp`, "update", 200, () => this.read(ctx, p, (c) => getInterfaceDhcp(c, p.serial, p.interfaceId))),
+    );
+    collection(
+      "/devices/{serial}/switch/routing/staticRoutes",
+      "staticRouteId",
+      (p) => `/devices/${enc(p.serial)}/switch/routing/staticRoutes`,
+      (c, p) => listStaticRoutes(c, p.serial),
+      (c, p, id) => getStaticRoute(c, p.serial, id),
+    );
   }
 
   private async handleControl(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {

@@ -6,6 +6,9 @@
 import { ExecuteOptions, ApplyResult, BatchResult, executePlan } from "./apply/execute";
 import { Holder, classify } from "./apply/contention";
 import { createDraft, removeLeftDraft } from "./apply/drafts";
+import { assignedIds, fillSecrets, missingSecrets } from "./apply/fill";
+import { fillAssigned, fillKnown } from "./plan/assigned";
+import { idsNeeded } from "./plan/waves";
 import { DraftLedger, MemoryLedger, THIS_RUN, recordLookup, runAlive } from "./apply/ledger";
 import { sameActions } from "./apply/objects";
 import { describeMove, indexSpecs, replanKeys, staleChanges } from "./apply/recheck";
@@ -127,13 +130,21 @@ export class Engine {
     const defaults = submitDefaults(this.clock);
     // Saved before the first draft is made (and again with their ids): a draft is never without its plan.
     this.ledger.savePlan(plan.digest, JSON.stringify(plan));
-    for (const b of plan.batches) {
+    const missing = missingSecrets(plan.batches.flatMap((b) => b.actions));
+    if (missing.length) throw new MerakiBatchError("CONFIG_INVALID", `environment variable${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not set: the secrets the plan sends are read from the environment (nothing was staged)`);
+    for (const planned of plan.batches) {
+      // A batch that needs ids the API assigns can only be made once the batches before it ran: apply makes it.
+      if (idsNeeded(planned).length) {
+        batches.push(planned);
+        continue;
+      }
+      const b = { ...planned, actions: fillSecrets(planned.actions).actions };
       const twin = pending.find((p) => !p.confirmed && !taken.has(p.id) && sameActions(p.actions ?? [], b.actions));
       if (twin) {
         taken.add(twin.id);
         if (twin.synchronous !== b.synchronous) await api.update(org, twin.id, { synchronous: b.synchronous });
         reused.push(twin.id);
-        batches.push({ ...b, stagedId: twin.id });
+        batches.push({ ...planned, stagedId: twin.id });
         // A review draft staged again is checked against this plan from now on.
         const r = this.ledger.get(twin.id, this.client.baseUrl);
         if (r?.purpose === "review") this.ledger.record({ ...r, plan: plan.digest });
@@ -144,7 +155,8 @@ export class Engine {
         keep: (x) => taken.has(x.id) || batches.some((y) => y.stagedId === x.id),
       });
       this.ledger.record({ id: draft.id, organizationId: org, baseUrl: this.client.baseUrl, purpose: "review", ...THIS_RUN, createdAt: Date.now(), actions: b.actions.length, plan: plan.digest });
-      batches.push({ ...b, stagedId: draft.id });
+      // The plan keeps its placeholders: the staged draft holds the secrets, the plan never does.
+      batches.push({ ...planned, stagedId: draft.id });
     }
     // What 'batches confirm' checks each draft against (issue #21.2).
     this.ledger.savePlan(plan.digest, JSON.stringify({ ...plan, batches }));
@@ -201,7 +213,7 @@ export class Engine {
         notes.push(`batch #${b.index + 1}: its staged batch ${b.stagedId} no longer exists (deleted, or expired after 7 days); it will be made again`);
         continue;
       }
-      if (!sameActions(found.actions ?? [], b.actions)) {
+      if (!sameActions(found.actions ?? [], fillSecrets(b.actions).actions)) {
         notes.push(`batch #${b.index + 1}: batch ${b.stagedId} does not carry this batch's actions; it is not used`);
         continue;
       }
@@ -228,6 +240,9 @@ export class Engine {
    */
   async checkSaved(plan: Plan, settled: BatchResult[] = []): Promise<SavedPlanCheck> {
     const applied = new Set(settled.flatMap((s) => plan.batches.find((b) => b.index === s.index)?.owners ?? []));
+    // Ids a settled batch assigned are known now: the changes that wait for them are compared filled in.
+    const ids = assignedIds(plan.batches, settled);
+    const file = ids.size ? { ...plan, changes: plan.changes.map((c) => ({ ...c, fields: fillKnown(c.fields, ids), actions: fillAssigned(c.actions, ids).actions })) } : plan;
     let derived: Plan;
     try {
       derived = await this.plan(plan.resources, plan.deletes, new LiveCache(), plan.options);
@@ -250,7 +265,7 @@ export class Engine {
       }
     }
     if (moved.length) return { state: "stale", differences: moved, derived, culprits: await this.culprits(plan, movedChanges, now) };
-    const differences = diffDerived(plan, derived, applied.size ? remaining : undefined);
+    const differences = diffDerived(file, derived, applied.size ? remaining : undefined);
     return { state: differences.length ? "altered" : "current", differences, derived };
   }
 

@@ -1,3 +1,4 @@
+import { hideSecrets } from "../../provider/apply/fill";
 import { ActionBatch, BatchApi, DraftLedger, DraftRecord, Engine, runAlive } from "../../provider";
 import { sameActions } from "../../provider/apply/objects";
 import { integrityProblems, parsePlan } from "../../provider/plan/contract";
@@ -98,7 +99,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   try {
     switch (sub) {
       case "list": {
-        const list = await api.list(org, status as "pending" | undefined);
+        const list = (await api.list(org, status as "pending" | undefined)).map(hideSecrets);
         if (values.json) io.stdout.write(JSON.stringify(list, null, 2) + "\n");
         else if (!list.length) io.stdout.write(`No action batches${status ? ` (${status})` : ""} in organization ${org}.\n`);
         else {
@@ -112,7 +113,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
         return 0;
       }
       case "show": {
-        const b = await api.get(org, id);
+        const b = hideSecrets(await api.get(org, id));
         if (values.json) {
           io.stdout.write(JSON.stringify(b, null, 2) + "\n");
           return 0;

@@ -17,8 +17,9 @@ export const help = `Usage: meraki-batch import <dir> [options]
 
 Reads the live organization (one request per collection, as plan does) and writes a Pulumi
 TypeScript project into <dir> whose first plan is empty: index.ts (constants for networks and
-devices, whether each network's VLANs are on, VLANs adopted as they are, device tags, switch ports
-grouped by identical settings; only what differs from an untouched network), Pulumi.yaml,
+devices, whether each network's VLANs are on, VLANs adopted as they are, device tags and attributes,
+switch ports grouped by identical settings, access policies, link aggregations, layer 3 interfaces
+with DHCP and static routes; only what differs from an untouched network), Pulumi.yaml,
 Pulumi.<stack>.yaml (base URL and organization, never the API key), package.json, tsconfig.json
 and a README. Everything left out is named with the reason.
 
@@ -26,8 +27,10 @@ Options:
   --network ID             only this network (repeat it, or separate ids with commas); default:
                            every network, or the networks of the devices given with --serial
   --serial S               only this device (repeat it, or separate serials with commas)
-  --kinds LIST             what to import, of ${IMPORT_KINDS_ALL.join(",")} (default: all three;
-                           vlans includes each network's VLAN settings)
+  --kinds LIST             what to import, of ${IMPORT_KINDS_ALL.join(",")} (default: all;
+                           vlans includes each network's VLAN settings, devices their name,
+                           address, notes and location, routing the layer 3 interfaces with their
+                           DHCP settings and the static routes)
   --stack NAME             the stack whose Pulumi.<stack>.yaml to write (default dev)
   --force                  write into a directory that is not empty: the files above are replaced,
                            other files are left alone
@@ -180,7 +183,7 @@ function versions(pkg: ReturnType<typeof ownPackage>["pkg"], merakiBatch: string
   return { merakiBatch, pulumi: pkg.dependencies["@pulumi/pulumi"], typescript: pkg.dependencies.typescript, typesNode: pkg.devDependencies?.["@types/node"] ?? "^20" };
 }
 
-const NOUN: Record<ReadCollection, string> = { networks: "networks", devices: "devices", vlans: "VLANs", ports: "ports" };
+const NOUN: Record<ReadCollection, string> = { networks: "networks", devices: "devices", vlans: "VLANs", ports: "ports", policies: "access policies", aggregations: "link aggregations", routing: "routing" };
 
 /** Progress of the reads: one redrawn line on a terminal, a line per finished collection otherwise. */
 function readProgress(io: Io, organizationId: string) {
@@ -195,7 +198,15 @@ function readProgress(io: Io, organizationId: string) {
         io.stdout.write(`\r\u001b[2KReading organization ${organizationId}: ${parts.join(", ")}`.slice(0, (io.stdout.columns ?? 100) + 5));
         drawn = true;
       } else if (e.done === e.total) {
-        const what = e.collection === "vlans" ? `the VLANs of ${e.total} network${e.total === 1 ? "" : "s"}` : e.collection === "ports" ? `the ports of ${e.total} switch${e.total === 1 ? "" : "es"}` : `the organization's ${NOUN[e.collection]}`;
+        const nets = `${e.total} network${e.total === 1 ? "" : "s"}`;
+        const switches = `${e.total} switch${e.total === 1 ? "" : "es"}`;
+        const what =
+          e.collection === "vlans" ? `the VLANs of ${nets}`
+          : e.collection === "ports" ? `the ports of ${switches}`
+          : e.collection === "policies" ? `the access policies of ${nets}`
+          : e.collection === "aggregations" ? `the link aggregations of ${nets}`
+          : e.collection === "routing" ? `the layer 3 interfaces, their DHCP settings and static routes of ${switches}`
+          : `the organization's ${NOUN[e.collection]}`;
         io.stdout.write(`Read ${what}\n`);
       }
     },

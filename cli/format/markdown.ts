@@ -6,7 +6,7 @@
  */
 import { Plan } from "../../provider";
 import { Entry, GroupedPlan, entriesOf, groupPlan, memberFields } from "./group";
-import { OPS, SYMBOL, countsByKind, describeBatches, plural, shortDigest, show, summariseBatch } from "./shared";
+import { OPS, SYMBOL, batchWaits, countsByKind, describeBatches, plural, shortDigest, show, summariseBatch } from "./shared";
 import { entryNames } from "./text";
 import { ownershipMarkdown } from "./ownership";
 
@@ -79,10 +79,17 @@ function batchTable(plan: Plan): string[] {
   ];
   for (const b of plan.batches.slice(0, MAX_BATCH_ROWS)) {
     const staged = b.stagedId ? ` (staged: ${code(b.stagedId)})` : "";
-    out.push(`| ${b.index + 1} | ${b.actions.length} | ${b.synchronous ? "synchronous" : "asynchronous"} | ${b.after.map((i) => `#${i + 1}`).join(", ") || "–"} | ${mdText(summariseBatch(b, plan.changes))}${staged} |`);
+    out.push(`| ${b.index + 1} | ${b.actions.length} | ${b.synchronous ? "synchronous" : "asynchronous"} | ${waitsCell(b, plan)} | ${mdText(summariseBatch(b, plan.changes))}${staged} |`);
   }
   if (plan.batches.length > MAX_BATCH_ROWS) out.push("", `… and ${plural(plan.batches.length - MAX_BATCH_ROWS, "more batch", "more batches")}.`);
   return out;
+}
+
+/** "#1", or "after #1 (ids it assigns)" for a batch whose actions use ids #1 assigns. */
+function waitsCell(b: Plan["batches"][number], plan: Plan): string {
+  const { ids, order } = batchWaits(b, plan.batches);
+  const parts = [...(ids.length ? [`after ${ids.map((i) => `#${i + 1}`).join(", ")} (the ids ${ids.length === 1 ? "it assigns" : "they assign"})`] : []), ...order.map((i) => `#${i + 1}`)];
+  return parts.join(", ") || "–";
 }
 
 function changesCell(e: Entry): string {

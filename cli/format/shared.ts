@@ -3,6 +3,8 @@ import { Change, Plan } from "../../provider";
 import { KINDS } from "../../provider/resources";
 import { KindModule } from "../../provider/resources/kind";
 import { naturalCompare } from "../../provider/plan/order";
+import { assignedKeys, describeAssigned, isAssigned, readableResource } from "../../provider/plan/assigned";
+import { isEnvSecret } from "../../provider/resources/secrets";
 
 /** A change as plan output reads it: `notes` are side effects a reviewer must see. */
 export type ShownChange = Change & { notes?: string[] };
@@ -34,10 +36,39 @@ export function phaseOf(c: Change): number {
   return m ? m.phase(c) : Number.MAX_SAFE_INTEGER;
 }
 
-/** A field value as a reviewer reads it: "–" for nothing, JSON otherwise. */
+/**
+ * A field value as a reviewer reads it: "–" for nothing, JSON otherwise; an id the API has yet to
+ * assign as what it will be ("{id of switchAccessPolicy/N/Desks}"), a secret by where it comes from.
+ */
 export function show(v: unknown): string {
-  return v === null || v === undefined ? "–" : JSON.stringify(v);
+  if (v === null || v === undefined) return "–";
+  if (isAssigned(v)) return describeAssigned(v.$assigned);
+  return JSON.stringify(v, (_k, x) => (isAssigned(x) ? describeAssigned(x.$assigned) : isEnvSecret(x) ? `(secret from $${x.$env})` : x));
 }
+
+/**
+ * What a batch waits for, as the plan shows it: "after batch #1 (ids it assigns)" for the batches
+ * whose creates give ids its actions use, "waits for #2" for the others.
+ */
+export function batchWaits(batch: Plan["batches"][number], batches: Plan["batches"]): { ids: number[]; order: number[] } {
+  const creators = new Set(assignedKeys(batch.actions));
+  const ids = batch.after.filter((i) => {
+    const b = batches.find((x) => x.index === i);
+    return !!b && b.actions.some((a, j) => a.operation === "create" && creators.has(b.owners[j]));
+  });
+  return { ids, order: batch.after.filter((i) => !ids.includes(i)) };
+}
+
+export function describeWaits(batch: Plan["batches"][number], batches: Plan["batches"]): string {
+  const { ids, order } = batchWaits(batch, batches);
+  const parts: string[] = [];
+  if (ids.length) parts.push(`after batch #${ids.map((i) => i + 1).join(", #")} (the ids ${ids.length === 1 ? "it assigns" : "they assign"})`);
+  if (order.length) parts.push(`waits for #${order.map((i) => i + 1).join(", #")}`);
+  return parts.join(", ");
+}
+
+/** A resource path as shown: an id the API has yet to assign reads "{id of …}". */
+export const showResource = (resource: string): string => readableResource(resource);
 
 /** `sha256:` and the first 16 hex digits: enough to tell plans apart at a glance. */
 export function shortDigest(digest: string): string {
@@ -88,7 +119,23 @@ export function displayOrder(changes: Change[]): Change[] {
 export function summariseActions(actions: Plan["batches"][number]["actions"]): string {
   const counts = new Map<string, number>();
   for (const a of actions) {
-    const what = /\/switch\/ports\//.test(a.resource) ? "port" : /\/appliance\/vlans(\/\d+)?$/.test(a.resource) ? "VLAN" : /^\/devices\/[^/]+$/.test(a.resource) ? "device" : a.resource;
+    const what = /\/switch\/ports\//.test(a.resource)
+      ? "port"
+      : /\/appliance\/vlans(\/\d+)?$/.test(a.resource)
+        ? "VLAN"
+        : /^\/devices\/[^/]+$/.test(a.resource)
+          ? "device"
+          : /\/switch\/accessPolicies/.test(a.resource)
+            ? "access policy"
+            : /\/switch\/linkAggregations/.test(a.resource)
+              ? "link aggregation"
+              : /\/routing\/interfaces\/[^/]+\/dhcp$/.test(a.resource)
+                ? "interface DHCP"
+                : /\/routing\/interfaces/.test(a.resource)
+                  ? "layer 3 interface"
+                  : /\/routing\/staticRoutes/.test(a.resource)
+                    ? "static route"
+                    : a.resource;
     const key = `${what} ${a.operation}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }

@@ -3,7 +3,7 @@ import { Plan } from "../../provider";
 import { Colours } from "../io";
 import { Entry, FieldLine, GroupedPlan, groupPlan, portTemplate } from "./group";
 import { ownershipLines } from "./ownership";
-import { OP_WORDS, SYMBOL, describeBatches, describeKinds, plural, shortDigest, show, summariseBatch } from "./shared";
+import { OP_WORDS, SYMBOL, describeBatches, describeKinds, describeWaits, plural, shortDigest, show, showResource, summariseBatch } from "./shared";
 
 export interface PlanFormat {
   /** "all": every action of every batch (runs of ports compressed); "summary": counts per batch. */
@@ -124,7 +124,7 @@ function actionLines(batch: Plan["batches"][number]): Array<{ label: string; ope
     }
     if (j - i < 2) j = i; // runs of three or more only
     if (j > i) out.push({ label: `${i + 1}-${j + 1}`, operation: a.operation, resource: `${m![1]}{${m![2]}-${split(batch.actions[j].resource)![2]}}` });
-    else out.push({ label: String(i + 1), operation: a.operation, resource: a.resource });
+    else out.push({ label: String(i + 1), operation: a.operation, resource: showResource(a.resource) });
     i = j + 1;
   }
   return out;
@@ -133,7 +133,8 @@ function actionLines(batch: Plan["batches"][number]): Array<{ label: string; ope
 function batchLines(plan: Plan, c: Colours, opts: PlanFormat): string[] {
   const lines = ["", c.bold(`Batches: ${plan.batches.length} (${plural(plan.summary.actions, "action")}), in execution order:`)];
   for (const b of plan.batches) {
-    const waits = b.after.length ? `, waits for #${b.after.map((i) => i + 1).join(", #")}` : "";
+    const after = describeWaits(b, plan.batches);
+    const waits = after ? `, ${after}` : "";
     const staged = b.stagedId ? `, staged as ${b.stagedId}` : "";
     lines.push(`  #${b.index + 1}  ${plural(b.actions.length, "action")}, ${b.synchronous ? "synchronous" : "asynchronous"}${waits}${staged}: ${summariseBatch(b, plan.changes)}`);
     if (opts.actions === "all") {

@@ -9,6 +9,7 @@ import { parseVlanList } from "../../lib/vlan-list";
 import { ApiError, badRequest, notFound } from "../errors";
 import { Device, SwitchPort, isSwitch } from "../model";
 import { Body, Rule, asInteger, checkFields, isMac, oneOfMessage, parseTags } from "../validate";
+import { hasAccessPolicy } from "./access-policies";
 import { ExecContext, OpResult } from "./context";
 import { capabilities } from "./switch-models";
 
@@ -253,6 +254,11 @@ export function updatePort(ctx: ExecContext, serial: string, portId: string, inp
   if (type === "trunk") next.voiceVlan = null;
 
   problems.push(...applyAccessPolicy(next, body));
+  // A "Custom access policy" names one of the network's access policies by its number (ours: the wording).
+  const touchesPolicy = ["type", "accessPolicyType", "accessPolicyNumber"].some((f) => body[f] !== undefined);
+  if (touchesPolicy && next.accessPolicyType === "Custom access policy" && next.accessPolicyNumber !== undefined && !hasAccessPolicy(ctx.org, device.networkId, next.accessPolicyNumber)) {
+    problems.push(`'accessPolicyNumber' ${next.accessPolicyNumber} is not an access policy of network ${device.networkId}`);
+  }
   // "A null value will clear the value set for trunk ports" (SPEC142): an access port keeps a VLAN.
   if (next.type === "access" && next.vlan === null) problems.push("'vlan' is required for access ports");
   if (problems.length) throw new ApiError(400, problems);

@@ -20,9 +20,12 @@ import { DashboardClient } from "../dashboard/client";
 import { DEFAULTS } from "../defaults";
 import { Plan } from "../plan/plan";
 import { PlannedBatch } from "../plan/compile";
+import { describeAssigned } from "../plan/assigned";
+import { idsNeeded } from "../plan/waves";
 import { Change } from "../resources/common";
 import { Contention, Holder, classify, endsOnItsOwn, olderClaims, unknownDraft } from "./contention";
 import { DraftMayExistError, createDraft, removeLeftDraft } from "./drafts";
+import { createdIds, fillBatch, missingSecrets, redact } from "./fill";
 import { EventSink } from "./events";
 import { DraftLedger, DraftRecord, INTENT_PREFIX, MemoryLedger, THIS_RUN, fingerprint, intentId, recordLookup, recordOf, runAlive } from "./ledger";
 import { ApplyResult, BatchResult, BatchState, RunStatus, allGood, outcomes } from "./outcomes";
@@ -81,6 +84,8 @@ interface Entry {
   release?: () => void;
   /** The confirmation got no answer and the check that followed neither: confirmed or not is being learned. */
   maybeConfirmed?: string;
+  /** Its placeholders (ids from earlier batches, secrets) are filled: `batch` is what is sent. */
+  filled?: boolean;
 }
 
 const FINAL = new Set(["completed", "failed", "error", "notSent", "stale", "cancelled", "contended", "unknown"]);
@@ -108,6 +113,10 @@ class Run {
   private status: RunStatus = "done";
   /** Clock time of the first poll in the current run of unanswered polls. */
   private unansweredSince?: number;
+  /** Ids the API gave the objects this run (or a settled staged batch) created, by change key (waves). */
+  private readonly ids = new Map<string, string>();
+  /** Secret values sent, scrubbed from every message. */
+  private secrets: string[] = [];
 
   constructor(
     private readonly client: DashboardClient,
@@ -127,6 +136,7 @@ class Run {
     for (const s of options.settled ?? []) {
       const e = this.entries.get(s.index);
       if (e) Object.assign(e, { state: s.state, errors: s.errors, final: s.id ? ({ id: s.id, status: { completed: s.state === "completed", failed: s.state === "failed", errors: s.errors, createdResources: s.createdResources } } as ActionBatch) : undefined });
+      if (e && s.state === "completed") this.learnIds(e.batch, s.createdResources);
     }
   }
 
@@ -174,7 +184,8 @@ class Run {
     }
     await this.settleAdopted();
     const batches = this.results();
-    let resources = outcomes(this.plan, batches);
+    // Failures name the actions as sent: matched against the filled batches.
+    let resources = outcomes({ ...this.plan, batches: this.plan.batches.map((b) => this.entries.get(b.index)!.batch) }, batches);
     let verified = false;
     if (this.options.verify !== false && (this.status === "done" || this.status === "stale") && resources.some((r) => r.outcome.status === "applied")) {
       resources = await this.verify(resources);
@@ -196,7 +207,9 @@ class Run {
 
   private async run(): Promise<void> {
     if (!this.list().some((e) => !FINAL.has(e.state))) return;
-    // 1. The whole claim: every batch made unconfirmed up front (those staged for review already exist).
+    if (!this.fillSecretsUpFront()) return;
+    // 1. The whole claim: every batch made unconfirmed up front (those staged for review already
+    //    exist); a batch that needs ids the API assigns is made once they are known (fillReady).
     await this.stageAll((e) => !e.batch.stagedId);
     if (this.aborted) return this.interrupted();
 
@@ -229,8 +242,79 @@ class Run {
   private async stageAll(which: (e: Entry) => boolean): Promise<void> {
     for (const e of this.list("waiting")) {
       if (this.aborted) return;
-      if (which(e)) await this.stage(e);
+      if (which(e) && this.fillable(e)) await this.stage(e);
     }
+  }
+
+  // ---- waves: ids the API assigns, secrets -------------------------------------------------------
+
+  /** Whether a batch can be made now: it needs no id an earlier batch has yet to give. */
+  private fillable(e: Entry): boolean {
+    return e.filled === true || !idsNeeded(e.batch).length;
+  }
+
+  /**
+   * Before anything is sent: every secret the plan sends must be in the environment (else nothing
+   * is sent), and batches without ids to wait for get their secrets now, so that claims and twins
+   * compare what is sent.
+   */
+  private fillSecretsUpFront(): boolean {
+    const missing = missingSecrets(this.plan.batches.flatMap((b) => b.actions));
+    if (missing.length) {
+      const message = `environment variable${missing.length === 1 ? "" : "s"} ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set: the secrets the plan sends are read from ${missing.length === 1 ? "it" : "them"} (nothing was sent)`;
+      for (const e of this.list()) if (!FINAL.has(e.state)) this.finalise(e, "error", message);
+      return false;
+    }
+    for (const e of this.list("waiting")) {
+      if (idsNeeded(e.batch).length) continue;
+      const filled = fillBatch(e.batch, this.ids);
+      e.batch = filled.batch!;
+      e.filled = true;
+      this.secrets.push(...filled.secrets);
+    }
+    return true;
+  }
+
+  private learnIds(batch: PlannedBatch, created: Array<{ id: string; uri: string }>): void {
+    for (const [key, id] of createdIds(batch, created)) this.ids.set(key, id);
+  }
+
+  /**
+   * Batches whose earlier batches completed get the ids those assigned, are made (a claim made now,
+   * not up front: it could not name the objects before), and are looked at against the other
+   * batches pending in the organization before they are confirmed.
+   */
+  private async fillReady(): Promise<void> {
+    const ready = this.list("waiting").filter((e) => !e.filled && e.batch.after.every((i) => this.entries.get(i)?.state === "completed"));
+    if (!ready.length) return;
+    const made: Entry[] = [];
+    for (const e of ready) {
+      if (this.aborted) return;
+      const filled = fillBatch(e.batch, this.ids);
+      if (!filled.batch) {
+        const what = filled.missing.map((k) => describeAssigned(k)).join(", ");
+        this.finalise(e, "notSent", `not sent: the API did not report ${what} when the batch that created it completed`);
+        this.emit({ type: "batch.skipped", index: e.batch.index, reason: `not sent: no id for ${what}` });
+        continue;
+      }
+      e.batch = filled.batch;
+      e.filled = true;
+      this.secrets.push(...filled.secrets);
+      await this.stage(e);
+      if (e.state === "staged") made.push(e);
+    }
+    if (!made.length) return;
+    let conflicts: Holder[];
+    try {
+      conflicts = this.classify(await this.api.list(this.org, "pending")).conflicts;
+    } catch (err) {
+      for (const e of made) this.finalise(e, "error", `the organization's pending batches could not be read before confirming it: ${messageOf(err)}`);
+      return;
+    }
+    if (!conflicts.length) return;
+    this.holders.push(...conflicts);
+    const what = conflicts.map((h) => `${h.state === "running" ? "running" : "unconfirmed"} batch ${h.id}`).join(", ");
+    for (const e of this.list()) if (!FINAL.has(e.state) && e.state !== "running") this.finalise(e, "contended", `another run holds its resources (${what})`);
   }
 
   /**
@@ -400,6 +484,8 @@ class Run {
     for (;;) {
       this.skipBlocked();
       if (this.aborted) break;
+      if (confirming) await this.fillReady();
+      if (this.aborted) break;
       const wave = confirming ? await this.nextWave() : [];
       if (wave.length) {
         const checked = await this.recheck(wave);
@@ -411,7 +497,7 @@ class Run {
       if (!this.list("running").length) {
         // Batches of unknown outcome may still hold the slots (or be the dependencies) that the
         // remaining batches wait for: they are polled, for a bounded time, before those are given up.
-        const waiting = confirming ? this.list("staged") : [];
+        const waiting = confirming ? [...this.list("staged"), ...this.list("waiting")] : [];
         if (!waiting.length || !this.holding().length) break;
         const why = this.giveUp();
         if (why) {
@@ -482,7 +568,8 @@ class Run {
     let changed = true;
     while (changed) {
       changed = false;
-      for (const e of this.list("staged")) {
+      // Batches that wait for ids (still "waiting") are blocked the same way.
+      for (const e of [...this.list("staged"), ...this.list("waiting")]) {
         // A dependency of unknown outcome that is still polled may yet turn out completed.
         const blocked = e.batch.after.map((i) => this.entries.get(i)!).find((d) => FINAL.has(d.state) && d.state !== "completed" && !(d.state === "unknown" && d.release));
         if (!blocked) continue;
@@ -501,7 +588,8 @@ class Run {
    * finished, are not in the pending list the claim looked at.
    */
   private async recheck(wave: Entry[]): Promise<Entry[] | "stale"> {
-    const keys = [...new Set(wave.flatMap((e) => e.batch.owners))];
+    // An object this run created in an earlier batch did not exist when the plan was made: there is nothing to compare.
+    const keys = [...new Set(wave.flatMap((e) => e.batch.owners))].filter((k) => !(this.changeByKey.get(k)?.op === "create" && this.ids.has(k)));
     let moved: Map<string, string>;
     try {
       moved = staleChanges(
@@ -637,6 +725,7 @@ class Run {
   private update(e: Entry, b: ActionBatch): void {
     if (!b.status.completed && !b.status.failed) return;
     e.final = b;
+    if (b.status.completed) this.learnIds(e.batch, b.status.createdResources ?? []);
     this.finalise(e, b.status.completed ? "completed" : "failed", ...(b.status.errors ?? []));
     this.emit({ type: "batch.done", index: e.batch.index, id: b.id, state: b.status.completed ? "completed" : "failed" });
   }
@@ -668,7 +757,10 @@ class Run {
           const failed = new Map((await this.api.list(this.org, "failed", once)).map((b) => [b.id, b]));
           for (const e of sure) {
             const id = e.draft!.id;
-            this.learn(e, failed.get(id) ?? { ...e.draft!, confirmed: true, status: { completed: true, failed: false, errors: [], createdResources: [] } });
+            const done = failed.get(id);
+            // A completed batch that created objects is read itself: later batches need their ids.
+            if (!done && e.batch.actions.some((a) => a.operation === "create")) this.learn(e, await this.api.get(this.org, id, once));
+            else this.learn(e, done ?? { ...e.draft!, confirmed: true, status: { completed: true, failed: false, errors: [], createdResources: [] } });
           }
         }
         // Maybe confirmed and no longer pending: finished, or the draft is gone; asked one by one (rare).
@@ -829,7 +921,8 @@ class Run {
 
   private finalise(e: Entry, state: BatchState, ...errors: string[]): void {
     e.state = state;
-    e.errors = errors;
+    // The API echoes the bodies of failed actions: secrets sent never reach a message.
+    e.errors = this.secrets.length ? errors.map((m) => redact(m, this.secrets)) : errors;
     // A batch of unknown outcome may be running: its slot stays taken (polled until known, or the run ends).
     if (state !== "unknown") this.release(e);
     if (state === "error") this.emit({ type: "batch.error", index: e.batch.index, id: e.draft?.id, message: errors[0] ?? "" });

@@ -89,16 +89,35 @@ export interface ApplyResult {
 
 const ref = (r: BatchResult) => `batch #${r.index + 1}${r.id ? ` (${r.id})` : ""}`;
 
+/** How bad an outcome is, for a change whose actions span batches (waves): the worst one is its outcome. */
+const SEVERITY: Record<Outcome["status"], number> = { unchanged: 0, applied: 1, notApplied: 2, mismatch: 3, unknown: 4, failed: 5 };
+
+/**
+ * A change whose actions are in several batches (a layer 3 interface's create, then its DHCP
+ * settings once its id is known) has the worst of their outcomes; when part of it was applied the
+ * reason says so, and a part not sent because an earlier part failed keeps that failure.
+ */
+function combine(before: Outcome | undefined, next: Outcome): Outcome {
+  if (!before) return next;
+  if (SEVERITY[next.status] < SEVERITY[before.status]) return before;
+  if (before.status === "applied" && next.status !== "applied" && "reason" in next) {
+    return { ...next, reason: `${next.reason} (its actions in batch #${before.batch + 1}${before.batchId ? ` (${before.batchId})` : ""} were applied)` } as Outcome;
+  }
+  if (before.status !== "applied" && SEVERITY[before.status] >= SEVERITY.notApplied && next.status === "notApplied") return before;
+  return next;
+}
+
 /** Per resource: applied, unchanged, failed, not applied or unknown, with the reason. */
 export function outcomes(plan: Plan, results: BatchResult[]): ResourceResult[] {
   const byKey = new Map<string, Outcome>();
+  const setOutcome = (k: string, o: Outcome) => byKey.set(k, combine(byKey.get(k), o));
   const describe = new Map(plan.changes.map((c) => [c.key, c.description]));
   const byIndex = new Map(plan.batches.map((b) => [b.index, b]));
   for (const r of results) {
     const batch = byIndex.get(r.index);
     if (!batch) continue;
     const owners = [...new Set(batch.owners)];
-    const set = (o: Outcome) => owners.forEach((k) => byKey.set(k, o));
+    const set = (o: Outcome) => owners.forEach((k) => setOutcome(k, o));
     switch (r.state) {
       case "completed":
         set({ status: "applied", batch: r.index, batchId: r.id! });
@@ -113,7 +132,7 @@ export function outcomes(plan: Plan, results: BatchResult[]): ResourceResult[] {
       case "cancelled":
       case "contended":
       case "stale":
-        for (const k of owners) byKey.set(k, { status: "notApplied", batch: r.index, batchId: r.id, reason: r.perResource?.[k] ?? r.errors[0] ?? `${ref(r)} was not sent` });
+        for (const k of owners) setOutcome(k, { status: "notApplied", batch: r.index, batchId: r.id, reason: r.perResource?.[k] ?? r.errors[0] ?? `${ref(r)} was not sent` });
         break;
       case "failed": {
         const failed = new Map<string, string>();
@@ -129,7 +148,7 @@ export function outcomes(plan: Plan, results: BatchResult[]): ResourceResult[] {
         const culprit = [...failed.entries()].map(([k, m]) => `${describe.get(k)} failed: ${m}`).join("; ");
         for (const k of owners) {
           const reason = failed.get(k);
-          byKey.set(
+          setOutcome(
             k,
             reason !== undefined
               ? { status: "failed", batch: r.index, batchId: r.id, reason }

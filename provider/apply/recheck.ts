@@ -7,9 +7,10 @@ import { DashboardClient } from "../dashboard/client";
 import { LiveCache, readLive } from "../live/read";
 import { fieldChanges } from "../plan/diff";
 import { stableJson } from "../plan/digest";
-import { Plan, Validated, ValidatedDelete, liveNeeds, validateAll } from "../plan/plan";
+import { Plan, Validated, ValidatedDelete, declaredOf, liveNeeds, validateAll } from "../plan/plan";
 import { Change, FieldChange } from "../resources/common";
 import { anticipateVlans } from "../resources/vlans-settings";
+import { refTargets, resolveRefs } from "../plan/refs";
 
 type Item = (Validated & { remove?: false }) | (ValidatedDelete & { remove: true });
 
@@ -31,21 +32,33 @@ export interface Replanned {
 /** Reads the collections of `keys` once each (a fresh cache) and plans those resources again. */
 export async function replanKeys(client: DashboardClient, organizationId: string, specs: Map<string, Item>, keys: string[], intent: "as-planned" | "ensure"): Promise<Map<string, Replanned>> {
   const items = keys.map((k) => specs.get(k)).filter((i): i is Item => i !== undefined);
-  // The plan already checked that networks and devices exist: only the collections compared are read.
-  const needs = liveNeeds(items);
+  const all = [...specs.values()].filter((i) => !i.remove);
+  // The plan already checked that networks and devices exist: only the collections compared are
+  // read, and those of the resources whose ids these refer to (a port's access policy).
+  const needs = liveNeeds([...items, ...refTargets(items, all)]);
   needs.networks = false;
-  needs.devices = items.some((i) => i.module.kind === "deviceTags");
+  // Tags and device attributes are compared with the device list.
+  needs.devices = items.some((i) => i.module.kind === "deviceTags" || i.module.kind === "device");
   const live = await readLive(client, organizationId, needs, new LiveCache());
   // As in makePlan: VLANs of a network being enabled are compared against what enabling leaves.
   const after = anticipateVlans(items, live);
+  // Rules between resources see the whole plan (a route's next hop through an interface it creates).
+  const declared = declaredOf(all);
+  const resolved = resolveRefs(items, all, after, (i) => i.spec.name);
   const out = new Map<string, Replanned>();
   for (const i of items) {
     const ctx = {
       live: i.module.kind === "vlansSettings" ? live : after,
+      declared,
       name: i.spec.name,
       intent: intent === "ensure" ? ("ensure" as const) : ((i.spec as { intent?: "ensure" | "create" }).intent ?? "ensure"),
     };
-    const r = i.remove ? i.module.planDelete(i.props, i.spec, ctx) : i.module.plan(i.props, ctx);
+    const refIssues = resolved.issues.filter((x) => x.name === i.spec.name).map((x) => `${x.path}: ${x.message}`);
+    if (refIssues.length) {
+      out.set(i.key, { key: i.key, issues: refIssues });
+      continue;
+    }
+    const r = i.remove ? i.module.planDelete(i.props, i.spec, ctx) : i.module.plan(resolved.props.get(i.key) ?? i.props, ctx);
     out.set(i.key, { key: i.key, change: r.change, issues: (r.issues ?? []).map((x) => `${x.path ? `${x.path}: ` : ""}${x.message}`) });
   }
   return out;

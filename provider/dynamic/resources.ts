@@ -35,6 +35,11 @@ export const SINGLETON: Record<DynamicKind, boolean> = {
   switchPorts: true,
   deviceTags: true,
   vlansSettings: true,
+  device: true,
+  switchAccessPolicy: false,
+  linkAggregation: false,
+  switchRoutingInterface: false,
+  switchStaticRoute: false,
 };
 
 /** Fields whose change means other Meraki objects: replace rather than update. */
@@ -44,6 +49,11 @@ export const IDENTITY: Record<DynamicKind, string[]> = {
   switchPorts: ["serial"],
   deviceTags: ["serial"],
   vlansSettings: ["networkId"],
+  device: ["serial"],
+  switchAccessPolicy: ["networkId", "name"],
+  linkAggregation: ["networkId"],
+  switchRoutingInterface: ["serial", "vlanId"],
+  switchStaticRoute: ["serial", "subnet"],
 };
 
 export function isUnknown(v: unknown): boolean {
@@ -57,12 +67,13 @@ export function containsUnknown(v: unknown): boolean {
   return false;
 }
 
-/** The Meraki resource's properties from a resource's inputs or outputs. */
-export function resourceProps(raw: Props): Props {
+/** The Meraki resource's properties from a resource's inputs or outputs (of a `kind`: without the ids the API assigned). */
+export function resourceProps(raw: Props, kind?: DynamicKind): Props {
   const out: Props = {};
-  for (const [k, v] of Object.entries(raw ?? {})) if (!PROVIDER_FIELDS.includes(k) && v !== undefined && v !== null) out[k] = v;
-  // null is meaningful for a few port fields (vlan: null clears a trunk's native VLAN)
-  for (const k of ["vlan", "voiceVlan", "name", "portScheduleId", "groupPolicyId", "adaptivePolicyGroupId", "dhcpBootNextServer", "dhcpBootFilename"]) {
+  const ids = kind && kind !== "switchPorts" ? Object.keys(KINDS[kind].outputs ?? {}) : [];
+  for (const [k, v] of Object.entries(raw ?? {})) if (!PROVIDER_FIELDS.includes(k) && !ids.includes(k) && v !== undefined && v !== null) out[k] = v;
+  // null is meaningful for a few port fields (vlan: null clears a trunk's native VLAN), and a device's address and notes
+  for (const k of ["vlan", "voiceVlan", "name", "portScheduleId", "groupPolicyId", "adaptivePolicyGroupId", "dhcpBootNextServer", "dhcpBootFilename", "address", "notes"]) {
     if (raw && raw[k] === null) out[k] = null;
   }
   return out;
@@ -81,7 +92,26 @@ export function resourceId(kind: DynamicKind, props: Props): string {
       return String(props.serial);
     case "vlansSettings":
       return String(props.networkId);
+    case "device":
+      return String(props.serial);
+    case "switchStaticRoute":
+      return `${String(props.serial)}/${String(props.subnet)}`;
+    case "switchAccessPolicy":
+      return `${String(props.networkId)}/${String(props.name)}`;
+    case "linkAggregation": {
+      const parsed = KINDS.linkAggregation.schema.safeParse(props);
+      return parsed.success ? KINDS.linkAggregation.key(parsed.data).replace(/^linkAggregation\//, "") : String(props.networkId);
+    }
+    case "switchRoutingInterface":
+      return `${String(props.serial)}/${String(props.vlanId)}`;
   }
+}
+
+/** The outputs with the id the API gave the object (accessPolicyNumber, interfaceId…), for kinds that have one. */
+export function withId(kind: DynamicKind, outs: Props, id: string | undefined): Props {
+  if (kind === "switchPorts" || id === undefined) return outs;
+  for (const [field, as] of Object.entries(KINDS[kind].outputs ?? {})) outs[field] = as === "number" ? Number(id) : id;
+  return outs;
 }
 
 /** The operations one resource stands for (validation problems of a SwitchPorts declaration itself throw). */

@@ -26,6 +26,7 @@ import { Change } from "../resources/common";
 import { KINDS } from "../resources";
 import { portsText } from "../resources/switch-ports";
 import { FileLedger, defaultStateDir } from "../apply/ledger";
+import { assignedIds } from "../apply/fill";
 import { PluginInterrupts } from "./interrupt";
 import { currentUrn, onEngineCancel } from "./engine-hooks";
 import { engineLog, engineLogAvailable } from "./engine-log";
@@ -46,6 +47,7 @@ import {
   isUnknown,
   outputs,
   portIds,
+  withId,
   portOfName,
   refreshedBulk,
   resourceId,
@@ -65,6 +67,8 @@ interface Job {
 interface JobResult {
   /** Per operation key: the managed fields as they were before this change (the original of a singleton). */
   before: Map<string, Props | null>;
+  /** Per operation key: the API's id of the object (an access policy's number…), assigned by its create or live. */
+  ids: Map<string, string>;
 }
 
 /**
@@ -174,11 +178,11 @@ export class Runtime {
   /** check: the engine's validation as CheckFailures; values unknown during preview are not judged. */
   async check(kind: DynamicKind, olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }> {
     this.coalescer.touch();
-    const props = resourceProps(news);
+    const props = resourceProps(news, kind);
     const failures = checkFailures(kind, props);
     // A resource new to the stack (no olds) gets no Diff: what it would change in the live objects is shown here.
     // Not awaited: the engine makes one Check at a time, and a slow Check spreads the steps that follow over several flushes.
-    if (!failures.length && !Object.keys(resourceProps(olds ?? {})).length) void this.showDrift(kind, props);
+    if (!failures.length && !Object.keys(resourceProps(olds ?? {}, kind)).length) void this.showDrift(kind, props);
     return { inputs: news, failures };
   }
 
@@ -204,9 +208,9 @@ export class Runtime {
     this.coalescer.touch();
     const replaces = IDENTITY[kind].filter((f) => isUnknown(news[f]) || String(news[f]) !== String(olds[f]));
     if (replaces.length) return { changes: true, replaces, deleteBeforeReplace: kind === "vlan" };
-    const props = resourceProps(news);
+    const props = resourceProps(news, kind);
     if (containsUnknown(props)) return { changes: true, replaces: [], deleteBeforeReplace: false };
-    const inputsChanged = JSON.stringify(sorted(resourceProps(olds))) !== JSON.stringify(sorted(props));
+    const inputsChanged = JSON.stringify(sorted(resourceProps(olds, kind))) !== JSON.stringify(sorted(props));
     try {
       const changes = await this.liveChanges(kind, props);
       void this.showDrift(kind, props, changes);
@@ -227,35 +231,35 @@ export class Runtime {
   }
 
   async create(kind: DynamicKind, inputs: Props): Promise<{ id: string; outs: Props }> {
-    const props = resourceProps(inputs);
+    const props = resourceProps(inputs, kind);
     const id = resourceId(kind, props);
     try {
-      const { before } = await this.submit(this.applyJob(kind, props, "create"));
-      return { id, outs: outputs(inputs, this.originalAfter(kind, props, undefined, before)) };
+      const { before, ids } = await this.submit(this.applyJob(kind, props, "create"));
+      return { id, outs: withId(kind, outputs(inputs, this.originalAfter(kind, props, undefined, before)), onlyId(ids)) };
     } catch (err) {
       throw this.partial(err, id, kind, props, inputs, undefined);
     }
   }
 
   async update(kind: DynamicKind, id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-    const props = resourceProps(news);
+    const props = resourceProps(news, kind);
     const job = this.applyJob(kind, props, "ensure");
     // Ports that leave a SwitchPorts resource go back as its onDelete says.
     if (kind === "switchPorts") {
       const kept = new Set(portIds(props));
-      const left = portIds(resourceProps(olds)).filter((p) => !kept.has(p));
-      if (left.length) job.ops.push(...this.unclaimed(deleteOps(kind, resourceProps(olds), olds.original, left)));
+      const left = portIds(resourceProps(olds, kind)).filter((p) => !kept.has(p));
+      if (left.length) job.ops.push(...this.unclaimed(deleteOps(kind, resourceProps(olds, kind), olds.original, left)));
     }
     try {
-      const { before } = await this.submit(job);
-      return { outs: outputs(news, this.originalAfter(kind, props, olds.original, before)) };
+      const { before, ids } = await this.submit(job);
+      return { outs: withId(kind, outputs(news, this.originalAfter(kind, props, olds.original, before)), onlyId(ids)) };
     } catch (err) {
       throw this.partial(err, id, kind, props, news, olds.original);
     }
   }
 
   async delete(kind: DynamicKind, _id: string, props: Props): Promise<void> {
-    const p = resourceProps(props);
+    const p = resourceProps(props, kind);
     const ops = this.unclaimed(deleteOps(kind, p, props.original));
     if (ops.length) await this.submit({ ops, urn: currentUrn() });
   }
@@ -267,7 +271,7 @@ export class Runtime {
    * `preview --diff` names each drifted field with its live and its program value.
    */
   async read(kind: DynamicKind, id: string, props: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
-    const p = resourceProps(props);
+    const p = resourceProps(props, kind);
     const { engine, cache } = await this.setup();
     const { ops } = applyOps(kind, p, "ensure");
     const { items } = validate(ops.map((o) => o.spec));
@@ -275,10 +279,13 @@ export class Runtime {
     const live = await readLive(engine.client, engine.options.organizationId, liveNeeds(items), cache);
     const liveByPort = new Map<string, Props>();
     let current: Props = { ...props };
+    let apiId: string | undefined;
     for (const item of items) {
       const r = item.module.plan(item.props, { live, name: item.spec.name, intent: "ensure" });
       if (!r.change) return { id: "", props: {} };
-      if (kind === "vlan" && r.change.op === "create") return { id: "", props: {} };
+      // An object the API numbers (a VLAN, a policy, an interface…) that is gone reads as gone.
+      if (!SINGLETON[kind] && r.change.op === "create") return { id: "", props: {} };
+      apiId = r.change.id;
       const drifted: Props = {};
       for (const f of r.change.fields) {
         const top = f.path.split(".")[0];
@@ -289,7 +296,7 @@ export class Runtime {
       else current = { ...current, ...drifted };
     }
     if (kind === "switchPorts") current = { ...refreshedBulk(p, liveByPort), original: props.original };
-    return { id, props: outputs(current, undefined), inputs: resourceProps(current) };
+    return { id, props: withId(kind, outputs(current, undefined), apiId), inputs: resourceProps(current, kind) };
   }
 
   /** The job of a Create or Update, its objects claimed for this deployment. */
@@ -363,7 +370,7 @@ export class Runtime {
 
   /** A real call, gathered with the others that arrive together. */
   private async submit(job: Job): Promise<JobResult> {
-    if (!job.ops.length) return { before: new Map() };
+    if (!job.ops.length) return { before: new Map(), ids: new Map() };
     return this.coalescer.submit(job);
   }
 
@@ -394,10 +401,13 @@ export class Runtime {
       const applied = await this.interrupts.around(() => engine.apply(plan, { signal: this.interrupts.signal, drainMs: DYNAMIC_DEFAULTS.drainMs }));
       const results = new Map(applied.resources.map((r) => [r.key, r]));
       const lives = new Map(plan.changes.map((c) => [c.key, c.live ?? null]));
+      // Ids the creates were given (an access policy's number…), else the live objects', for the outputs.
+      const assigned = assignedIds(plan.batches, applied.batches);
+      for (const c of plan.changes) if (c.id !== undefined && !assigned.has(c.key)) assigned.set(c.key, c.id);
       this.flushes.push({ calls: remaining.length, actions: plan.summary.actions, batches: plan.batches.length });
       // Each resource's batch, on the resource, before the engine hears that its step is done.
       await Promise.all(remaining.map((c) => this.showBatches(c.item, results, plan.batches.length)));
-      for (const c of remaining) answer(c, results, lives);
+      for (const c of remaining) answer(c, results, lives, assigned);
       remaining = [];
     }
   }
@@ -407,18 +417,26 @@ export class Runtime {
 const META_FIELDS = new Set(["serial", "portId", "networkId", "vlanId", "onDelete", "adopt", "mode"]);
 
 /** Resolves a call when each of its objects was applied (or needed nothing), else rejects it with every reason. */
-function answer(c: Flushable<Job, JobResult>, results: Map<string, ResourceResult>, lives: Map<string, Props | null>): void {
+function answer(c: Flushable<Job, JobResult>, results: Map<string, ResourceResult>, lives: Map<string, Props | null>, assigned: Map<string, string>): void {
   const before = new Map<string, Props | null>();
+  const ids = new Map<string, string>();
   const failed: ResourceResult[] = [];
   for (const op of c.item.ops) {
     const key = keyOf(op.spec);
     const r = key === undefined ? undefined : results.get(key);
     if (!r) return c.reject(new MerakiBatchError("API_ERROR", `no result for ${op.spec.name}`));
-    if (r.outcome.status === "applied" || r.outcome.status === "unchanged") before.set(r.key, lives.get(r.key) ?? null);
-    else failed.push(r);
+    if (r.outcome.status === "applied" || r.outcome.status === "unchanged") {
+      before.set(r.key, lives.get(r.key) ?? null);
+      if (assigned.has(r.key)) ids.set(r.key, assigned.get(r.key)!);
+    } else failed.push(r);
   }
-  if (!failed.length) return c.resolve({ before });
+  if (!failed.length) return c.resolve({ before, ids });
   c.reject(new CallFailed(failureMessage(failed, c.item.ops.length), before));
+}
+
+/** The id of a call's only object, if it has one. */
+function onlyId(ids: Map<string, string>): string | undefined {
+  return ids.size === 1 ? [...ids.values()][0] : undefined;
 }
 
 /** The validation issues that belong to a call's objects. */

@@ -12,6 +12,12 @@ import { PORT_DEFAULTS, normalise as normalisePort, switchPortSchema } from "../
 import { deviceTagsSchema } from "../resources/device-tags";
 import { normaliseFields as normaliseVlan, vlanSchema } from "../resources/vlan";
 import { vlansSettingsSchema } from "../resources/vlans-settings";
+import { ACCESS_POLICY_DEFAULTS, INTERFACE_DEFAULTS, STATIC_ROUTE_DEFAULTS } from "../../lib/campus-defaults";
+import { deviceSchema, normalise as normaliseDevice } from "../resources/device";
+import { linkAggregationSchema } from "../resources/link-aggregation";
+import { accessPolicySchema } from "../resources/switch-access-policy";
+import { routingInterfaceSchema } from "../resources/switch-routing-interface";
+import { staticRouteSchema } from "../resources/switch-static-route";
 
 type Fields = Record<string, unknown>;
 
@@ -27,11 +33,22 @@ export interface KindFields {
   readOnly: string[];
   /** Values an untouched object has: fields at these values are left out. */
   defaults: Fields;
+  /** Fields held empty are written too: the object has no factory values to fall back on (a device's name or address). */
+  keepEmpty?: boolean;
   normalise(fields: Fields): Fields;
 }
 
 /** The kinds an import writes. A new kind joins here with its fields. */
-export type ImportableKind = "vlansSettings" | "vlan" | "switchPort" | "deviceTags";
+export type ImportableKind =
+  | "vlansSettings"
+  | "vlan"
+  | "switchPort"
+  | "deviceTags"
+  | "device"
+  | "switchAccessPolicy"
+  | "linkAggregation"
+  | "switchRoutingInterface"
+  | "switchStaticRoute";
 
 export const IMPORT_KINDS: Record<ImportableKind, KindFields> = {
   vlansSettings: {
@@ -69,6 +86,54 @@ export const IMPORT_KINDS: Record<ImportableKind, KindFields> = {
     identity: ["serial"],
     readOnly: [],
     defaults: { tags: [] },
+    normalise: (f) => f,
+  },
+  device: {
+    kind: "device",
+    schema: deviceSchema,
+    sdkOnly: ["serial", "onDelete", "tags"],
+    identity: ["serial"],
+    readOnly: [],
+    // A device has no factory name, address or notes: what it holds, empty or not, is written.
+    defaults: {},
+    keepEmpty: true,
+    normalise: normaliseDevice,
+  },
+  switchAccessPolicy: {
+    kind: "switchAccessPolicy",
+    schema: accessPolicySchema,
+    sdkOnly: ["networkId", "adopt"],
+    identity: ["accessPolicyNumber", "networkId"],
+    readOnly: [],
+    defaults: ACCESS_POLICY_DEFAULTS,
+    normalise: (f) => f,
+  },
+  linkAggregation: {
+    kind: "linkAggregation",
+    schema: linkAggregationSchema,
+    sdkOnly: ["networkId", "adopt"],
+    identity: ["id"],
+    readOnly: [],
+    defaults: {},
+    normalise: (f) => f,
+  },
+  switchRoutingInterface: {
+    kind: "switchRoutingInterface",
+    schema: routingInterfaceSchema,
+    sdkOnly: ["serial", "vlanId", "adopt"],
+    identity: ["interfaceId", "vlanId"],
+    readOnly: [],
+    defaults: INTERFACE_DEFAULTS,
+    // No default gateway (an interface that is not the switch's first) is nothing to write.
+    normalise: (f) => (f.defaultGateway === null ? Object.fromEntries(Object.entries(f).filter(([k]) => k !== "defaultGateway")) : f),
+  },
+  switchStaticRoute: {
+    kind: "switchStaticRoute",
+    schema: staticRouteSchema,
+    sdkOnly: ["serial", "adopt"],
+    identity: ["staticRouteId"],
+    readOnly: [],
+    defaults: STATIC_ROUTE_DEFAULTS,
     normalise: (f) => f,
   },
 };
@@ -154,7 +219,7 @@ export function deriveFields(k: KindFields, live: Fields): Derived {
     const required = isRequired(k, f);
     // A field an untouched object does not have, held empty, is what the API fills in (a sticky
     // MAC allow list before it learns): nothing a person would write.
-    if (!(f in k.defaults) && !required && (value === null || (Array.isArray(value) && value.length === 0))) continue;
+    if (!k.keepEmpty && !(f in k.defaults) && !required && (value === null || (Array.isArray(value) && value.length === 0))) continue;
     if (f in k.defaults && !required) {
       const def = k.normalise({ [f]: k.defaults[f] })[f];
       if (deepEqual(value, def)) continue;

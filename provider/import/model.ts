@@ -33,6 +33,14 @@ export interface ImportedVlansSettings {
   variable?: string;
 }
 
+/** A resource as the program declares it: its name and props (API names). */
+export interface ImportedResource {
+  resourceName: string;
+  props: Fields;
+  /** The constant holding it, when other resources use its outputs (an access policy's number). */
+  variable?: string;
+}
+
 export interface ImportedNetwork {
   id: string;
   name: string;
@@ -41,6 +49,8 @@ export interface ImportedNetwork {
   /** Whether the network's VLANs are on: every selected network with an appliance has one. */
   vlansSettings?: ImportedVlansSettings;
   vlans: ImportedVlan[];
+  policies: ImportedResource[];
+  aggregations: ImportedResource[];
 }
 
 export type NamedPortDeclaration = PortDeclaration & {
@@ -57,7 +67,11 @@ export interface ImportedDevice {
   networkName: string | null;
   constant: string;
   tags?: { resourceName: string; props: Fields };
+  /** Its name, address, notes and location (Device). */
+  attributes?: ImportedResource;
   ports: NamedPortDeclaration[];
+  interfaces: ImportedResource[];
+  routes: ImportedResource[];
 }
 
 /** A field of a resource (null: the whole resource) that the program does not declare. */
@@ -102,6 +116,11 @@ export interface ImportModel {
     declarations: number;
     defaultPorts: number;
     untaggedDevices: number;
+    devices: number;
+    policies: number;
+    aggregations: number;
+    interfaces: number;
+    routes: number;
   };
 }
 
@@ -296,6 +315,87 @@ function portCandidates(device: LiveDevice, snapshot: LiveSnapshot, skips: SkipL
   return out;
 }
 
+/** A candidate from live fields through its kind's derivation; every left-out field named. */
+function derived(kind: ImportableKind, key: string, identity: Fields, live: LiveRecord, subject: Subject, label: string, skips: SkipLog, extra?: Fields): Candidate | undefined {
+  const d = deriveFields(IMPORT_KINDS[kind], live);
+  for (const f of d.unknown) skips.drop(key, f, `${label} field '${f}'`, "the SDK has no property for it", subject);
+  for (const x of d.dropped) skips.drop(key, x.field, `${x.field} ${show(x.value)}`, x.reason, subject);
+  const c: Candidate = { kind, key, identity, fields: d.fields, subject, label, ...(extra ? { extra } : {}) };
+  return fitSchema(c, skips) ? c : undefined;
+}
+
+/** A device's name, address, notes and location, when it has any. */
+function deviceCandidate(d: LiveDevice, skips: SkipLog): Candidate | undefined {
+  const live = { name: d.name, address: d.address ?? null, notes: d.notes ?? null, lat: d.lat ?? null, lng: d.lng ?? null };
+  const c = derived("device", `device/${d.serial}`, { serial: d.serial }, live, { text: d.serial }, `attributes of ${d.serial}`, skips);
+  return c && Object.values(c.fields).some((v) => v !== null) ? c : undefined;
+}
+
+/** The environment variable an imported policy's RADIUS secrets are read from: RADIUS_SECRET_<NAME>. */
+export function secretVariable(policyName: string): string {
+  const words = policyName.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return `RADIUS_SECRET${words ? `_${words}` : ""}`;
+}
+
+/**
+ * A network's access policies, adopted. The API never returns RADIUS secrets: each server's is
+ * read from an environment variable named after the policy, which the reader is told to set.
+ */
+function policyCandidates(networkId: string, snapshot: LiveSnapshot, skips: SkipLog, assumed: SkipLog): Candidate[] {
+  const out: Candidate[] = [];
+  for (const live of snapshot.accessPolicies?.[networkId] ?? []) {
+    const name = String(live.name ?? "");
+    const subject = { text: `access policy '${name}' on ${networkId}` };
+    const env = secretVariable(name);
+    const withSecret = (list: unknown) => (Array.isArray(list) ? list.map((x: Record<string, unknown>) => ({ host: x.host, port: x.port, secret: { fromEnv: env } })) : list);
+    const servers = [...((live.radiusServers as unknown[]) ?? []), ...((live.radiusAccountingServers as unknown[]) ?? [])];
+    if (servers.length) assumed.add(`RADIUS secrets, read from $${env}`, "the API does not return them: set the variable where batches are sent (they are sent when the policy's servers change)", subject);
+    const fields = { ...live, radiusServers: withSecret(live.radiusServers), radiusAccountingServers: withSecret(live.radiusAccountingServers) };
+    const c = derived("switchAccessPolicy", `switchAccessPolicy/${networkId}/${name}`, { networkId }, fields, subject, `access policy '${name}'`, skips, { adopt: true });
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+function aggregationCandidates(networkId: string, snapshot: LiveSnapshot, skips: SkipLog): Candidate[] {
+  const out: Candidate[] = [];
+  for (const live of snapshot.linkAggregations?.[networkId] ?? []) {
+    const members = ((live.switchPorts as Array<{ serial: string; portId: string }>) ?? [])
+      .map((m) => ({ serial: String(m.serial), portId: String(m.portId) }))
+      .sort((a, b) => naturalCompare(`${a.serial}/${a.portId}`, `${b.serial}/${b.portId}`));
+    const first = members[0] ? `${members[0].serial}/${members[0].portId}` : String(live.id);
+    const c: Candidate = {
+      kind: "linkAggregation",
+      key: `linkAggregation/${networkId}/${first}`,
+      identity: { networkId },
+      fields: { switchPorts: members },
+      extra: { adopt: true },
+      subject: { text: `link aggregation ${String(live.id)} on ${networkId}` },
+      label: `link aggregation ${String(live.id)}`,
+    };
+    if (fitSchema(c, skips)) out.push(c);
+  }
+  return out;
+}
+
+/** A switch's layer 3 interfaces, each with its DHCP settings, and its static routes; adopted. */
+function routingCandidates(serial: string, snapshot: LiveSnapshot, skips: SkipLog): { interfaces: Candidate[]; routes: Candidate[] } {
+  const interfaces: Candidate[] = [];
+  for (const live of [...(snapshot.routingInterfaces?.[serial] ?? [])].sort((a, b) => Number(a.vlanId) - Number(b.vlanId))) {
+    const vlanId = Number(live.vlanId);
+    const dhcp = snapshot.interfaceDhcp?.[`${serial}/${String(live.interfaceId)}`];
+    const c = derived("switchRoutingInterface", `switchRoutingInterface/${serial}/${vlanId}`, { serial, vlanId }, { ...live, ...(dhcp ? { dhcp } : {}) }, { text: `layer 3 interface VLAN ${vlanId} of ${serial}` }, `layer 3 interface VLAN ${vlanId}`, skips, { adopt: true });
+    if (c) interfaces.push(c);
+  }
+  const routes: Candidate[] = [];
+  for (const live of [...(snapshot.staticRoutes?.[serial] ?? [])].sort((a, b) => naturalCompare(String(a.subnet), String(b.subnet)))) {
+    const subnet = String(live.subnet);
+    const c = derived("switchStaticRoute", `switchStaticRoute/${serial}/${subnet}`, { serial }, live, { text: `static route ${subnet} of ${serial}` }, `static route ${subnet}`, skips, { adopt: true });
+    if (c) routes.push(c);
+  }
+  return { interfaces, routes };
+}
+
 function noteReadOnly(k: KindFields, live: LiveRecord, seen: Set<string>): void {
   for (const f of k.readOnly) if (live[f] !== undefined) seen.add(`${k.kind}:${f}`);
 }
@@ -385,7 +485,25 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
       if (!bad.success) skips.drop(c.key, null, `tags ${show(list)}`, bad.error.issues.map((i) => `${i.path.join(".")} ${issueMessage(i)}`).join("; "), c.subject);
       else tags.set(serial, c);
     }
-    if (scope.serials.length) skips.add("device names, locations and notes", "meraki-batch manages only device tags");
+  }
+
+  const attributes = new Map<string, Candidate>();
+  if (kinds.includes("devices")) {
+    for (const serial of scope.serials) {
+      const c = deviceCandidate(devices[serial], skips);
+      if (c) attributes.set(serial, c);
+    }
+  }
+  const policies = new Map<string, Candidate[]>();
+  for (const id of scope.policyNetworks) policies.set(id, policyCandidates(id, snapshot, skips, assumed));
+  const aggregations = new Map<string, Candidate[]>();
+  for (const id of scope.aggregationNetworks) aggregations.set(id, aggregationCandidates(id, snapshot, skips));
+  const interfaces = new Map<string, Candidate[]>();
+  const routes = new Map<string, Candidate[]>();
+  for (const serial of scope.routingSwitches) {
+    const r = routingCandidates(serial, snapshot, skips);
+    interfaces.set(serial, r.interfaces);
+    routes.set(serial, r.routes);
   }
 
   const ports = new Map<string, Candidate[]>();
@@ -396,12 +514,12 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
   }
 
   // Every kept resource plans empty against the snapshot.
-  const all = [...settings.values(), ...[...vlans.values()].flat(), ...tags.values(), ...[...ports.values()].flat()];
+  const lists = [vlans, ports, policies, aggregations, interfaces, routes];
+  const singles = [settings, tags, attributes];
+  const all = [...singles.flatMap((m) => [...m.values()]), ...lists.flatMap((m) => [...m.values()].flat())];
   const verified = new Set(verify(all, snapshot, skips));
-  for (const [k, c] of settings) if (!verified.has(c)) settings.delete(k);
-  for (const [k, list] of vlans) vlans.set(k, list.filter((c) => verified.has(c)));
-  for (const [k, c] of tags) if (!verified.has(c)) tags.delete(k);
-  for (const [k, list] of ports) ports.set(k, list.filter((c) => verified.has(c)));
+  for (const m of singles) for (const [k, c] of m) if (!verified.has(c)) m.delete(k);
+  for (const m of lists) for (const [k, list] of m) m.set(k, list.filter((c) => verified.has(c)));
 
   for (const kind of ["vlan", "switchPort"] as const) {
     const fields = IMPORT_KINDS[kind].readOnly.filter((f) => readOnlySeen.has(`${kind}:${f}`));
@@ -421,16 +539,34 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
     skipped: [],
     dropped: [],
     assumed: [],
-    counts: { vlansSettings: 0, vlansDisabled: 0, vlans: 0, vlanNetworks: 0, tagSets: 0, ports: 0, switches: 0, declarations: 0, defaultPorts: 0, untaggedDevices },
+    counts: {
+      vlansSettings: 0, vlansDisabled: 0, vlans: 0, vlanNetworks: 0, tagSets: 0, ports: 0, switches: 0, declarations: 0, defaultPorts: 0, untaggedDevices,
+      devices: 0, policies: 0, aggregations: 0, interfaces: 0, routes: 0,
+    },
   };
-  for (const id of scope.vlanNetworks) {
+  const resourceNames = new NameSet("-");
+  /** networkId → policy number → the declared policy, so that ports use its output. */
+  const policyByNumber = new Map<string, Map<string, ImportedResource>>();
+  const aggregationsOf = new Map<string, Candidate[]>();
+  for (const id of scope.networkIds) {
     const list = vlans.get(id) ?? [];
     const s = settings.get(id);
-    if (!list.length && !s) continue;
+    const pols = policies.get(id) ?? [];
+    const lags = aggregations.get(id) ?? [];
+    if (!list.length && !s && !pols.length && !lags.length) continue;
     const net = networks[id];
     const constant = constants.take(camel(net.name || id.toLowerCase(), "network"));
     const slug = slugs.take(kebab(net.name ?? "", id.toLowerCase()));
-    const imported: ImportedNetwork = { id, name: net.name, constant, vlans: [] };
+    const imported: ImportedNetwork = { id, name: net.name, constant, vlans: [], policies: [], aggregations: [] };
+    for (const c of pols) {
+      const name = String(c.fields.name);
+      const p: ImportedResource = { resourceName: resourceNames.take(`${slug}-${kebab(name, "access-policy")}`), props: propsOf(c), variable: constants.take(camel(name, "accessPolicy")) };
+      imported.policies.push(p);
+      const number = snapshot.accessPolicies?.[id]?.find((x) => x.name === name)?.accessPolicyNumber;
+      if (number !== undefined) policyByNumber.set(id, (policyByNumber.get(id) ?? new Map()).set(String(number), p));
+    }
+    model.counts.policies += pols.length;
+    aggregationsOf.set(id, lags);
     if (s) {
       imported.vlansSettings = {
         resourceName: vlanNames.take(`${slug}-vlans-settings`),
@@ -450,19 +586,38 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
   for (const serial of scope.serials) {
     const d = devices[serial];
     const t = tags.get(serial);
+    const a = attributes.get(serial);
+    const svis = interfaces.get(serial) ?? [];
+    const rts = routes.get(serial) ?? [];
     const p = ports.get(serial) ?? [];
     const withFields = p.filter((c) => Object.keys(c.fields).length);
     model.counts.defaultPorts += p.length - withFields.length;
-    if (!t && !withFields.length) continue;
+    if (!t && !withFields.length && !a && !svis.length && !rts.length) continue;
     const constant = constants.take(camel(d.name || serial.toLowerCase(), "device"));
     const slug = slugs.take(kebab(d.name ?? "", serial.toLowerCase()));
-    const device: ImportedDevice = { serial, name: d.name, model: d.model, productType: d.productType, networkId: d.networkId, networkName: (d.networkId && networks[d.networkId]?.name) || d.networkId, constant, ports: [] };
+    const device: ImportedDevice = {
+      serial, name: d.name, model: d.model, productType: d.productType, networkId: d.networkId, networkName: (d.networkId && networks[d.networkId]?.name) || d.networkId, constant,
+      ports: [], interfaces: [], routes: [],
+    };
     if (t) {
       device.tags = { resourceName: `${slug}-tags`, props: propsOf(t) };
       model.counts.tagSets++;
     }
+    if (a) {
+      device.attributes = { resourceName: resourceNames.take(`${slug}-device`), props: propsOf(a) };
+      model.counts.devices++;
+    }
+    device.interfaces = svis.map((c) => ({ resourceName: resourceNames.take(`${slug}-vlan-${c.identity.vlanId}-interface`), props: propsOf(c) }));
+    device.routes = rts.map((c) => ({ resourceName: resourceNames.take(`${slug}-route-${kebab(String(c.fields.subnet), "route")}`), props: propsOf(c) }));
+    model.counts.interfaces += svis.length;
+    model.counts.routes += rts.length;
+    // A port on a declared access policy names it through the policy's output, as a person would.
+    const onPolicy = (fields: Fields): Fields => {
+      const policy = fields.accessPolicyType === "Custom access policy" && d.networkId ? policyByNumber.get(d.networkId)?.get(String(fields.accessPolicyNumber)) : undefined;
+      return policy ? { ...fields, accessPolicyNumber: { $ref: policy.resourceName, kind: "switchAccessPolicy", output: "accessPolicyNumber" } } : fields;
+    };
     const groupNames = new Set<string>();
-    for (const decl of groupPorts(withFields.map((c) => ({ portId: c.identity.portId as string, fields: c.fields })))) {
+    for (const decl of groupPorts(withFields.map((c) => ({ portId: c.identity.portId as string, fields: onPolicy(c.fields) })))) {
       if (decl.kind === "single") {
         device.ports.push({ ...decl, resourceName: portNames.take(`${slug}-port-${decl.portId}`) });
         continue;
@@ -479,8 +634,19 @@ export function buildModel(snapshot: LiveSnapshot, scope: Scope): ImportModel {
     }
     model.devices.push(device);
   }
+  // Aggregations come after the ports they bundle.
+  for (const n of model.networks) {
+    for (const c of aggregationsOf.get(n.id) ?? []) {
+      const members = c.fields.switchPorts as Array<{ serial: string; portId: string }>;
+      const owner = devices[members[0].serial];
+      const base = `${kebab(owner?.name ?? "", members[0].serial.toLowerCase())}-lag-${kebab(members[0].portId, "ports")}`;
+      n.aggregations.push({ resourceName: resourceNames.take(base), props: propsOf(c) });
+    }
+    model.counts.aggregations += n.aggregations.length;
+  }
   model.counts.declarations =
-    model.counts.vlansSettings + model.counts.vlans + model.counts.tagSets + model.devices.reduce((n, d) => n + d.ports.length, 0);
+    model.counts.vlansSettings + model.counts.vlans + model.counts.tagSets + model.devices.reduce((n, d) => n + d.ports.length, 0) +
+    model.counts.devices + model.counts.policies + model.counts.aggregations + model.counts.interfaces + model.counts.routes;
   model.skipped = skips.list();
   model.dropped = skips.dropped;
   model.assumed = assumed.list();
@@ -494,7 +660,13 @@ export function modelResources(model: ImportModel): ResourceSpec[] {
     if (n.vlansSettings) out.push({ kind: "vlansSettings", name: n.vlansSettings.resourceName, props: n.vlansSettings.props });
     for (const v of n.vlans) out.push({ kind: "vlan", name: v.resourceName, props: v.props });
   }
+  for (const n of model.networks) for (const p of n.policies) out.push({ kind: "switchAccessPolicy", name: p.resourceName, props: p.props });
+  for (const d of model.devices) if (d.attributes) out.push({ kind: "device", name: d.attributes.resourceName, props: d.attributes.props });
   for (const d of model.devices) if (d.tags) out.push({ kind: "deviceTags", name: d.tags.resourceName, props: d.tags.props });
+  for (const d of model.devices) {
+    for (const i of d.interfaces) out.push({ kind: "switchRoutingInterface", name: i.resourceName, props: i.props });
+    for (const r of d.routes) out.push({ kind: "switchStaticRoute", name: r.resourceName, props: r.props });
+  }
   for (const d of model.devices) {
     for (const decl of d.ports) {
       if (decl.kind === "single") {
@@ -513,5 +685,6 @@ export function modelResources(model: ImportModel): ResourceSpec[] {
       });
     }
   }
+  for (const n of model.networks) for (const a of n.aggregations) out.push({ kind: "linkAggregation", name: a.resourceName, props: a.props });
   return out;
 }

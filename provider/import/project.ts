@@ -97,7 +97,7 @@ function readme(model: ImportModel, meta: ProjectMeta): string {
     `live network at ${meta.importedAt.toISOString()} (${meta.baseUrl}).`,
     "",
     `- Imported: ${summary(model)} (${model.counts.declarations} declaration${model.counts.declarations === 1 ? "" : "s"} in index.ts).`,
-    `- Selection: ${meta.selection || "every network and device; VLANs, device tags and switch ports"}.`,
+    `- Selection: ${meta.selection || "every network and device; every kind meraki-batch manages"}.`,
     `- Not declared because nothing differs from an untouched network: ${model.counts.defaultPorts} port${model.counts.defaultPorts === 1 ? "" : "s"} at factory defaults, ${model.counts.untaggedDevices} device${model.counts.untaggedDevices === 1 ? "" : "s"} without tags.`,
   ];
   if (model.skipped.length) {
@@ -134,5 +134,17 @@ function readme(model: ImportModel, meta: ProjectMeta): string {
     "and device tags are taken over as they are; destroying them puts back what was there when they",
     "were taken over (`onDelete`).",
   );
+  if (model.counts.policies + model.counts.aggregations + model.counts.interfaces + model.counts.routes) {
+    lines.push(
+      "",
+      "Access policies, link aggregations, layer 3 interfaces and static routes are declared with",
+      "`adopt: true` too; destroying them deletes them. Ports on an access policy use its",
+      "`accessPolicyNumber` output. The API never returns RADIUS secrets: each policy's are read from",
+      "the environment variable named in index.ts, which must be set where batches are sent.",
+    );
+  }
+  if (model.counts.devices) {
+    lines.push("", "Device names, addresses, notes and locations are taken over as they are (`Device`), like tags.");
+  }
   return lines.join("\n") + "\n";
 }

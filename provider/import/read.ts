@@ -2,7 +2,9 @@
  * The reads of an import: one request per collection, as a plan reads. The organization's
  * networks and devices (every page); per selected network with an appliance its VLAN settings
  * (`vlansEnabled`, which the program declares) and, when VLANs are enabled, its VLANs; per
- * selected switch its ports. Ports are read per switch, not through the organization-wide
+ * selected network with switches its access policies and link aggregations; per selected switch
+ * its ports, layer 3 interfaces and static routes, and each interface's DHCP settings (the one
+ * collection without a list endpoint). Ports are read per switch, not through the organization-wide
  * bySwitch list that plans use when they can (provider/live/read.ts): an import needs every
  * field of every port, and bySwitch carries only a subset (reference §3.4).
  */
@@ -12,7 +14,7 @@ import { unreadVlans } from "../live/read";
 import { LiveDevice, LiveNetwork, LiveRecord, LiveSnapshot, VlanCollection, emptySnapshot } from "../live/snapshot";
 import { Scope, Selection, resolveScope } from "./scope";
 
-export type ReadCollection = "networks" | "devices" | "vlans" | "ports";
+export type ReadCollection = "networks" | "devices" | "vlans" | "ports" | "policies" | "aggregations" | "routing";
 
 /** After each collection read: how many of its kind are done. */
 export type ReadProgress = (e: { collection: ReadCollection; done: number; total: number }) => void;
@@ -31,13 +33,25 @@ export async function readForImport(client: DashboardClient, organizationId: str
     networkList.map((n) => [n.id, { id: n.id, name: n.name, productTypes: n.productTypes ?? [], isBoundToConfigTemplate: n.isBoundToConfigTemplate === true }]),
   );
   snapshot.devices = Object.fromEntries(
-    deviceList.map((d) => [d.serial, { serial: d.serial, networkId: d.networkId ?? null, name: d.name ?? null, model: d.model, productType: d.productType ?? null, tags: d.tags ?? [] }]),
+    deviceList.map((d) => [
+      d.serial,
+      {
+        serial: d.serial, networkId: d.networkId ?? null, name: d.name ?? null, model: d.model, productType: d.productType ?? null, tags: d.tags ?? [],
+        address: d.address ?? null, notes: d.notes ?? null, lat: d.lat ?? null, lng: d.lng ?? null, lanIp: d.lanIp ?? null,
+      },
+    ]),
   );
   const scope = resolveScope(organizationId, snapshot.networks, snapshot.devices, selection);
 
   snapshot.portSources = {};
   let vlansDone = 0;
   let portsDone = 0;
+  const done = { policies: 0, aggregations: 0, routing: 0 };
+  const each = <T>(collection: "policies" | "aggregations" | "routing", list: string[], read: (id: string) => Promise<T>) =>
+    list.map(async (id) => {
+      await read(id);
+      onProgress({ collection, done: ++done[collection], total: list.length });
+    });
   await Promise.all([
     ...scope.vlanNetworks.map(async (id) => {
       snapshot.vlans[id] = await readVlans(client, id);
@@ -48,6 +62,24 @@ export async function readForImport(client: DashboardClient, organizationId: str
       snapshot.ports[serial] = Object.fromEntries(list.map((p) => [String(p.portId), p]));
       snapshot.portSources![serial] = { endpoint: "switch", fields: null, networkId: snapshot.devices![serial].networkId };
       onProgress({ collection: "ports", done: ++portsDone, total: scope.switches.length });
+    }),
+    ...each("policies", scope.policyNetworks, async (id) => {
+      (snapshot.accessPolicies ??= {})[id] = await client.get<LiveRecord[]>(`/networks/${enc(id)}/switch/accessPolicies`);
+    }),
+    ...each("aggregations", scope.aggregationNetworks, async (id) => {
+      (snapshot.linkAggregations ??= {})[id] = await client.get<LiveRecord[]>(`/networks/${enc(id)}/switch/linkAggregations`);
+    }),
+    // A switch's interfaces, their DHCP settings (no list endpoint: one read per interface), its routes.
+    ...each("routing", scope.routingSwitches, async (serial) => {
+      const base = `/devices/${enc(serial)}/switch/routing`;
+      const [interfaces, routes] = await Promise.all([client.get<LiveRecord[]>(`${base}/interfaces`), client.get<LiveRecord[]>(`${base}/staticRoutes`)]);
+      (snapshot.routingInterfaces ??= {})[serial] = interfaces;
+      (snapshot.staticRoutes ??= {})[serial] = routes;
+      await Promise.all(
+        interfaces.map(async (i) => {
+          (snapshot.interfaceDhcp ??= {})[`${serial}/${String(i.interfaceId)}`] = await client.get<LiveRecord>(`${base}/interfaces/${enc(String(i.interfaceId))}/dhcp`);
+        }),
+      );
     }),
   ]);
   return { snapshot, scope };

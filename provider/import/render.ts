@@ -2,7 +2,8 @@
  * The program's text: index.ts as a person would write it, from an import model. Pure and
  * deterministic (no time, no environment): the same model always gives the same bytes.
  */
-import { ImportModel, ImportedDevice, NamedPortDeclaration } from "./model";
+import { isRef } from "../plan/assigned";
+import { ImportModel, ImportedDevice, ImportedResource, NamedPortDeclaration } from "./model";
 
 const WIDTH = 120;
 
@@ -52,6 +53,24 @@ function call(head: string, args: unknown[], tail = ";"): string {
 
 const ref = (name: string) => new Code(name);
 
+/**
+ * Values as a person writes them: another resource's output (a port's accessPolicyNumber, from the
+ * policy's constant), a secret through `meraki.secretFromEnv`, a device's serial through its constant.
+ */
+function written(v: unknown, outputOf: (resourceName: string) => string | undefined, serials: Map<string, string> = new Map()): unknown {
+  if (isRef(v)) {
+    const variable = outputOf(v.$ref);
+    return variable ? new Code(`${variable}.${v.output}`) : v;
+  }
+  if (Array.isArray(v)) return v.map((x) => written(x, outputOf, serials));
+  if (v && typeof v === "object" && !(v instanceof Code)) {
+    const o = v as Record<string, unknown>;
+    if (typeof o.fromEnv === "string" && Object.keys(o).length === 1) return new Code(`meraki.secretFromEnv(${JSON.stringify(o.fromEnv)})`);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, k === "serial" && typeof x === "string" && serials.has(x) ? ref(serials.get(x)!) : written(x, outputOf, serials)]));
+  }
+  return v;
+}
+
 function comment(text: string): string {
   return `// ${text.replace(/\s+/g, " ")}`;
 }
@@ -60,12 +79,13 @@ function deviceLabel(d: ImportedDevice): string {
   return [d.name, d.model].filter(Boolean).join(", ");
 }
 
-function portStatement(d: ImportedDevice, decl: NamedPortDeclaration): string {
-  if (decl.kind === "single") return call("new meraki.SwitchPort", [decl.resourceName, { serial: ref(d.constant), portId: decl.portId, ...decl.settings }]);
+function portStatement(d: ImportedDevice, decl: NamedPortDeclaration, outputOf: (resourceName: string) => string | undefined): string {
+  const own = written(decl.settings, outputOf) as Record<string, unknown>;
+  if (decl.kind === "single") return call("new meraki.SwitchPort", [decl.resourceName, { serial: ref(d.constant), portId: decl.portId, ...own }]);
   const args = { serial: ref(d.constant), ports: decl.expression };
-  if (!decl.pattern) return call("meraki.switchPorts", [decl.resourceName, args, decl.settings]);
+  if (!decl.pattern) return call("meraki.switchPorts", [decl.resourceName, args, own]);
   // Per-port names: a function of the port id.
-  const settings = { name: template(decl.pattern.prefix, decl.pattern.suffix), ...decl.settings };
+  const settings = { name: template(decl.pattern.prefix, decl.pattern.suffix), ...own };
   const head = `meraki.switchPorts(${inline(decl.resourceName)}, ${inline(args)}, (port) => (`;
   const flat = `${head}${inline(settings)}));`;
   if (flat.length <= WIDTH) return flat;
@@ -111,14 +131,40 @@ export function renderIndex(model: ImportModel): string {
       out.push(call("new meraki.Vlan", v.retainOnDelete ? [v.resourceName, props, { retainOnDelete: true }] : [v.resourceName, props]));
     }
   }
+  // Access policies: constants, since ports use their numbers.
+  const policyVariables = new Map<string, string>();
+  for (const n of model.networks.filter((x) => x.policies.length)) {
+    out.push("", comment(`Access policies of ${n.name || n.id}, taken over as they are (adopt); RADIUS secrets come from the environment`));
+    for (const p of n.policies) {
+      if (p.variable) policyVariables.set(p.resourceName, p.variable);
+      out.push(call(`${p.variable ? `const ${p.variable} = ` : ""}new meraki.SwitchAccessPolicy`, [p.resourceName, written({ ...p.props, networkId: ref(n.constant) }, () => undefined)]));
+    }
+  }
+  const outputOf = (name: string) => policyVariables.get(name);
+  const described = model.devices.filter((d) => d.attributes);
+  if (described.length) {
+    out.push("", comment("Device names, addresses, notes and locations"));
+    for (const d of described) out.push(call("new meraki.Device", [d.attributes!.resourceName, { ...d.attributes!.props, serial: ref(d.constant) }]));
+  }
   const tagged = model.devices.filter((d) => d.tags);
   if (tagged.length) {
     out.push("", comment("Device tags"));
     for (const d of tagged) out.push(call("new meraki.DeviceTags", [d.tags!.resourceName, { ...d.tags!.props, serial: ref(d.constant) }]));
   }
+  for (const d of model.devices.filter((x) => x.interfaces.length || x.routes.length)) {
+    out.push("", comment(`Layer 3 of ${d.name || d.serial}: interfaces with their DHCP settings, static routes (adopt)`));
+    const statement = (cls: string, r: ImportedResource) => call(`new meraki.${cls}`, [r.resourceName, { ...r.props, serial: ref(d.constant) }]);
+    for (const i of d.interfaces) out.push(statement("SwitchRoutingInterface", i));
+    for (const r of d.routes) out.push(statement("SwitchStaticRoute", r));
+  }
   for (const d of model.devices.filter((x) => x.ports.length)) {
     out.push("", comment(`Ports of ${d.name || d.serial}`));
-    for (const decl of d.ports) out.push(portStatement(d, decl));
+    for (const decl of d.ports) out.push(portStatement(d, decl, outputOf));
+  }
+  const serials = new Map(model.devices.map((d) => [d.serial, d.constant]));
+  for (const n of model.networks.filter((x) => x.aggregations.length)) {
+    out.push("", comment(`Link aggregations of ${n.name || n.id} (adopt)`));
+    for (const a of n.aggregations) out.push(call("new meraki.LinkAggregation", [a.resourceName, written({ ...a.props, networkId: ref(n.constant) }, () => undefined, serials)]));
   }
   if (!c.declarations) out.push("", comment("Nothing differs from an untouched network: there is nothing to declare yet."));
   return out.join("\n") + "\n";
@@ -150,5 +196,10 @@ export function summary(model: ImportModel): string {
   }
   if (model.kinds.includes("tags")) parts.push(plural(c.tagSets, "device tag set"));
   if (model.kinds.includes("ports")) parts.push(`${plural(c.ports, "port")}${c.ports ? ` of ${plural(c.switches, "switch", "switches")}` : ""}`);
+  // The campus switching kinds are named when there are some.
+  if (model.kinds.includes("devices") && c.devices) parts.push(plural(c.devices, "device attribute set"));
+  if (model.kinds.includes("policies") && c.policies) parts.push(plural(c.policies, "access policy", "access policies"));
+  if (model.kinds.includes("aggregations") && c.aggregations) parts.push(plural(c.aggregations, "link aggregation"));
+  if (model.kinds.includes("routing") && c.interfaces + c.routes) parts.push(`${plural(c.interfaces, "layer 3 interface")}, ${plural(c.routes, "static route")}`);
   return parts.join(", ");
 }

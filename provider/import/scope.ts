@@ -3,7 +3,7 @@ import { MerakiBatchError } from "../errors";
 import { LiveDevice, LiveNetwork } from "../live/snapshot";
 import { naturalCompare } from "../plan/order";
 
-export const IMPORT_KINDS_ALL = ["vlans", "tags", "ports"] as const;
+export const IMPORT_KINDS_ALL = ["vlans", "tags", "ports", "devices", "policies", "aggregations", "routing"] as const;
 export type ImportKind = (typeof IMPORT_KINDS_ALL)[number];
 
 export interface Selection {
@@ -25,6 +25,11 @@ export interface Scope {
   vlanNetworks: string[];
   /** Devices whose ports are read: selected switches, when ports are imported. */
   switches: string[];
+  /** Networks whose access policies / link aggregations are read: selected, with switches, when imported. */
+  policyNetworks: string[];
+  aggregationNetworks: string[];
+  /** Switches whose layer 3 interfaces (with DHCP) and static routes are read, when routing is imported. */
+  routingSwitches: string[];
 }
 
 /** Parses a --kinds value ("vlans,tags"). */
@@ -81,5 +86,8 @@ export function resolveScope(organizationId: string, networks: Record<string, Li
     serials,
     vlanNetworks: kinds.includes("vlans") ? networkIds.filter((n) => networks[n].productTypes.includes("appliance")) : [],
     switches: kinds.includes("ports") ? serials.filter((s) => devices[s].productType === "switch") : [],
+    policyNetworks: kinds.includes("policies") ? networkIds.filter((n) => networks[n].productTypes.includes("switch")) : [],
+    aggregationNetworks: kinds.includes("aggregations") ? networkIds.filter((n) => networks[n].productTypes.includes("switch")) : [],
+    routingSwitches: kinds.includes("routing") ? serials.filter((s) => devices[s].productType === "switch") : [],
   };
 }

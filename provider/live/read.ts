@@ -72,6 +72,11 @@ export const collectionKeys = {
   ports: (serial: string) => `ports:${serial}`,
   /** A switch's ports as bySwitch listed them (the subset), or null when it did not list the switch. */
   portsBySwitch: (serial: string) => `portsBySwitch:${serial}`,
+  accessPolicies: (networkId: string) => `accessPolicies:${networkId}`,
+  linkAggregations: (networkId: string) => `linkAggregations:${networkId}`,
+  routingInterfaces: (serial: string) => `routingInterfaces:${serial}`,
+  interfaceDhcp: (serial: string, interfaceId: string) => `interfaceDhcp:${serial}/${interfaceId}`,
+  staticRoutes: (serial: string) => `staticRoutes:${serial}`,
 };
 
 /** A switch's ports and where they came from. */
@@ -106,7 +111,8 @@ export function portReadSources(needs: LiveNeeds): { orgWide: string[]; perSwitc
 export function readRequests(needs: LiveNeeds, devices: number): number {
   const { orgWide, perSwitch } = portReadSources(needs);
   const deviceList = needs.devices || perSwitch.length ? Math.max(1, Math.ceil(devices / DEFAULTS.devicesPerPage)) : 0;
-  return Number(needs.networks) + deviceList + needs.vlanNetworks.size + Math.ceil(orgWide.length / DEFAULTS.portsBySwitchPerPage) + perSwitch.length;
+  const campus = needs.accessPolicyNetworks.size + needs.linkAggregationNetworks.size + needs.interfaceSerials.size + needs.staticRouteSerials.size;
+  return Number(needs.networks) + deviceList + needs.vlanNetworks.size + Math.ceil(orgWide.length / DEFAULTS.portsBySwitchPerPage) + perSwitch.length + campus;
 }
 
 export async function readLive(client: DashboardClient, organizationId: string, needs: LiveNeeds, cache = new LiveCache()): Promise<LiveSnapshot> {
@@ -120,7 +126,13 @@ export async function readLive(client: DashboardClient, organizationId: string, 
       const list = await client.getAll<LiveDevice>(`/organizations/${org}/devices`, { perPage: String(DEFAULTS.devicesPerPage) });
       client.learn(organizationId, { serials: list.map((d) => d.serial) });
       return Object.fromEntries(
-        list.map((d) => [d.serial, { serial: d.serial, networkId: d.networkId ?? null, name: d.name ?? null, model: d.model, productType: d.productType ?? null, tags: d.tags ?? [] }]),
+        list.map((d) => [
+          d.serial,
+          {
+            serial: d.serial, networkId: d.networkId ?? null, name: d.name ?? null, model: d.model, productType: d.productType ?? null, tags: d.tags ?? [],
+            address: d.address ?? null, notes: d.notes ?? null, lat: d.lat ?? null, lng: d.lng ?? null, lanIp: d.lanIp ?? null,
+          },
+        ]),
       );
     });
 
@@ -161,6 +173,7 @@ export async function readLive(client: DashboardClient, organizationId: string, 
     readBySwitch(client, organizationId, orgWide, cache),
     devices?.then((found) => Promise.all(perSwitch.map((s) => readPerSwitch(s, found)))),
     ...vlanReads,
+    readCampus(client, needs, snapshot, cache),
   ]);
   snapshot.networks = networkList;
   snapshot.devices = deviceList;
@@ -216,6 +229,48 @@ async function listBySwitch(client: DashboardClient, organizationId: string, ser
   return new Map(
     items.map((i) => [i.serial, { ports: byPortId(i.ports ?? []), source: { endpoint: "bySwitch", fields: BY_SWITCH_PORT_FIELDS, networkId: i.network?.id ?? null } }]),
   );
+}
+
+/**
+ * Campus switching: one GET per network for its access policies and link aggregations, one per
+ * switch for its layer 3 interfaces and static routes, and (no list endpoint exists) one per
+ * interface whose DHCP settings the plan compares. A collection that does not exist (an unknown
+ * network or a device that is not a switch answers 404; a network without switches 400) reads as
+ * empty: the plan names the network or device that is wrong.
+ */
+async function readCampus(client: DashboardClient, needs: LiveNeeds, snapshot: LiveSnapshot, cache: LiveCache): Promise<void> {
+  const list = (path: string) => client.get<LiveRecord[]>(path).catch(absentAsEmpty);
+  const net = (id: string) => `/networks/${encodeURIComponent(id)}/switch`;
+  const dev = (serial: string) => `/devices/${encodeURIComponent(serial)}/switch/routing`;
+  const into = async (field: "accessPolicies" | "linkAggregations" | "routingInterfaces" | "staticRoutes", owner: string, key: string, path: string) => {
+    const value = await cache.get(key, () => list(path));
+    (snapshot[field] ??= {})[owner] = value;
+    return value;
+  };
+  await Promise.all([
+    ...[...needs.accessPolicyNetworks].map((n) => into("accessPolicies", n, collectionKeys.accessPolicies(n), `${net(n)}/accessPolicies`)),
+    ...[...needs.linkAggregationNetworks].map((n) => into("linkAggregations", n, collectionKeys.linkAggregations(n), `${net(n)}/linkAggregations`)),
+    ...[...needs.staticRouteSerials].map((s) => into("staticRoutes", s, collectionKeys.staticRoutes(s), `${dev(s)}/staticRoutes`)),
+    ...[...new Set([...needs.interfaceSerials, ...needs.interfaceDhcp.keys()])].map(async (s) => {
+      const interfaces = await into("routingInterfaces", s, collectionKeys.routingInterfaces(s), `${dev(s)}/interfaces`);
+      const vlans = needs.interfaceDhcp.get(s);
+      if (!vlans) return;
+      await Promise.all(
+        interfaces
+          .filter((i) => vlans.has(Number(i.vlanId)))
+          .map(async (i) => {
+            const id = String(i.interfaceId);
+            const dhcp = await cache.get(collectionKeys.interfaceDhcp(s, id), () => client.get<LiveRecord>(`${dev(s)}/interfaces/${encodeURIComponent(id)}/dhcp`));
+            (snapshot.interfaceDhcp ??= {})[`${s}/${id}`] = dhcp;
+          }),
+      );
+    }),
+  ]);
+}
+
+function absentAsEmpty(err: unknown): LiveRecord[] {
+  if (err instanceof DashboardApiError && (err.status === 404 || err.status === 400)) return [];
+  throw err;
 }
 
 async function readVlans(client: DashboardClient, networkId: string): Promise<VlanCollection> {

@@ -18,6 +18,12 @@ export interface LiveDevice {
   model: string;
   productType: string | null;
   tags: string[];
+  /** The attributes a Device resource manages, and the management IP (an SVI must not take it). */
+  address?: string | null;
+  notes?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+  lanIp?: string | null;
 }
 
 export type LiveRecord = Record<string, unknown>;
@@ -43,6 +49,16 @@ export interface LiveSnapshot {
    * an entry counts as read in full (a snapshot made by hand).
    */
   portSources?: Record<string, PortSource>;
+  /**
+   * Campus switching, read only when a resource of the kind is declared (absent otherwise):
+   * networkId → its access policies / link aggregations; serial → its layer 3 interfaces / static
+   * routes; `${serial}/${interfaceId}` → that interface's DHCP settings.
+   */
+  accessPolicies?: Record<string, LiveRecord[]>;
+  linkAggregations?: Record<string, LiveRecord[]>;
+  routingInterfaces?: Record<string, LiveRecord[]>;
+  interfaceDhcp?: Record<string, LiveRecord>;
+  staticRoutes?: Record<string, LiveRecord[]>;
 }
 
 /**
@@ -84,10 +100,30 @@ export interface LiveNeeds {
    * per switch.
    */
   portFields: Map<string, Set<string>>;
+  accessPolicyNetworks: Set<string>;
+  linkAggregationNetworks: Set<string>;
+  interfaceSerials: Set<string>;
+  /**
+   * serial → the VLANs whose interface's DHCP settings the plan compares. DHCP has no list
+   * endpoint: each is one read (of an interface that exists), after the switch's interfaces.
+   */
+  interfaceDhcp: Map<string, Set<number>>;
+  staticRouteSerials: Set<string>;
 }
 
 export function emptyNeeds(): LiveNeeds {
-  return { networks: false, devices: false, vlanNetworks: new Set(), portSerials: new Set(), portFields: new Map() };
+  return {
+    networks: false,
+    devices: false,
+    vlanNetworks: new Set(),
+    portSerials: new Set(),
+    portFields: new Map(),
+    accessPolicyNetworks: new Set(),
+    linkAggregationNetworks: new Set(),
+    interfaceSerials: new Set(),
+    interfaceDhcp: new Map(),
+    staticRouteSerials: new Set(),
+  };
 }
 
 /** Adds a switch's ports, and the fields of them a resource needs, to the needs. */

@@ -12,7 +12,9 @@ import { z } from "zod";
 import { Action } from "../dashboard/batches";
 import { KINDS } from "../resources";
 import { Change } from "../resources/common";
-import { PlannedBatch, compile } from "./compile";
+import { assignedKeys } from "./assigned";
+import { PlannedBatch } from "./compile";
+import { compileWaves } from "./waves";
 import { planDigest, stableJson } from "./digest";
 import { PLAN_VERSION, Plan } from "./plan";
 
@@ -125,13 +127,33 @@ function diffActions(tag: string, expected: Action[], actual: Action[]): string[
   return out;
 }
 
+/**
+ * An id placeholder must name a change of the plan that creates its object (the change itself
+ * when it creates the object its later actions use, an interface and its DHCP settings): anything
+ * else could never be filled, or would be filled with an id the plan never showed.
+ */
+function placeholderProblems(changes: Change[]): string[] {
+  const byKey = new Map(changes.map((c) => [c.key, c]));
+  const out: string[] = [];
+  for (const c of changes) {
+    for (const k of assignedKeys(c.actions)) {
+      const creator = byKey.get(k);
+      if (!creator || creator.op !== "create" || !creator.actions.some((a) => a.operation === "create" && !assignedKeys([a]).length)) {
+        out.push(`${c.description}: its actions use the id of ${k}, which no change of the plan creates`);
+      }
+    }
+  }
+  return out;
+}
+
 /** Problems of a plan that are visible without the network: batches, digest. Empty when it is whole. */
 export function integrityProblems(plan: Plan): string[] {
   const problems: string[] = [];
   const phaseOf = (c: Change) => KINDS[c.kind].phase(c);
+  problems.push(...placeholderProblems(plan.changes));
   let expected: PlannedBatch[];
   try {
-    expected = compile(plan.changes.map((c) => ({ ...c, dependsOn: [...c.dependsOn] })), phaseOf, plan.options);
+    expected = compileWaves(plan.changes.map((c) => ({ ...c, dependsOn: [...c.dependsOn] })), phaseOf, plan.options);
   } catch (err) {
     return [`its changes do not compile into batches: ${(err as Error).message}`];
   }

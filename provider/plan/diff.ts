@@ -5,8 +5,10 @@
  */
 import { diff as deepDiff } from "deep-diff";
 import { FieldChange } from "../resources/common";
+import { isAssigned } from "./assigned";
 
-const structured = (v: unknown): v is object => typeof v === "object" && v !== null;
+/** Objects compared field by field; an id placeholder (assigned.ts) is one value. */
+const structured = (v: unknown): v is object => typeof v === "object" && v !== null && !isAssigned(v);
 
 function getIn(obj: unknown, path: string[]): unknown {
   let cur: unknown = obj;

@@ -15,7 +15,10 @@ import { KindModule } from "../resources/kind";
 import { usesVlan } from "../resources/switch-port";
 import { expandDeletes, expandSwitchPorts, groupIssues } from "../resources/switch-ports";
 import { anticipateVlans, disablingIssues } from "../resources/vlans-settings";
-import { PlannedBatch, compile } from "./compile";
+import { PlannedBatch } from "./compile";
+import { linkCampus } from "./links";
+import { resolveRefs } from "./refs";
+import { compileWaves } from "./waves";
 import { liveDigest, planDigest } from "./digest";
 import type { OwnershipReport } from "./ownership";
 
@@ -215,13 +218,17 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   // as the plan leaves it (VLANs being enabled have VLAN 1 and nothing else).
   const after = anticipateVlans(items, live);
   const liveFor = (m: KindModule<any>) => (m.kind === "vlansSettings" ? live : after);
+  const declared = declaredOf(items);
+  // Ids the API assigns that resources refer to: known now, or filled from an earlier batch (refs.ts).
+  const resolved = resolveRefs(items, items, after, (i) => label(i.module, i.spec.name, i.props));
+  issues.push(...resolved.issues);
   for (const i of items) {
-    const r = i.module.plan(i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure" });
+    const r = i.module.plan(resolved.props.get(i.key) ?? i.props, { live: liveFor(i.module), name: i.spec.name, intent: i.spec.intent ?? "ensure", declared });
     issues.push(...oneIssuePerField(r.issues, label(i.module, i.spec.name, i.props), i.spec.name));
     if (r.change) changes.push(withScope(r.change, i.props, live));
   }
   for (const d of removals) {
-    const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure" });
+    const r = d.module.planDelete(d.props, d.spec, { live: liveFor(d.module), name: d.spec.name, intent: "ensure", declared });
     issues.push(...oneIssuePerField(r.issues, label(d.module, d.spec.name, d.props), d.spec.name));
     const change = r.change && d.spec.reason ? { ...r.change, notes: [...(r.change.notes ?? []), d.spec.reason] } : r.change;
     if (change) changes.push(withScope(change, d.props, live));
@@ -231,12 +238,13 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
   if (issues.length) throw new ValidationError(issues);
 
   linkDependencies(changes, items, removals, live);
+  linkCampus(changes, new Map([...items, ...removals].map((i) => [i.key, i.props])));
   const opts: Required<PlanOptions> = {
     maxActionsPerBatch: options.maxActionsPerBatch ?? DEFAULTS.maxActionsPerBatch,
     synchronous: options.synchronous ?? DEFAULTS.synchronous,
   };
   const phaseOf = (c: Change) => KINDS[c.kind].phase(c);
-  const batches = compile(changes, phaseOf, opts);
+  const batches = compileWaves(changes, phaseOf, opts);
   const count = (op: Change["op"]) => changes.filter((c) => c.op === op).length;
   const plan: Omit<Plan, "digest"> = {
     version: PLAN_VERSION,
@@ -258,6 +266,13 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
     },
   };
   return seal(plan);
+}
+
+/** The plan's resources of a kind, for the rules between resources (PlanContext.declared). */
+export function declaredOf(items: Array<{ spec: { name: string }; module: KindModule<any>; props: any }>): (kind: string) => Array<{ name: string; props: any }> {
+  const byKind = new Map<string, Array<{ name: string; props: any }>>();
+  for (const i of items) byKind.set(i.module.kind, [...(byKind.get(i.module.kind) ?? []), { name: i.spec.name, props: i.props }]);
+  return (kind) => byKind.get(kind) ?? [];
 }
 
 /**

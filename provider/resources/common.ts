@@ -6,8 +6,18 @@ import { z } from "zod";
 import { isHostOf, parseCidr, parseIPv4 } from "../../lib/ipv4";
 import { parseVlanList } from "../../lib/vlan-list";
 import { Action } from "../dashboard/batches";
+import { isAssigned } from "../plan/assigned";
 
-export type Kind = "vlan" | "deviceTags" | "switchPort" | "vlansSettings";
+export type Kind =
+  | "vlan"
+  | "deviceTags"
+  | "switchPort"
+  | "vlansSettings"
+  | "device"
+  | "switchAccessPolicy"
+  | "linkAggregation"
+  | "switchRoutingInterface"
+  | "switchStaticRoute";
 
 /** What a front end may declare: a kind, or a bulk declaration that planning expands into ports (SwitchPorts). */
 export type DeclaredKind = Kind | "switchPorts";
@@ -34,7 +44,7 @@ export interface DeleteSpec {
   name: string;
   /** Its last known properties. */
   props: unknown;
-  /** Switch ports, device tags and VLAN settings: what "deleting" them means (default restore; VLAN settings: retain). */
+  /** Switch ports, device tags, devices and VLAN settings: what "deleting" them means (default restore; VLAN settings: retain). */
   onDelete?: OnDelete;
   /** The managed fields as they were when the resource first took the object over. */
   original?: Record<string, unknown> | null;
@@ -75,6 +85,11 @@ export interface Change {
   dependsOn: string[];
   /** Side effects a reviewer must read, shown under the change (e.g. what enabling VLANs does to the MX's ports). */
   notes?: string[];
+  /**
+   * The id the API gave the object, when it exists now (an access policy's number, a link
+   * aggregation's, layer 3 interface's or static route's id). A create's id comes from its batch.
+   */
+  id?: string;
 }
 
 // ---- zod building blocks -------------------------------------------------------------------
@@ -103,6 +118,13 @@ export const allowedVlans = z.string().superRefine((s, ctx) => {
   const parsed = parseVlanList(s);
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: `${parsed.error} (expected "all" or VLAN ids and ranges such as "1,3,5-10")` });
 });
+
+/**
+ * A reference to another resource's id the API assigns (a SwitchAccessPolicy's number), as the
+ * CLI's mock runtime makes it from an SDK output: resolved when planning (plan/refs.ts).
+ */
+export const resourceRef = (kind: string, output: string) =>
+  z.object({ $ref: z.string().min(1), kind: z.literal(kind), output: z.literal(output) }).strict();
 
 /** Whether `ip` is a usable host address inside `subnet` (both as text). */
 export function hostInSubnet(ip: string, subnet: string): boolean {
@@ -143,7 +165,8 @@ export const sortedUnique = (list: string[]): string[] => [...new Set(list)].sor
  * manages, recursively for plain objects (arrays are compared whole). Missing live values are null.
  */
 export function project(live: unknown, shape: unknown): unknown {
-  if (shape && typeof shape === "object" && !Array.isArray(shape)) {
+  // An id the API has yet to assign (plan/assigned.ts) is a value, not a shape.
+  if (shape && typeof shape === "object" && !Array.isArray(shape) && !isAssigned(shape)) {
     const src = live && typeof live === "object" && !Array.isArray(live) ? (live as Record<string, unknown>) : {};
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(shape)) out[k] = project(src[k], (shape as Record<string, unknown>)[k]);

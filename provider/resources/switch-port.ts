@@ -9,7 +9,7 @@ import { canonicalVlanList, parseVlanList, vlanListIncludes } from "../../lib/vl
 import { Action } from "../dashboard/batches";
 import { LiveRecord, LiveSnapshot, needPorts, portFieldRead } from "../live/snapshot";
 import { fieldChanges } from "../plan/diff";
-import { Change, DeleteSpec, allowedVlans, clean, encode, mac, project, sortedUnique, tag, without } from "./common";
+import { Change, DeleteSpec, allowedVlans, clean, encode, mac, project, resourceRef, sortedUnique, tag, without } from "./common";
 import { KindModule, KindPlan, PHASE, PlanContext } from "./kind";
 
 export const PORT_TYPES = ["access", "trunk", "stack", "routed", "svl", "dad"] as const;
@@ -42,7 +42,8 @@ export const switchPortSchema = z
     portScheduleId: z.string().nullable().optional(),
     udld: z.enum(UDLD_MODES).optional(),
     accessPolicyType: z.enum(ACCESS_POLICY_TYPES).optional(),
-    accessPolicyNumber: z.number().int().min(1).optional(),
+    /** A number, or (CLI programs) a reference to a SwitchAccessPolicy's number, resolved when planning. */
+    accessPolicyNumber: z.union([z.number().int().min(1), resourceRef("switchAccessPolicy", "accessPolicyNumber")]).optional(),
     macAllowList: z.array(mac).max(20, { message: "can have at most 20 MAC addresses" }).optional(),
     /** With accessPolicyType 'MAC allow list' (MS 18+, PYSDK); returned by GET and compared like the others. */
     macWhitelistLimit: z.number().int().min(1).optional(),

@@ -92,6 +92,9 @@ test("switch ports with every writable field converge, access and trunk", async 
     name: "mac",
     props: { serial: SW_A, portId: "8", accessPolicyType: "MAC allow list", macAllowList: ["00:11:22:33:44:66", "00:11:22:33:44:55"], macWhitelistLimit: 2 },
   };
+  // The port names an access policy of its network (issue #24): policies 1 and 2 exist.
+  const policy = { radiusServers: [], radiusTestingEnabled: false, radiusCoaSupportEnabled: false, radiusAccountingEnabled: false, hostMode: "Single-Host", urlRedirectWalledGardenEnabled: false };
+  for (const name of ["one", "two"]) await s.client.post(`/networks/${NET}/switch/accessPolicies`, { name, ...policy });
   const custom = { kind: "switchPort" as const, name: "custom", props: { serial: SW_A, portId: "9", accessPolicyType: "Custom access policy", accessPolicyNumber: 2 } };
   const all = [access, trunk, mac, custom];
   const result = await s.engine.apply(await s.engine.plan(all));

@@ -92,8 +92,16 @@ describe("switch ports through bySwitch", () => {
     expect((await s.engine.plan(plan.resources)).summary.actions).toBe(0);
   });
 
+  /** A port's "Custom access policy" names one of its network's policies (issue #24): policies 1 and 2 are made first. */
+  const twoPolicies = async (sw: number) => {
+    const { networkId } = await s.client.get<{ networkId: string }>(`/devices/${serial(sw)}`);
+    const policy = { radiusServers: [], radiusTestingEnabled: false, radiusCoaSupportEnabled: false, radiusAccountingEnabled: false, hostMode: "Single-Host", urlRedirectWalledGardenEnabled: false };
+    for (const name of ["one", "two"]) await s.client.post(`/networks/${networkId}/switch/accessPolicies`, { name, ...policy });
+  };
+
   test("a policy's required field that bySwitch does not carry is not judged when the port already has that policy", async () => {
     await start({ seed: "campus", switches: 10 });
+    await twoPolicies(4);
     await s.client.put(`/devices/${serial(4)}/switch/ports/7`, { accessPolicyType: "Custom access policy", accessPolicyNumber: 2 });
     await s.client.put(`/devices/${serial(4)}/switch/ports/8`, { accessPolicyType: "MAC allow list", macAllowList: ["00:11:22:33:44:55"] });
     await s.control.clearRequests();
@@ -105,6 +113,7 @@ describe("switch ports through bySwitch", () => {
 
   test("choosing a policy without its required field reads the switch in full, so the rule is judged on what is there", async () => {
     await start({ seed: "campus", switches: 10 });
+    await twoPolicies(5);
     await s.client.put(`/devices/${serial(5)}/switch/ports/7`, { accessPolicyType: "Custom access policy", accessPolicyNumber: 2 });
     await s.control.clearRequests();
     // Port 7 has a number already: fine. Port 9 has none: refused before anything is sent.

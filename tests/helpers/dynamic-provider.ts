@@ -167,6 +167,11 @@ export async function sdkProviderTexts(): Promise<Record<string, string>> {
     new meraki.Vlan("v", { networkId: "n", vlanId: 2, name: "n", subnet: "10.0.0.0/24", applianceIp: "10.0.0.1" }),
     new meraki.DeviceTags("t", { serial: "s", tags: [] }),
     new meraki.SwitchPort("p", { serial: "s", portId: "1" }),
+    new meraki.Device("d", { serial: "s" }),
+    new meraki.SwitchAccessPolicy("ap", { networkId: "n", name: "n", hostMode: "Single-Host", radiusServers: [] }),
+    new meraki.LinkAggregation("la", { networkId: "n", switchPorts: [] }),
+    new meraki.SwitchRoutingInterface("ri", { serial: "s", vlanId: 2, name: "n", subnet: "10.0.0.0/24", interfaceIp: "10.0.0.2" }),
+    new meraki.SwitchStaticRoute("sr", { serial: "s", subnet: "0.0.0.0/0", nextHopIp: "10.0.0.1" }),
   ];
   // A resource's URN resolves once the mocks saw its registration (serialising the provider can take seconds on a busy machine).
   await Promise.all(made.map((r) => new Promise((resolve) => r.urn.apply(resolve))));

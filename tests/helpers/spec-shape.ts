@@ -14,9 +14,10 @@ export interface Schema {
   additionalProperties?: Schema;
 }
 
-const spec = require(path.join(__dirname, "..", "fixtures", "spec", "openapi-v1.42-schemas.json")) as {
-  operations: Record<string, { method: string; path: string; status: number; request?: Schema; response: Schema }>;
-};
+type Spec = { operations: Record<string, { method: string; path: string; status: number; request?: Schema; response: Schema }> };
+const fixture = (file: string) => require(path.join(__dirname, "..", "fixtures", "spec", file)) as Spec;
+/** The operations of the first fixture, then the campus switching ones (access policies, link aggregations, routing, devices). */
+const spec: Spec = { operations: { ...fixture("openapi-v1.42-campus-schemas.json").operations, ...fixture("openapi-v1.42-schemas.json").operations } };
 
 export const operation = (id: string) => {
   const op = spec.operations[id];
@@ -68,22 +69,24 @@ export interface ShapeOptions {
   newer?: Record<string, Schema>;
   /** Types that override the schema's for a record's own fields, e.g. VLAN_EXCEPTIONS. */
   exceptions?: Record<string, string>;
+  /** Fields that may be null beyond NULLABLE (e.g. what a description says "will be null" when …). */
+  nullable?: string[];
 }
 
 /** The VLAN id is an integer in real responses, a string in the spec (meraki/openapi#54). */
 export const VLAN_EXCEPTIONS: Record<string, string> = { id: "integer" };
 
-function valueProblems(v: unknown, s: Schema, at: string, name: string): string[] {
+function valueProblems(v: unknown, s: Schema, at: string, name: string, nullable: ReadonlySet<string> = NULLABLE): string[] {
   const actual = typeOf(v);
-  if (actual === "null") return NULLABLE.has(name) ? [] : [`${at}: null where the schema says ${s.type}`];
+  if (actual === "null") return nullable.has(name) ? [] : [`${at}: null where the schema says ${s.type}`];
   if (!fits(s.type, actual)) return [`${at}: expected ${s.type}, got ${actual}`];
   const out: string[] = [];
   if (s.enum && !s.enum.includes(v)) out.push(`${at}: ${JSON.stringify(v)} is not one of ${JSON.stringify(s.enum)}`);
-  if (actual === "array" && s.items) (v as unknown[]).forEach((x, i) => out.push(...valueProblems(x, s.items!, `${at}[${i}]`, name)));
+  if (actual === "array" && s.items) (v as unknown[]).forEach((x, i) => out.push(...valueProblems(x, s.items!, `${at}[${i}]`, name, nullable)));
   if (actual === "object") {
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       const sub = s.properties?.[k] ?? s.additionalProperties;
-      if (sub) out.push(...valueProblems(x, sub, `${at}.${k}`, k));
+      if (sub) out.push(...valueProblems(x, sub, `${at}.${k}`, k, nullable));
       else if (s.properties) out.push(`${at}.${k}: not in the response schema`);
     }
   }
@@ -97,6 +100,7 @@ function valueProblems(v: unknown, s: Schema, at: string, name: string): string[
 export function shapeProblems(value: unknown, schema: Schema, opts: ShapeOptions = {}): string[] {
   const newer = opts.newer ?? NEWER_FIELDS;
   const exceptions = opts.exceptions ?? {};
+  const nullable = opts.nullable ? new Set([...NULLABLE, ...opts.nullable]) : NULLABLE;
   const record = (rec: unknown, s: Schema, at: string): string[] => {
     if (typeOf(rec) !== "object") return [`${at || "response"}: expected object, got ${typeOf(rec)}`];
     const out: string[] = [];
@@ -105,7 +109,7 @@ export function shapeProblems(value: unknown, schema: Schema, opts: ShapeOptions
       // A schema without properties (VLAN settings: "type: object") does not say what it holds.
       const sub = s.properties ? (s.properties[k] ?? newer[k]) : {};
       if (!sub) out.push(`${where}: not in the response schema`);
-      else out.push(...valueProblems(v, exceptions[k] ? { ...sub, type: exceptions[k] } : sub, where, k));
+      else out.push(...valueProblems(v, exceptions[k] ? { ...sub, type: exceptions[k] } : sub, where, k, nullable));
     }
     return out;
   };

@@ -40,13 +40,18 @@ async function importCampus(dir: string): Promise<{ stdout: string; requests: st
 /**
  * One request per collection: the organization's networks and devices, the VLAN settings and
  * VLANs of each network with an appliance, each switch's ports (per switch: an import needs every
- * field, which the organization-wide bySwitch list does not carry).
+ * field, which the organization-wide bySwitch list does not carry), each switch network's access
+ * policies and link aggregations, each switch's layer 3 interfaces and static routes (none here,
+ * so no DHCP settings to read).
  */
+const SWITCH_NETWORKS = [CORE, "L_646829496481105434", "L_646829496481105435"];
 const EXPECTED_READS = [
   `GET /organizations/${ORG}/networks`,
   `GET /organizations/${ORG}/devices`,
   ...[CORE, BRANCH].flatMap((n) => [`GET /networks/${n}/appliance/vlans/settings`, `GET /networks/${n}/appliance/vlans`]),
   ...SWITCHES.map((s) => `GET /devices/${s}/switch/ports`),
+  ...SWITCH_NETWORKS.flatMap((n) => [`GET /networks/${n}/switch/accessPolicies`, `GET /networks/${n}/switch/linkAggregations`]),
+  ...SWITCHES.flatMap((s) => [`GET /devices/${s}/switch/routing/interfaces`, `GET /devices/${s}/switch/routing/staticRoutes`]),
 ].sort();
 
 /** The branch's VLAN 1, as a template VLAN: the API picks its subnet from cidr. */
@@ -67,7 +72,7 @@ test("the campus seed as it ships: one request per collection, VLANs on in both 
   const { stdout, requests } = await importCampus(dir);
   expect(requests.sort()).toEqual(EXPECTED_READS);
   expect(requests.filter((r) => /\/switch\/ports\/[^/]+$|\/appliance\/vlans\/\d+$/.test(r))).toEqual([]);
-  expect(stdout).toContain("2 VLANs in 2 networks, 0 device tag sets, 0 ports.");
+  expect(stdout).toContain("2 VLANs in 2 networks, 0 device tag sets, 0 ports, 12 device attribute sets.");
   const files = readDir(dir);
   expect(files["README.md"]).toContain("520 ports at factory defaults");
   expect(files["README.md"]).toContain("- subnet and applianceIp: on a network bound to a configuration template the API picks them from cidr and mask (L_646829496481199001 (Retail Branch (template)))");
@@ -84,7 +89,7 @@ test("the campus seed with examples/campus applied: the same reads; the ports gr
   const dir = path.join(workDir("campus-example"), "campus");
   const { stdout, requests } = await importCampus(dir);
   expect(requests.sort()).toEqual(EXPECTED_READS);
-  expect(stdout).toContain("5 VLANs in 2 networks, 0 device tag sets, 480 ports of 10 switches.");
+  expect(stdout).toContain("5 VLANs in 2 networks, 0 device tag sets, 480 ports of 10 switches, 12 device attribute sets.");
   const index = readDir(dir)["index.ts"];
   expect(index).toContain(BRANCH_VLAN_1);
   // Per switch: the desks as one call with a name pattern, the IoT ports as one, the two uplinks single.
@@ -101,11 +106,11 @@ test("the campus seed with examples/campus applied: the same reads; the ports gr
     expect(index).toContain(`new meraki.SwitchPort("access-switch-${n}-port-47", {`);
     expect(index).toContain(`new meraki.SwitchPort("access-switch-${n}-port-48", {`);
   }
-  // 2 VLAN settings, 5 VLANs, 4 port declarations per switch.
-  expect(index.match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(2 + 5 + 10 * 4);
+  // 2 VLAN settings, 5 VLANs, 12 devices' attributes, 4 port declarations per switch.
+  expect(index.match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(2 + 5 + 12 + 10 * 4);
   const p = await run(["plan", dir, "--detailed-exitcode", "--json"], CAMPUS_API_KEY);
   expect(p.code).toBe(0);
-  expect(JSON.parse(p.stdout).summary).toMatchObject({ noop: 2 + 5 + 480, actions: 0 });
+  expect(JSON.parse(p.stdout).summary).toMatchObject({ noop: 2 + 5 + 12 + 480, actions: 0 });
   programs.push(path.join(dir, "index.ts"));
 });
 

@@ -58,7 +58,7 @@ test("bad arguments: a file as the directory, unknown kinds, a bad stack name, u
 
   const dir = workDir("bad");
   const kinds = await importTo(dir, "--kinds", "vlans,acls");
-  expect([kinds.code, kinds.stderr]).toEqual([2, "error: --kinds must be a comma-separated list of vlans, tags, ports, got 'acls'\n"]);
+  expect([kinds.code, kinds.stderr]).toEqual([2, "error: --kinds must be a comma-separated list of vlans, tags, ports, devices, policies, aggregations, routing, got 'acls'\n"]);
   const stack = await importTo(dir, "--stack", "prod/eu");
   expect([stack.code, stack.stderr]).toEqual([2, "error: --stack 'prod/eu' is not a stack name (letters, digits, '-', '_' and '.')\n"]);
   const network = await importTo(dir, "--network", "L_999");
@@ -132,14 +132,14 @@ test("a network with VLANs off: its VlansSettings says so, no VLAN list is read,
   const r = await importTo(dir);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("Imported organization 1234567 from");
-  expect(r.stdout).toContain(": 0 VLANs, VLANs off in 1 network, 0 device tag sets, 0 ports.");
+  expect(r.stdout).toContain(": 0 VLANs, VLANs off in 1 network, 0 device tag sets, 0 ports, 3 device attribute sets.");
   expect((await requests()).filter((q) => q.includes("/appliance/"))).toEqual([`GET /networks/${NET}/appliance/vlans/settings`]);
   expect(readDir(dir)["index.ts"]).toContain(
     `// VLANs are off on Branch Office: its MX has a single LAN\nnew meraki.VlansSettings("branch-office-vlans-settings", { networkId: branchOffice, vlansEnabled: false });\n`,
   );
   const plan = await run(["plan", dir, "--detailed-exitcode", "--json"], DEMO_API_KEY);
   expect(plan.code).toBe(0);
-  expect(JSON.parse(plan.stdout).summary).toMatchObject({ noop: 1, actions: 0 });
+  expect(JSON.parse(plan.stdout).summary).toMatchObject({ noop: 4, actions: 0 });
 });
 
 test("progress: a line per finished collection in a log; one redrawn line on a terminal", async () => {

@@ -10,7 +10,7 @@ import { groupPorts, namePatterns, portExpression } from "../../provider/import/
 import { buildModel, modelResources } from "../../provider/import/model";
 import { NameSet, camel, kebab } from "../../provider/import/names";
 import { renderIndex, summary } from "../../provider/import/render";
-import { parseKinds, resolveScope } from "../../provider/import/scope";
+import { ImportKind, parseKinds, resolveScope } from "../../provider/import/scope";
 import { portRange } from "../../sdk/ports";
 
 const NET = "L_1";
@@ -42,7 +42,8 @@ function snapshot(opts: { ports?: Record<string, unknown>[]; vlans?: object[]; t
   };
 }
 
-function model(snap: LiveSnapshot, kinds?: Array<"vlans" | "tags" | "ports">) {
+/** The model of the kinds these tests are about (VLANs, tags, ports); the campus kinds have their own tests. */
+function model(snap: LiveSnapshot, kinds: ImportKind[] = ["vlans", "tags", "ports"]) {
   return buildModel(snap, resolveScope("9", snap.networks!, snap.devices!, { kinds }));
 }
 
@@ -181,7 +182,10 @@ describe("model", () => {
     const vlans = [vlan(1), vlan(10, { name: "Users", subnet: "10.10.0.0/24", applianceIp: "10.10.0.1" })];
     const snap = snapshot({ ports, vlans, tags: ["core", "api"] });
     const m = model(snap);
-    expect(m.counts).toEqual({ vlansSettings: 1, vlansDisabled: 0, vlans: 2, vlanNetworks: 1, tagSets: 1, ports: 7, switches: 1, declarations: 8, defaultPorts: 1, untaggedDevices: 1 });
+    expect(m.counts).toEqual({
+      vlansSettings: 1, vlansDisabled: 0, vlans: 2, vlanNetworks: 1, tagSets: 1, ports: 7, switches: 1, declarations: 8, defaultPorts: 1, untaggedDevices: 1,
+      devices: 0, policies: 0, aggregations: 0, interfaces: 0, routes: 0,
+    });
     expect(m.networks[0]).toMatchObject({
       constant: "mainOffice",
       vlansSettings: { resourceName: "main-office-vlans-settings", props: { networkId: NET, vlansEnabled: true }, variable: "mainOfficeVlans" },
@@ -351,6 +355,6 @@ describe("scope", () => {
     expect(resolveScope("9", snap.networks!, snap.devices!, { serials: [SW] })).toMatchObject({ networkIds: [NET], serials: [SW], vlanNetworks: [NET], switches: [SW] });
     expect(resolveScope("9", snap.networks!, snap.devices!, { kinds: ["tags"] })).toMatchObject({ vlanNetworks: [], switches: [] });
     expect(parseKinds("ports,vlans")).toEqual(["vlans", "ports"]);
-    expect(() => parseKinds("vlans,acl")).toThrow("--kinds must be a comma-separated list of vlans, tags, ports, got 'acl'");
+    expect(() => parseKinds("vlans,acl")).toThrow("--kinds must be a comma-separated list of vlans, tags, ports, devices, policies, aggregations, routing, got 'acl'");
   });
 });

@@ -57,6 +57,16 @@ function features(model: ImportModel): string[] {
     }
   }
   if (model.assumed.length) out.push("assumed value");
+  for (const n of model.networks) {
+    if (n.policies.length) out.push("access policy");
+    if (n.aggregations.length) out.push("link aggregation");
+  }
+  for (const d of model.devices) {
+    if (d.attributes) out.push("device attributes");
+    if (d.interfaces.some((i) => i.props.dhcp)) out.push("interface DHCP");
+    if (d.routes.length) out.push("static route");
+    if (d.ports.some((p) => typeof p.settings.accessPolicyNumber === "object")) out.push("port on an access policy");
+  }
   return out;
 }
 
@@ -116,10 +126,38 @@ function differences(before: LiveSnapshot, after: LiveSnapshot, model: ImportMod
     const b = other?.state === "ok" ? other.vlans : {};
     for (const id of new Set([...Object.keys(a), ...Object.keys(b)])) check(`vlan/${net}/${id}`, IMPORT_KINDS.vlan, a[id], b[id]);
   }
-  for (const [serial, ports] of Object.entries(before.ports)) for (const id of Object.keys(ports)) check(`switchPort/${serial}/${id}`, IMPORT_KINDS.switchPort, ports[id], after.ports[serial]?.[id]);
+  // A port names its access policy by a number the API assigns: compared by the policy's name.
+  const byPolicy = (s: LiveSnapshot, serial: string, port: Record<string, unknown> | undefined) => {
+    if (!port || port.accessPolicyNumber === undefined) return port;
+    const net = s.devices?.[serial]?.networkId ?? "";
+    const policy = s.accessPolicies?.[net]?.find((p) => String(p.accessPolicyNumber) === String(port.accessPolicyNumber));
+    return { ...port, accessPolicyNumber: policy ? `policy '${String(policy.name)}'` : port.accessPolicyNumber };
+  };
+  for (const [serial, ports] of Object.entries(before.ports)) {
+    for (const id of Object.keys(ports)) check(`switchPort/${serial}/${id}`, IMPORT_KINDS.switchPort, byPolicy(before, serial, ports[id]), byPolicy(after, serial, after.ports[serial]?.[id]));
+  }
   for (const [serial, d] of Object.entries(before.devices ?? {})) {
     const tags = (x: { tags: string[] } | undefined) => [...new Set(x?.tags ?? [])].sort();
     if (!deepEqual(tags(d), tags(after.devices?.[serial]))) out.push(`deviceTags/${serial}: ${JSON.stringify(tags(d))} → ${JSON.stringify(tags(after.devices?.[serial]))}`);
+    const attrs = (x: Record<string, unknown> | undefined) => ({ name: x?.name ?? null, address: x?.address ?? null, notes: x?.notes ?? null, lat: x?.lat, lng: x?.lng });
+    check(`device/${serial}`, IMPORT_KINDS.device, attrs(d as unknown as Record<string, unknown>), attrs(after.devices?.[serial] as unknown as Record<string, unknown>));
+  }
+  // The campus switching kinds, matched as the engine matches them (policy by name, interface by
+  // VLAN, route by subnet, aggregation by its members); ids the API assigns are not compared.
+  const byKey = <T>(list: T[] | undefined, key: (x: T) => string) => new Map((list ?? []).map((x) => [key(x), x]));
+  const compare = (key: string, k: KindFields, a: Map<string, Record<string, unknown>>, b: Map<string, Record<string, unknown>>) => {
+    for (const id of new Set([...a.keys(), ...b.keys()])) check(`${key}/${id}`, k, a.get(id), b.get(id));
+  };
+  for (const net of Object.keys({ ...before.accessPolicies, ...after.accessPolicies })) {
+    compare(`switchAccessPolicy/${net}`, IMPORT_KINDS.switchAccessPolicy, byKey(before.accessPolicies?.[net], (p) => String(p.name)), byKey(after.accessPolicies?.[net], (p) => String(p.name)));
+    const members = (x: Record<string, unknown>) => JSON.stringify(((x.switchPorts as Array<{ serial: string; portId: string }>) ?? []).map((m) => `${m.serial}/${m.portId}`).sort());
+    const lags = (list: Record<string, unknown>[] | undefined) => (list ?? []).map(members).sort();
+    if (!deepEqual(lags(before.linkAggregations?.[net]), lags(after.linkAggregations?.[net]))) out.push(`linkAggregation/${net}: ${JSON.stringify(lags(before.linkAggregations?.[net]))} → ${JSON.stringify(lags(after.linkAggregations?.[net]))}`);
+  }
+  for (const serial of Object.keys({ ...before.routingInterfaces, ...after.routingInterfaces })) {
+    const withDhcp = (s: LiveSnapshot) => (s.routingInterfaces?.[serial] ?? []).map((i): Record<string, unknown> => ({ ...i, dhcp: s.interfaceDhcp?.[`${serial}/${String(i.interfaceId)}`] }));
+    compare(`switchRoutingInterface/${serial}`, IMPORT_KINDS.switchRoutingInterface, byKey(withDhcp(before), (i) => String(i.vlanId)), byKey(withDhcp(after), (i) => String(i.vlanId)));
+    compare(`switchStaticRoute/${serial}`, IMPORT_KINDS.switchStaticRoute, byKey(before.staticRoutes?.[serial], (x) => String(x.subnet)), byKey(after.staticRoutes?.[serial], (x) => String(x.subnet)));
   }
   return out;
 }
@@ -168,7 +206,16 @@ test.each(SEEDS)("seed %i: the import plans to no action and rebuilds the same n
   // Faithful: the program applied to the untouched world rebuilds the network.
   await t.control.reset();
   const engine = new Engine(client, { organizationId: ORG, synchronous: "always" });
-  const result = await engine.apply(await engine.plan(modelResources(model)));
+  // The policies' RADIUS secrets come from the environment the program names (the API never returned them).
+  const secrets = [...new Set(JSON.stringify(modelResources(model)).match(/"fromEnv":"[A-Z0-9_]+"/g) ?? [])].map((m) => m.slice(11, -1));
+  for (const name of secrets) process.env[name] = "rebuilt";
+  let result;
+  try {
+    result = await engine.apply(await engine.plan(modelResources(model)));
+  } finally {
+    for (const name of secrets) delete process.env[name];
+  }
+  expect(result.resources.filter((r) => !["applied", "unchanged"].includes(r.outcome.status))).toEqual([]);
   expect(result.ok).toBe(true);
   const { snapshot: rebuilt } = await read();
   expect(differences(snapshot, rebuilt, model)).toEqual([]);
@@ -181,9 +228,15 @@ test("the worlds reached the states where an import must leave something out, an
     "VLANs off",
     "VLANs on",
     "VLANs switched on",
+    "access policy",
     "assumed value",
+    "device attributes",
+    "interface DHCP",
+    "link aggregation",
     "macWhitelistLimit",
+    "port on an access policy",
     "prefix assignment without autonomous",
+    "static route",
     "template VLAN same",
     "template VLAN unique",
     "uplink module port",

@@ -33,7 +33,7 @@ test("the demo seed as it ships: VLAN 1, adopted and kept on delete; a complete 
   const r = await importTo(dir);
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain(`Imported organization ${ORG} from ${t.emu.url}: 1 VLAN in 1 network, 0 device tag sets, 0 ports.`);
+  expect(r.stdout).toContain(`Imported organization ${ORG} from ${t.emu.url}: 1 VLAN in 1 network, 0 device tag sets, 0 ports, 3 device attribute sets.`);
   const files = readDir(dir);
   expect(Object.keys(files)).toEqual(["Pulumi.dev.yaml", "Pulumi.yaml", "README.md", "index.ts", "package.json", "tsconfig.json"]);
   for (const [name, text] of Object.entries(files)) expect([name, text.includes(DEMO_API_KEY)]).toEqual([name, false]);
@@ -63,7 +63,7 @@ describe("the demo seed with examples/branch-office applied", () => {
     dirs.push(dir);
     const r = await importTo(dir, { SOURCE_DATE_EPOCH: EPOCH });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("5 VLANs in 1 network, 2 device tag sets, 90 ports of 2 switches.");
+    expect(r.stdout).toContain("5 VLANs in 1 network, 2 device tag sets, 90 ports of 2 switches, 3 device attribute sets.");
     const files = readDir(dir);
     expectGolden(files["index.ts"], path.join(GOLDEN, "branch-office.index.ts.golden"));
     expectGolden(files["README.md"].replace(t.emu.url, "http://EMULATOR/api/v1"), path.join(GOLDEN, "branch-office.README.md.golden"));
@@ -75,11 +75,11 @@ describe("the demo seed with examples/branch-office applied", () => {
     const parts = excerpt.split("\n// …\n");
     expect(parts.length).toBeGreaterThanOrEqual(2);
     for (const part of parts) expect(files["index.ts"]).toContain(part);
-    // The branch's 98 resources (its VLAN settings, 5 VLANs, 2 tag sets, 90 ports) in 16 declarations.
-    expect(files["index.ts"].match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(16);
+    // The branch's 101 resources (its VLAN settings, 5 VLANs, 3 devices' attributes, 2 tag sets, 90 ports) in 19 declarations.
+    expect(files["index.ts"].match(/^(const \w+ = )?(new meraki\.|meraki\.switchPorts)/gm)).toHaveLength(19);
     const p = await run(["plan", dir, "--detailed-exitcode", "--json"], DEMO_API_KEY);
     expect(p.code).toBe(0);
-    expect(JSON.parse(p.stdout).summary).toEqual({ create: 0, update: 0, delete: 0, noop: 98, actions: 0, batches: 0 });
+    expect(JSON.parse(p.stdout).summary).toEqual({ create: 0, update: 0, delete: 0, noop: 101, actions: 0, batches: 0 });
     programs.push(path.join(dir, "index.ts"));
   });
 

@@ -225,6 +225,9 @@ export async function randomize(api: Api, seed: number, switches: string[], devi
     if (r.chance(0.5)) await write(api, stats, "PUT", `/networks/${net}/appliance/vlans/1`, { name: r.pick(["Management", "Default LAN"]), dhcpLeaseTime: r.pick(["1 hour", "1 day"]) });
   }
   for (const serial of devices) if (r.chance(0.6)) await write(api, stats, "PUT", `/devices/${serial}`, { tags: r.sample(TAGS, r.int(1, 4)) });
+  for (const serial of devices) if (r.chance(0.4)) await write(api, stats, "PUT", `/devices/${serial}`, deviceBody(r));
+  // Access policies first: ports with a "Custom access policy" name one of their network's.
+  for (const net of SWITCH_NETWORKS) for (let i = r.int(0, 3); i > 0; i--) await write(api, stats, "POST", `/networks/${net}/switch/accessPolicies`, policyBody(r));
   const ports = portLayout(SWITCH_MODEL).length;
   for (const serial of switches) {
     for (let p = 1; p <= ports; ) {
@@ -245,5 +248,83 @@ export async function randomize(api: Api, seed: number, switches: string[], devi
       p += run;
     }
   }
+  for (const [i, serial] of switches.entries()) if (r.chance(0.4)) await routing(api, stats, r, serial, i);
+  // Link aggregations of two uplinks of switches in one network (switch i and i + 3 share one).
+  for (const [i, serial] of switches.slice(0, 3).entries()) {
+    if (!r.chance(0.4)) continue;
+    const other = switches[i + 3];
+    const members = r.chance(0.5) ? [[serial, "49"], [serial, "50"]] : [[serial, "51"], [other, "51"], ...(r.chance(0.5) ? [[other, "52"]] : [])];
+    await write(api, stats, "POST", `/networks/${SWITCH_NETWORKS[i]}/switch/linkAggregations`, { switchPorts: members.map(([s, portId]) => ({ serial: s, portId })) });
+  }
   return stats;
+}
+
+/** The networks with switches in the base world: switch i is in network i % 3. */
+const SWITCH_NETWORKS = [CORE, BUILDING_1, BUILDING_2];
+
+function deviceBody(r: Prng): Record<string, unknown> {
+  return some(r, 0.5, {
+    name: () => r.pick(["Core 1", "Closet 2", "", "Lab switch"]),
+    address: () => r.pick(["1 Campus Drive", "", "Building B, floor 2"]),
+    notes: () => r.pick(["rack 4", "", "spare"]),
+    lat: () => r.pick([51.5, -33.86, 0]),
+    lng: () => r.pick([-0.12, 151.2, 0]),
+  });
+}
+
+function policyBody(r: Prng): Record<string, unknown> {
+  const hostMode = r.pick(["Single-Host", "Multi-Domain", "Multi-Auth", "Multi-Host"]);
+  const server = () => ({ host: `10.0.0.${r.int(2, 50)}`, port: r.pick([1812, 1645]), secret: "s3cret" });
+  return {
+    name: r.pick(["Desks", "Guests", "Lab 802.1X", "Printers MAB"]) + ` ${r.int(1, 99)}`,
+    radiusServers: r.chance(0.2) ? [] : Array.from({ length: r.int(1, 2) }, server),
+    radiusTestingEnabled: r.chance(0.3),
+    radiusCoaSupportEnabled: r.chance(0.3),
+    radiusAccountingEnabled: r.chance(0.3),
+    hostMode,
+    urlRedirectWalledGardenEnabled: r.chance(0.2),
+    ...some(r, 0.3, {
+      accessPolicyType: () => r.pick(["802.1x", "Hybrid authentication", "MAC authentication bypass"]),
+      guestVlanId: () => r.int(2, 4094),
+      dot1x: () => ({ controlDirection: r.pick(["both", "inbound"]) }),
+      radiusGroupAttribute: () => r.pick(["", "11"]),
+      voiceVlanClients: () => r.chance(0.5),
+      urlRedirectWalledGardenRanges: () => ["192.168.1.0/24"],
+      radius: () => ({ failedAuthVlanId: r.int(2, 99), reAuthenticationInterval: r.pick([3600, 7200]), criticalAuth: { dataVlanId: r.int(2, 99), suspendPortBounce: r.chance(0.5) } }),
+      radiusAccountingServers: () => [server()],
+    }),
+  };
+}
+
+/** A switch's layer 3: interfaces (the first with the default gateway), their DHCP settings, static routes through them. */
+async function routing(api: Api, stats: WorldStats, r: Prng, serial: string, index: number): Promise<void> {
+  const base = `/devices/${serial}/switch/routing`;
+  const vlans = r.sample([10, 20, 30, 40], r.int(1, 3)).sort((a, b) => a - b);
+  for (const [i, vlanId] of vlans.entries()) {
+    const net = `10.${index * 10 + vlanId / 10}`;
+    const created = await api.request("POST", `${base}/interfaces`, {
+      name: `VLAN ${vlanId}`,
+      subnet: `${net}.0.0/24`,
+      interfaceIp: `${net}.0.2`,
+      vlanId,
+      ...(i === 0 || r.chance(0.3) ? { defaultGateway: `${net}.0.1` } : {}),
+      ...some(r, 0.3, { multicastRouting: () => r.pick(["enabled", "IGMP snooping querier"]), ospfSettings: () => ({ area: "0", cost: r.int(1, 100), isPassiveEnabled: r.chance(0.5) }) }),
+    });
+    stats.writes++;
+    if (created.status >= 400) {
+      stats.refused++;
+      continue;
+    }
+    const id = created.body.interfaceId as string;
+    if (r.chance(0.6)) {
+      const dhcp = r.pick([
+        { dhcpMode: "dhcpServer", dhcpLeaseTime: r.pick(["1 hour", "4 hours"]), reservedIpRanges: [{ start: `${net}.0.1`, end: `${net}.0.9`, ...(r.chance(0.5) ? { comment: "infra" } : {}) }] },
+        { dhcpMode: "dhcpServer", dnsNameserversOption: "custom", dnsCustomNameservers: ["10.0.0.53"], fixedIpAssignments: [{ name: "printer", mac: mac(r), ip: `${net}.0.40` }] },
+        { dhcpMode: "dhcpRelay", dhcpRelayServerIps: ["10.0.0.67"] },
+        { dhcpMode: "dhcpServer", dhcpOptions: [{ code: "150", type: "ip", value: "10.0.0.69" }], bootOptionsEnabled: true, bootNextServer: "10.0.0.5", bootFileName: "pxe.0" },
+      ]);
+      await write(api, stats, "PUT", `${base}/interfaces/${id}/dhcp`, dhcp);
+    }
+    if (r.chance(0.5)) await write(api, stats, "POST", `${base}/staticRoutes`, { subnet: `172.${16 + index}.${vlanId}.0/24`, nextHopIp: `${net}.0.${r.int(3, 250)}`, ...some(r, 0.5, { name: () => `Route ${vlanId}`, advertiseViaOspfEnabled: () => r.chance(0.5) }) });
+  }
 }

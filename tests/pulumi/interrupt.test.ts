@@ -24,7 +24,6 @@ test("SIGTERM during an apply: no more batches are confirmed, the drafts are del
     "meraki-batch:baseUrl": t.emu.url,
     "meraki-batch:organizationId": "1234567",
     "meraki-batch:batchWindowMs": "250",
-    "meraki-batch:lookahead": "false",
     // Three batches of two ports, one at a time, asynchronous: the first runs while the others wait.
     "meraki-batch:maxActionsPerBatch": "2",
     "meraki-batch:maxBatchesInFlight": "1",
