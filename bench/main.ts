@@ -1,14 +1,20 @@
 /**
  * npm run bench [-- --quick] [--json] [--scenarios 480,2400] [--plan-sizes 1000,10000,50000]
+ *   [--program-sizes 2400,10000,50000] [--program-runs 3] [--preview-sizes 2400,10000]
  * (an empty list, e.g. --scenarios=, skips that part)
- * Batched apply against the per-resource pattern, side by side against the same emulator, and
- * the plan's cost as it grows. Not part of the test suite.
+ * Batched apply against the per-resource pattern, side by side against the same emulator, the
+ * plan's cost as it grows, and a big program's cost end to end (`meraki-batch plan` as a process,
+ * and the real `pulumi preview`). Not part of the test suite.
  */
 import { execFileSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { PlanCost } from "./plan-cost";
+import { ProgramCost, programCost } from "./program-cost";
+import { realPreview } from "./program-preview";
+import { ProgramForm } from "./programs";
+import { toolchainOrReason } from "./pulumi-real";
 import { BenchReport, markdown } from "./report";
 import { runMode } from "./run";
 import { FULL, QUICK, scenario } from "./scenarios";
@@ -16,6 +22,11 @@ import { FULL, QUICK, scenario } from "./scenarios";
 const QUICK_SCALE = 10;
 /** Fresh processes per plan size; each metric is reported as their median. */
 const PLAN_COST_RUNS = 3;
+/** The same for a program's size and form (--program-runs). */
+const PROGRAM_RUNS = 3;
+/** A real `pulumi preview` that takes longer is stopped and reported as such. */
+const PREVIEW_TIMEOUT_MS = 1_800_000;
+const FORMS: ProgramForm[] = ["bulk", "per-port"];
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,9 +41,24 @@ export function medianCost(runs: PlanCost[]): PlanCost {
   return out as unknown as PlanCost;
 }
 
+/** Each numeric metric of a program's runs, as its median. */
+export function medianOf(runs: ProgramCost[]): ProgramCost {
+  const out = { ...runs[0] } as unknown as Record<string, unknown>;
+  for (const [key, v] of Object.entries(out)) if (typeof v === "number") out[key] = median(runs.map((r) => (r as unknown as Record<string, number>)[key]));
+  return out as unknown as ProgramCost;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" } },
+    options: {
+      quick: { type: "boolean" },
+      json: { type: "boolean" },
+      scenarios: { type: "string" },
+      "plan-sizes": { type: "string" },
+      "program-sizes": { type: "string" },
+      "program-runs": { type: "string" },
+      "preview-sizes": { type: "string" },
+    },
   });
   const quick = values.quick === true;
   const scale = quick ? QUICK_SCALE : 1;
@@ -40,6 +66,9 @@ async function main(): Promise<void> {
   const list = (v: string) => v.split(",").filter((x) => x.trim() !== "").map(Number);
   const sizes = values.scenarios !== undefined ? list(values.scenarios) : quick ? QUICK : FULL;
   const planSizes = values["plan-sizes"] !== undefined ? list(values["plan-sizes"]) : quick ? [1000, 10000] : [1000, 10000, 50000];
+  const programSizes = values["program-sizes"] !== undefined ? list(values["program-sizes"]) : quick ? [2400] : [2400, 10000, 50000];
+  const programRuns = values["program-runs"] !== undefined ? Number(values["program-runs"]) : PROGRAM_RUNS;
+  const previewSizes = values["preview-sizes"] !== undefined ? list(values["preview-sizes"]) : quick ? [] : [2400, 10000];
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   const report: BenchReport = {
@@ -50,6 +79,8 @@ async function main(): Promise<void> {
     timeScale: scale,
     scenarios: [],
     planCost: [],
+    programCost: [],
+    preview: [],
   };
   for (const n of sizes) {
     const s = scenario(n);
@@ -63,6 +94,22 @@ async function main(): Promise<void> {
     log(`plan cost: ${n} ports…`);
     const runs = Array.from({ length: PLAN_COST_RUNS }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "plan-cost.js"), String(n)], { encoding: "utf8" })) as PlanCost);
     report.planCost.push(medianCost(runs));
+  }
+  for (const n of programSizes) {
+    for (const form of FORMS) {
+      log(`program cost: ${form}, ${n} ports…`);
+      report.programCost!.push(medianOf(await programCost(form, n, programRuns)));
+    }
+  }
+  const tc = previewSizes.length ? toolchainOrReason() : undefined;
+  if (typeof tc === "string") report.previewSkipped = tc;
+  else if (tc) {
+    for (const n of previewSizes) {
+      for (const form of FORMS) {
+        log(`real pulumi preview: ${form}, ${n} ports…`);
+        report.preview!.push(await realPreview(tc, form, n, PREVIEW_TIMEOUT_MS));
+      }
+    }
   }
   process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : markdown(report));
 }

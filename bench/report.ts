@@ -1,5 +1,7 @@
 /** The benchmark's Markdown report: the two modes side by side, requests by kind, plan cost, the targets. */
 import { PlanCost } from "./plan-cost";
+import { ProgramCost } from "./program-cost";
+import { PreviewCost } from "./program-preview";
 import { ModeResult } from "./run";
 
 export interface ScenarioResult {
@@ -19,6 +21,12 @@ export interface BenchReport {
   timeScale: number;
   scenarios: ScenarioResult[];
   planCost: PlanCost[];
+  /** Big programs end to end through the CLI (bench/program-cost.ts). */
+  programCost?: ProgramCost[];
+  /** The same programs through the real `pulumi preview` (bench/program-preview.ts). */
+  preview?: PreviewCost[];
+  /** Why the real previews were not run (no toolchain). */
+  previewSkipped?: string;
 }
 
 /** The targets of issue #12, checked against a report. */
@@ -30,6 +38,13 @@ export const TARGETS = {
   /** Batched requests against the minimum. */
   overMinimum: 1.2,
   planCost: { ports: 50_000, cpuMs: 2000, peakRssMb: 400 },
+} as const;
+
+/** Issue #22: `meraki-batch plan` of a program of about 50,000 ports, as a process. */
+export const PROGRAM_TARGETS = {
+  ports: 50_000,
+  bulk: { wallMs: 5_000, peakRssMb: 600 },
+  "per-port": { wallMs: 20_000, peakRssMb: 1_500 },
 } as const;
 
 const times = (a: number, b: number) => (b === 0 ? Infinity : a / b);
@@ -67,6 +82,45 @@ export function checkTargets(r: BenchReport): TargetCheck[] {
     out.push({ target: `plan of ${n(cost.ports)} ports < ${n(TARGETS.planCost.cpuMs)} ms CPU`, measured: `${n(cost.cpuMs)} ms`, ok: cost.cpuMs < TARGETS.planCost.cpuMs });
     out.push({ target: `plan of ${n(cost.ports)} ports < ${TARGETS.planCost.peakRssMb} MB RSS`, measured: `${cost.peakRssMb} MB peak`, ok: cost.peakRssMb < TARGETS.planCost.peakRssMb });
   }
+  return out;
+}
+
+/** The program-cost targets that this report has the figures for. */
+export function checkProgramTargets(r: BenchReport): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const c of r.programCost ?? []) {
+    if (c.ports < PROGRAM_TARGETS.ports || c.ports >= PROGRAM_TARGETS.ports + 48) continue;
+    const t = PROGRAM_TARGETS[c.form];
+    out.push({ target: `${c.form} form, ${n(c.ports)} ports: plan < ${t.wallMs / 1000} s wall`, measured: `${secs(c.wallMs / 1000)} s`, ok: c.wallMs < t.wallMs });
+    out.push({ target: `${c.form} form, ${n(c.ports)} ports: plan < ${n(t.peakRssMb)} MB`, measured: `${n(c.peakRssMb)} MB peak`, ok: c.peakRssMb < t.peakRssMb });
+  }
+  return out;
+}
+
+function programMarkdown(r: BenchReport): string[] {
+  const out: string[] = [];
+  if (r.programCost?.length) {
+    out.push("", "Big programs end to end: `meraki-batch plan DIR` as a process against the campus seed with the rate limit, the type check's cache warm (bench/README.md); median of the runs:", "");
+    out.push("| ports | form | Pulumi resources | wall (s) | CPU (s) | peak RSS (MB) | of which the program (s) | plan text (KB) | plan text (lines) |");
+    out.push("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (const c of r.programCost) {
+      out.push(`| ${n(c.ports)} | ${c.form} | ${n(c.resources)} | ${secs(c.wallMs / 1000)} | ${secs(c.cpuMs / 1000)} | ${n(c.peakRssMb)} | ${secs(c.programMs / 1000)} | ${n(Math.round(c.textBytes / 1024))} | ${n(c.textLines)} |`);
+    }
+    const targets = checkProgramTargets(r);
+    if (targets.length) {
+      out.push("", "Targets (issue #22):", "", "| target | measured | |", "|---|---|---|");
+      for (const t of targets) out.push(`| ${t.target} | ${t.measured} | ${check(t.ok)} |`);
+    }
+  }
+  if (r.preview?.length) {
+    out.push("", "The same programs through the real `pulumi preview` (new stack; CPU and RSS of the whole process tree, sampled):", "");
+    out.push("| ports | form | resources planned | wall (s) | CPU (s) | peak RSS (MB) | exit code |");
+    out.push("|---:|---|---:|---:|---:|---:|---:|");
+    for (const p of r.preview) {
+      const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? "–" : f(v));
+      out.push(`| ${n(p.ports)} | ${p.form} | ${n(p.resources)} | ${secs(p.wallMs / 1000)} | ${opt(p.cpuMs, (v) => secs(v / 1000))} | ${opt(p.peakRssMb, n)} | ${p.exitCode ?? `none: ${p.error ?? "killed"}`} |`);
+    }
+  } else if (r.previewSkipped) out.push("", `The real \`pulumi preview\` was not run: ${r.previewSkipped}.`);
   return out;
 }
 
@@ -108,6 +162,7 @@ export function markdown(r: BenchReport): string {
     out.push("", "Targets (issue #12):", "", "| target | measured | |", "|---|---|---|");
     for (const t of targets) out.push(`| ${t.target} | ${t.measured} | ${check(t.ok)} |`);
   }
+  out.push(...programMarkdown(r));
   out.push("");
   return out.join("\n");
 }

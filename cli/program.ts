@@ -134,8 +134,7 @@ function registerTypeScript(): void {
 }
 
 /** Type checks a TypeScript program as Pulumi would before running it (see typecheck.ts). */
-function checkTypes(entry: string, dir: string, project: ProjectFile, noTypeCheck: boolean, env: NodeJS.ProcessEnv): void {
-  const debug = debugEnabled(env) ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
+function checkTypes(entry: string, dir: string, project: ProjectFile, noTypeCheck: boolean, env: NodeJS.ProcessEnv, debug?: (line: string) => void): void {
   // JavaScript is not checked: the compiler is not even loaded.
   if (!/\.[cm]?tsx?$/.test(entry)) return;
   const options = typeof project.runtime === "object" ? project.runtime.options : undefined;
@@ -170,7 +169,8 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   const file = stackFileOf(dir, stack);
   const config = stackConfig(file, project.name);
   const main = entryPoint(dir, project);
-  checkTypes(main, dir, project, opts.noTypeCheck === true, env);
+  const debug = debugEnabled(env) ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
+  checkTypes(main, dir, project, opts.noTypeCheck === true, env, debug);
   if (/\.ts$/.test(main)) registerTypeScript();
 
   // The program's own @pulumi/pulumi, so that its resources see these mocks.
@@ -196,6 +196,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   );
 
   const cwd = process.cwd();
+  const started = Date.now();
   // Pulumi records a stack trace for every promise it makes; formatting them through ts-node's
   // source maps costs seconds for a few hundred resources. While the program runs, stacks are
   // captured cheaply and only a failure's is mapped, to point at the program's own line.
@@ -228,5 +229,6 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
     else if (r.type === OWNERSHIP_TYPE) owned.push({ name: r.name, networkId: r.inputs.networkId });
     else if (r.type !== "pulumi:pulumi:Stack") ignored.push(`${r.type} ${r.name}`);
   }
+  debug?.(`program: ${resources.length} resources in ${Date.now() - started} ms (run under Pulumi's mock runtime, collected)`);
   return { dir, project: project.name, stack, config, stackFile: file && displayPath(file), resources, ignored, owned };
 }
