@@ -20,7 +20,7 @@ import { MerakiBatchError, ValidationError } from "./errors";
 import { LiveCache, readLive } from "./live/read";
 import { diffDerived } from "./plan/contract";
 import { stableJson } from "./plan/digest";
-import { Plan, PlanOptions, liveNeeds, makePlan, seal, validateAll } from "./plan/plan";
+import { Plan, PlanOptions, draftPlan, liveNeeds, seal, validateAll } from "./plan/plan";
 import { OwnershipSpec, ownershipIssues, ownershipNeeds, ownershipReport, undeclaredDeletes, validateOwnership } from "./plan/ownership";
 import { Change, DeleteSpec, ResourceSpec } from "./resources/common";
 import { Clock, realClock } from "./clock";
@@ -107,7 +107,7 @@ export class Engine {
       const derived = program ? validateAll([], undeclaredDeletes(owned, items, removals, live)) : { removals: [], issues: [] };
       issues.push(...derived.issues);
       const all = [...removals, ...derived.removals];
-      const plan = seal({ ...makePlan(items, all, live, options), baseUrl: this.client.baseUrl, ...(program ? { ownership: ownershipReport(owned, items, all, live) } : {}) });
+      const plan = seal({ ...draftPlan(items, all, live, options), baseUrl: this.client.baseUrl, ...(program ? { ownership: ownershipReport(owned, items, all, live) } : {}) });
       if (issues.length) throw new ValidationError(issues);
       return plan;
     } catch (err) {

@@ -164,7 +164,11 @@ export function groupPlan(plan: Pick<Plan, "organizationId" | "changes">): Group
     if (!n) networks.set(id, (n = { own: [], devices: new Map() }));
     const serial = c.scope?.serial;
     if (serial === undefined) n.own.push(c);
-    else n.devices.set(serial, [...(n.devices.get(serial) ?? []), c]);
+    else {
+      const list = n.devices.get(serial);
+      if (list) list.push(c);
+      else n.devices.set(serial, [c]);
+    }
   }
   const ids = [...networks.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : naturalCompare(a, b)));
   return {

@@ -142,9 +142,17 @@ export function summariseActions(actions: Plan["batches"][number]["actions"]): s
   return [...counts.entries()].map(([k, n]) => plural(n, k)).join(", ");
 }
 
+/** Each change's kind by its key, made once per plan (a plan's batches are summarised one by one). */
+const kindMaps = new WeakMap<Change[], Map<string, Change["kind"]>>();
+function kindsByKey(changes: Change[]): Map<string, Change["kind"]> {
+  let map = kindMaps.get(changes);
+  if (!map || map.size !== changes.length) kindMaps.set(changes, (map = new Map(changes.map((c) => [c.key, c.kind]))));
+  return map;
+}
+
 /** "3 Vlan creates, 1 Vlan update, 96 SwitchPort updates": a planned batch, by the kind behind each action. */
 export function summariseBatch(batch: Plan["batches"][number], changes: Change[]): string {
-  const kindOf = new Map(changes.map((c) => [c.key, c.kind]));
+  const kindOf = kindsByKey(changes);
   const counts = new Map<string, number>();
   batch.actions.forEach((a, i) => {
     const kind = kindOf.get(batch.owners[i]);

@@ -138,15 +138,31 @@ export const IMPORT_KINDS: Record<ImportableKind, KindFields> = {
   },
 };
 
+/**
+ * What is known of a kind's schema without a value, worked out once: a plan's ownership report
+ * derives the fields of every live port of the switches it configures (50,000 at the largest).
+ */
+const SCHEMA_FACTS = new WeakMap<KindFields, { writable: readonly string[]; required: Map<string, boolean> }>();
+function factsOf(k: KindFields): { writable: readonly string[]; required: Map<string, boolean> } {
+  let facts = SCHEMA_FACTS.get(k);
+  if (!facts) SCHEMA_FACTS.set(k, (facts = { writable: Object.keys(k.schema.shape).filter((f) => !k.sdkOnly.includes(f)), required: new Map() }));
+  return facts;
+}
+
 /** The Meraki fields of a kind that a program can set, in schema order. */
-export function writableFields(k: KindFields): string[] {
-  return Object.keys(k.schema.shape).filter((f) => !k.sdkOnly.includes(f));
+export function writableFields(k: KindFields): readonly string[] {
+  return factsOf(k).writable;
 }
 
 /** Whether a property must be given (its schema refuses undefined). */
 export function isRequired(k: KindFields, field: string): boolean {
-  const s = k.schema.shape[field] as z.ZodType | undefined;
-  return !!s && !s.safeParse(undefined).success;
+  const known = factsOf(k).required;
+  let required = known.get(field);
+  if (required === undefined) {
+    const s = k.schema.shape[field] as z.ZodType | undefined;
+    known.set(field, (required = !!s && !s.safeParse(undefined).success));
+  }
+  return required;
 }
 
 /** The shape of an object-valued field (through optional, nullable and default wrappers). */

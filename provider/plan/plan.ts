@@ -212,6 +212,11 @@ export function liveNeeds(items: Array<Validated | ValidatedDelete>): LiveNeeds 
 
 /** Compares validated resources with the live snapshot and compiles the batches. Throws ValidationError for live-dependent problems. */
 export function makePlan(items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot, options: PlanOptions = {}, now = new Date()): Plan {
+  return seal(draftPlan(items, removals, live, options, now));
+}
+
+/** makePlan without its digest, for a caller that adds to the plan before sealing it (the digest of 50,000 ports costs half a second). */
+export function draftPlan(items: Validated[], removals: ValidatedDelete[], live: LiveSnapshot, options: PlanOptions = {}, now = new Date()): Omit<Plan, "digest"> {
   const issues: ValidationIssue[] = [];
   const changes: Change[] = [];
   // VLAN settings are planned against the network as it is; everything else against the network
@@ -265,13 +270,17 @@ export function makePlan(items: Validated[], removals: ValidatedDelete[], live: 
       batches: batches.length,
     },
   };
-  return seal(plan);
+  return plan;
 }
 
 /** The plan's resources of a kind, for the rules between resources (PlanContext.declared). */
 export function declaredOf(items: Array<{ spec: { name: string }; module: KindModule<any>; props: any }>): (kind: string) => Array<{ name: string; props: any }> {
   const byKind = new Map<string, Array<{ name: string; props: any }>>();
-  for (const i of items) byKind.set(i.module.kind, [...(byKind.get(i.module.kind) ?? []), { name: i.spec.name, props: i.props }]);
+  for (const i of items) {
+    const list = byKind.get(i.module.kind);
+    if (list) list.push({ name: i.spec.name, props: i.props });
+    else byKind.set(i.module.kind, [{ name: i.spec.name, props: i.props }]);
+  }
   return (kind) => byKind.get(kind) ?? [];
 }
 
@@ -319,7 +328,11 @@ function subnetOverlaps(items: Validated[], removals: ValidatedDelete[], live: L
   const vlans = items.filter((i) => i.module.kind === "vlan");
   const removed = new Set(removals.filter((d) => d.module.kind === "vlan").map((d) => d.key));
   const byNetwork = new Map<string, Validated[]>();
-  for (const v of vlans) byNetwork.set(v.props.networkId, [...(byNetwork.get(v.props.networkId) ?? []), v]);
+  for (const v of vlans) {
+    const list = byNetwork.get(v.props.networkId);
+    if (list) list.push(v);
+    else byNetwork.set(v.props.networkId, [v]);
+  }
   for (const [networkId, desired] of byNetwork) {
     const coll = live.vlans[networkId];
     const managedIds = new Set(desired.map((d) => Number(d.props.vlanId)));
