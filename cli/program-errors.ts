@@ -26,7 +26,7 @@ export class StackCapture {
   constructor(limit = 10) {
     Error.stackTraceLimit = limit;
     Error.prepareStackTrace = (err, sites) => {
-      if (err && typeof err === "object") this.sites.set(err, sites);
+      if (sites.length && err && typeof err === "object") this.sites.set(err, sites);
       return errorHead(err); // frames are formatted only for a failure (see mapped)
     };
   }

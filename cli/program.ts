@@ -11,6 +11,7 @@ import { resourceProps } from "../provider/dynamic/runtime";
 import type { OwnershipSpec } from "../provider/plan/ownership";
 import { CliError } from "./errors";
 import { debugEnabled } from "./io";
+import { lightenRuntime } from "./mock-runtime";
 import { compileError, failure, StackCapture, typeCheckError } from "./program-errors";
 import { TypeCheckFailed, TypeCheckResult, programConfig, typeCheck, typeCheckChoice } from "./typecheck";
 
@@ -174,19 +175,24 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   if (/\.ts$/.test(main)) registerTypeScript();
 
   // The program's own @pulumi/pulumi, so that its resources see these mocks.
-  let pulumi: typeof import("@pulumi/pulumi");
+  let pulumiMain: string;
   try {
-    pulumi = require(require.resolve("@pulumi/pulumi", { paths: [dir] }));
+    pulumiMain = require.resolve("@pulumi/pulumi", { paths: [dir] });
   } catch {
-    pulumi = require("@pulumi/pulumi");
+    pulumiMain = require.resolve("@pulumi/pulumi");
   }
+  const pulumi: typeof import("@pulumi/pulumi") = require(pulumiMain);
   const seen: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
   pulumi.runtime.setAllConfig(config, []);
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        seen.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}_id`, state: { ...args.inputs, ...assignedOutputs(args.type, args.name) } };
+        // The dynamic provider's serialised text (`__provider`, the same in every resource) is not kept.
+        const { __provider: _provider, ...inputs } = args.inputs as Record<string, unknown>;
+        seen.push({ type: args.type, name: args.name, inputs });
+        // Only what the API assigns: the runtime resolves every other output from the input of the
+        // same name (this is not a preview), so the inputs need not make a round trip through the mock.
+        return { id: `${args.name}_id`, state: assignedOutputs(args.type, args.name) };
       },
       call: (args) => args.inputs,
     },
@@ -201,6 +207,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   // source maps costs seconds for a few hundred resources. While the program runs, stacks are
   // captured cheaply and only a failure's is mapped, to point at the program's own line.
   const capture = new StackCapture();
+  const restoreRuntime = lightenRuntime(path.dirname(pulumiMain), env);
   try {
     process.chdir(dir);
     try {
@@ -214,6 +221,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   } finally {
     process.chdir(cwd);
     capture.restore();
+    restoreRuntime();
   }
 
   const resources: ResourceSpec[] = [];
