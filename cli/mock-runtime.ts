@@ -23,10 +23,30 @@ import * as path from "path";
 type Resolver = (...args: unknown[]) => void;
 type Transfer = (onto: Record<string, unknown>, label: string, props: Record<string, unknown>) => Record<string, Resolver>;
 
-/** Replaces what can be replaced in the runtime at `pulumiDir` (the program's @pulumi/pulumi); returns the undo. */
-export function lightenRuntime(pulumiDir: string, env: NodeJS.ProcessEnv): () => void {
-  const undo = [withoutPromiseStacks(pulumiDir, env), withLazyProperties(pulumiDir)];
-  return () => undo.forEach((u) => u());
+/** Registrations in flight at once on the lean path (more only when all of them wait on later ones). */
+const WINDOW = 64;
+
+export interface LightRuntime {
+  /** The position of a resource in the program's own order (when its constructor ran); undefined if unknown. */
+  declared(type: string, name: string): number | undefined;
+  restore(): void;
+}
+
+/** Replaces what can be replaced in the runtime at `pulumiDir` (the program's @pulumi/pulumi). */
+export function lightenRuntime(pulumiDir: string, env: NodeJS.ProcessEnv, lean: (type: string) => boolean): LightRuntime {
+  const order = new Map<string, number>();
+  const undo = [
+    withoutPromiseStacks(pulumiDir, env),
+    withLazyProperties(pulumiDir),
+    withoutCallsites(pulumiDir),
+    // Before recordingOrder: the order is recorded around it.
+    withLeanRegistration(pulumiDir, lean),
+    recordingOrder(pulumiDir, order),
+  ];
+  return {
+    declared: (type, name) => order.get(`${type}::${name}`),
+    restore: () => undo.forEach((u) => u()),
+  };
 }
 
 function runtimeModule(pulumiDir: string, file: string): Record<string, unknown> | undefined {
@@ -89,4 +109,199 @@ function withLazyProperties(pulumiDir: string): () => void {
     }
     return resolvers;
   });
+}
+
+/**
+ * The order in which the program declares its resources. The mock sees them in the order the
+ * runtime finishes preparing them, which depends on how deeply their inputs nest and on the
+ * runtime's own steps; the program's order is the one a reader of it expects, and does not move
+ * when the runtime changes.
+ */
+function recordingOrder(pulumiDir: string, order: Map<string, number>): () => void {
+  const resource = runtimeModule(pulumiDir, "resource.js");
+  const record = (name: "registerResource" | "readResource", typeAt: number) =>
+    replace(resource, name, (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const key = `${String(args[typeAt])}::${String(args[typeAt + 1])}`;
+        if (!order.has(key)) order.set(key, order.size);
+        return original.apply(this, args);
+      },
+    );
+  // registerResource(res, parent, t, name, …), readResource(res, parent, t, name, …)
+  const undo = [record("registerResource", 2), record("readResource", 2)];
+  return () => undo.forEach((u) => u());
+}
+
+function load(pulumiDir: string, file: string): any {
+  try {
+    return require(path.join(pulumiDir, file));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `Resource.callsites` reads `new Error().stack` with no frame limit for every resource, for the
+ * source position the engine shows. While the program runs, the CLI's stack capture
+ * (program-errors.ts) formats every stack as its first line only, so it returns [] anyway: it
+ * returns [] without taking the stack.
+ */
+function withoutCallsites(pulumiDir: string): () => void {
+  const Resource = load(pulumiDir, "resource.js")?.Resource as Record<string, unknown> | undefined;
+  return replace(Resource, "callsites", () => () => []);
+}
+
+/** Options the lean path leaves to the runtime's own registration. */
+const EXOTIC_OPTIONS = ["provider", "providers", "deletedWith", "replaceWith", "replacementTrigger", "transforms", "hooks", "stateMigrations", "import", "urn", "id", "envVarMappings"];
+
+/**
+ * The registration of the CLI's own resource types (custom, not remote, with plain options): what
+ * the runtime's `registerResource` does that the mock can see, and no more. The inputs are
+ * serialised and awaited by the runtime's own functions, sent to the mock monitor as a
+ * RegisterResourceRequest, and the URN, id and outputs resolved from its answer as the runtime
+ * does outside a preview (outputs the mock does not give come from the inputs). What only the
+ * engine uses (dependency URNs, aliases, source positions, custom timeouts…) is not computed: the
+ * mock ignores it. Registrations run a window at a time, in the program's order, so what one
+ * registration makes is gone before the next ones start; the resource itself, its URN, id and
+ * properties exist from its constructor on, as with the runtime.
+ */
+function withLeanRegistration(pulumiDir: string, lean: (type: string) => boolean): () => void {
+  const resourceRt = load(pulumiDir, "runtime/resource.js");
+  const rpc = load(pulumiDir, "runtime/rpc.js");
+  const settings = load(pulumiDir, "runtime/settings.js");
+  const dependsOn = load(pulumiDir, "runtime/dependsOn.js");
+  const errors = load(pulumiDir, "errors.js");
+  const output = load(pulumiDir, "output.js");
+  const resproto = load(pulumiDir, "proto/resource_pb.js");
+  let gstruct: any;
+  try {
+    gstruct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
+  } catch {
+    return () => {};
+  }
+  const needed = [
+    rpc?.serializeResourceProperties,
+    rpc?.deserializeProperties,
+    rpc?.deserializeProperty,
+    rpc?.resolveProperties,
+    rpc?.transferProperties,
+    settings?.rpcKeepAlive,
+    settings?.getMonitor,
+    settings?.isDryRun,
+    dependsOn?.gatherExplicitDependencies,
+    dependsOn?.getAllTransitivelyReferencedResourceURNs,
+    errors?.isGrpcError,
+    output?.Output,
+    resproto?.RegisterResourceRequest,
+    gstruct?.Struct?.fromJavaScript,
+  ];
+  if (needed.some((f) => typeof f !== "function")) return () => {};
+
+  const queue: Array<() => Promise<void>> = [];
+  let window = WINDOW;
+  let running = 0;
+  let finished = 0;
+  let watching = false;
+  const next = () => {
+    while (running < window && queue.length) {
+      running++;
+      void queue.shift()!().finally(() => {
+        running--;
+        finished++;
+        next();
+      });
+    }
+    watch();
+  };
+  // Registrations that all wait on later ones (an input from a resource declared after them) would
+  // hold the window forever: when a turn of the event loop ends with none finished, one more starts.
+  const watch = () => {
+    if (watching || !queue.length) return;
+    watching = true;
+    const seen = finished;
+    setImmediate(() => {
+      watching = false;
+      if (finished === seen && queue.length) window++;
+      next();
+    });
+  };
+
+  /** An Output over a value that the registration resolves (as the runtime's urn and id). */
+  const deferred = (res: unknown) => {
+    let resolve!: (v: unknown, known: boolean) => void;
+    let reject!: (err: unknown) => void;
+    const value = new Promise((ok, no) => {
+      resolve = (v, known) => {
+        ok(v);
+        knownOk(known);
+      };
+      reject = (err) => {
+        no(err);
+        knownNo(err);
+      };
+    });
+    let knownOk!: (v: boolean) => void;
+    let knownNo!: (err: unknown) => void;
+    const known = new Promise<boolean>((ok, no) => ((knownOk = ok), (knownNo = no)));
+    return { out: new output.Output(res, value, known, Promise.resolve(false), Promise.resolve(res)), resolve, reject };
+  };
+
+  return replace(resourceRt, "registerResource", (original) =>
+    function registerResource(this: unknown, ...args: any[]) {
+      const [res, parent, t, name, custom, remote, , props, opts] = args;
+      const monitor = settings.getMonitor();
+      if (!custom || remote || !lean(t) || settings.isDryRun() || !monitor?.registerResource || EXOTIC_OPTIONS.some((o) => opts?.[o] !== undefined && !(Array.isArray(opts[o]) && !opts[o].length))) {
+        return original.apply(this, args);
+      }
+      const label = `resource:${name}[${t}]`;
+      const done = settings.rpcKeepAlive();
+      const urn = deferred(res);
+      const id = deferred(res);
+      res.urn = urn.out;
+      res.id = id.out;
+      const resolvers: Record<string, (...a: unknown[]) => void> = rpc.transferProperties(res, label, props);
+      const fail = (err: unknown) => {
+        // As the runtime: an RPC error (the monitor going away) leaves the outputs unresolved.
+        if (!errors.isGrpcError(err)) {
+          urn.reject(err);
+          id.reject(err);
+        }
+        for (const k of Object.keys(resolvers)) resolvers[k](undefined, true, false, [], err);
+      };
+      queue.push(async () => {
+        try {
+          const explicit = new Set(await dependsOn.gatherExplicitDependencies(opts.dependsOn));
+          const [serialized, byProperty] = await rpc.serializeResourceProperties(label, props, { keepOutputValues: false });
+          const parentURN = parent ? await parent.urn.promise() : undefined;
+          // As the runtime, the registration waits for every resource it depends on.
+          for (const deps of (byProperty as Map<string, Set<unknown>>).values()) for (const d of deps) explicit.add(d);
+          await dependsOn.getAllTransitivelyReferencedResourceURNs(explicit, new Set([res]));
+          const req = new resproto.RegisterResourceRequest();
+          req.setType(t);
+          req.setName(name);
+          req.setParent(parentURN || "");
+          req.setCustom(true);
+          req.setObject(gstruct.Struct.fromJavaScript(serialized));
+          req.setAcceptsecrets(true);
+          req.setAcceptresources(true);
+          req.setSupportspartialvalues(true);
+          const resp: any = await new Promise((ok, no) => monitor.registerResource(req, (err: unknown, r: unknown) => (err ? no(err) : ok(r))));
+          urn.resolve(resp.getUrn(), true);
+          const resourceId = resp.getId() || undefined;
+          id.resolve(resourceId, resourceId !== undefined);
+          const outputs: Record<string, unknown> = rpc.deserializeProperties(resp.getObject(), true);
+          for (const k of Object.keys(props)) {
+            if (!Object.prototype.hasOwnProperty.call(outputs, k) && serialized[k] !== undefined) outputs[k] = rpc.deserializeProperty(serialized[k], false);
+          }
+          rpc.resolveProperties(res, resolvers, t, name, outputs, {}, undefined, false);
+        } catch (err) {
+          fail(err);
+          throw err;
+        } finally {
+          done();
+        }
+      });
+      next();
+    },
+  );
 }

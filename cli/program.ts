@@ -207,7 +207,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   // source maps costs seconds for a few hundred resources. While the program runs, stacks are
   // captured cheaply and only a failure's is mapped, to point at the program's own line.
   const capture = new StackCapture();
-  const restoreRuntime = lightenRuntime(path.dirname(pulumiMain), env);
+  const light = lightenRuntime(path.dirname(pulumiMain), env, (type) => type in KIND_OF_TYPE);
   try {
     process.chdir(dir);
     try {
@@ -221,9 +221,12 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   } finally {
     process.chdir(cwd);
     capture.restore();
-    restoreRuntime();
+    light.restore();
   }
 
+  // In the program's order (a stable sort: resources whose place is unknown keep the mock's order).
+  const place = (r: { type: string; name: string }) => light.declared(r.type, r.name) ?? Number.MAX_SAFE_INTEGER;
+  seen.sort((a, b) => place(a) - place(b));
   const resources: ResourceSpec[] = [];
   const ignored: string[] = [];
   // Pulumi refuses two resources of one type with the same name (their URNs would be equal).
