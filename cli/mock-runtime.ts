@@ -173,14 +173,8 @@ function withLeanRegistration(pulumiDir: string, lean: (type: string) => boolean
   const errors = load(pulumiDir, "errors.js");
   const output = load(pulumiDir, "output.js");
   const resproto = load(pulumiDir, "proto/resource_pb.js");
-  let gstruct: any;
-  try {
-    gstruct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
-  } catch {
-    return () => {};
-  }
   const needed = [
-    rpc?.serializeResourceProperties,
+    rpc?.serializeProperty,
     rpc?.deserializeProperties,
     rpc?.deserializeProperty,
     rpc?.resolveProperties,
@@ -193,19 +187,22 @@ function withLeanRegistration(pulumiDir: string, lean: (type: string) => boolean
     errors?.isGrpcError,
     output?.Output,
     resproto?.RegisterResourceRequest,
-    gstruct?.Struct?.fromJavaScript,
   ];
   if (needed.some((f) => typeof f !== "function")) return () => {};
 
-  const queue: Array<() => Promise<void>> = [];
+  const queue: Array<(() => Promise<void>) | undefined> = [];
+  let head = 0;
   let window = WINDOW;
   let running = 0;
   let finished = 0;
   let watching = false;
   const next = () => {
-    while (running < window && queue.length) {
+    while (running < window && head < queue.length) {
       running++;
-      void queue.shift()!().finally(() => {
+      const start = queue[head]!;
+      queue[head++] = undefined;
+      if (head === queue.length) queue.length = head = 0;
+      void start().finally(() => {
         running--;
         finished++;
         next();
@@ -216,14 +213,46 @@ function withLeanRegistration(pulumiDir: string, lean: (type: string) => boolean
   // Registrations that all wait on later ones (an input from a resource declared after them) would
   // hold the window forever: when a turn of the event loop ends with none finished, one more starts.
   const watch = () => {
-    if (watching || !queue.length) return;
+    if (watching || head >= queue.length) return;
     watching = true;
     const seen = finished;
     setImmediate(() => {
       watching = false;
-      if (finished === seen && queue.length) window++;
+      if (finished === seen && head < queue.length) window++;
       next();
     });
+  };
+
+  /**
+   * The runtime's serializeResourceProperties: each input but id and urn serialised, undefined
+   * left out, with the resources each depends on; plain data (most inputs) here, without a
+   * promise per value.
+   */
+  const serializeInputs = async (label: string, props: Record<string, unknown>): Promise<[Record<string, unknown>, Map<string, Set<unknown>>]> => {
+    const result: Record<string, unknown> = {};
+    const byProperty = new Map<string, Set<unknown>>();
+    for (const k of Object.keys(props)) {
+      if (k === "id" || k === "urn") continue;
+      const deps = new Set<unknown>();
+      let v = plainSerialized(props[k]);
+      if (v === NOT_PLAIN) {
+        try {
+          v = await rpc.serializeProperty(`${label}.${k}`, props[k], deps, { keepOutputValues: false });
+        } catch (err) {
+          // As the runtime words it (the same error, its message extended).
+          if (err instanceof Error) {
+            err.message = `error serializing property "${k}": ${err.message}`;
+            throw err;
+          }
+          throw new Error(`error serializing property "${k}": ${String(err)}`);
+        }
+      }
+      if (v !== undefined) {
+        result[k] = v;
+        byProperty.set(k, deps);
+      }
+    }
+    return [result, byProperty];
   };
 
   /** An Output over a value that the registration resolves (as the runtime's urn and id). */
@@ -270,18 +299,19 @@ function withLeanRegistration(pulumiDir: string, lean: (type: string) => boolean
       };
       queue.push(async () => {
         try {
-          const explicit = new Set(await dependsOn.gatherExplicitDependencies(opts.dependsOn));
-          const [serialized, byProperty] = await rpc.serializeResourceProperties(label, props, { keepOutputValues: false });
+          const explicit = new Set(opts.dependsOn === undefined ? [] : await dependsOn.gatherExplicitDependencies(opts.dependsOn));
+          const [serialized, byProperty] = await serializeInputs(label, props);
           const parentURN = parent ? await parent.urn.promise() : undefined;
           // As the runtime, the registration waits for every resource it depends on.
           for (const deps of (byProperty as Map<string, Set<unknown>>).values()) for (const d of deps) explicit.add(d);
-          await dependsOn.getAllTransitivelyReferencedResourceURNs(explicit, new Set([res]));
+          if (explicit.size) await dependsOn.getAllTransitivelyReferencedResourceURNs(explicit, new Set([res]));
           const req = new resproto.RegisterResourceRequest();
           req.setType(t);
           req.setName(name);
           req.setParent(parentURN || "");
           req.setCustom(true);
-          req.setObject(gstruct.Struct.fromJavaScript(serialized));
+          // What the protobuf Struct would give back, without making it (the mock reads nothing else of it).
+          req.getObject = () => ({ toJavaScript: () => structRoundTrip(serialized) });
           req.setAcceptsecrets(true);
           req.setAcceptresources(true);
           req.setSupportspartialvalues(true);
@@ -304,4 +334,52 @@ function withLeanRegistration(pulumiDir: string, lean: (type: string) => boolean
       next();
     },
   );
+}
+
+const NOT_PLAIN = Symbol("not plain");
+
+/**
+ * What the runtime's serializeProperty makes of plain data, synchronously: primitives as they are,
+ * functions and undefined left out of objects and null in arrays, arrays and plain objects copied.
+ * NOT_PLAIN for anything else (Outputs, promises, resources, assets, class instances, and objects
+ * with the runtime's own `__pulumi…` markers), which the runtime serialises itself.
+ */
+export function plainSerialized(v: unknown): unknown {
+  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number" || typeof v === "string") return v;
+  if (typeof v === "function") return undefined;
+  if (typeof v !== "object") return NOT_PLAIN;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return NOT_PLAIN;
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const e = plainSerialized(v[i]);
+      if (e === NOT_PLAIN) return NOT_PLAIN;
+      out.push(e === undefined ? null : e);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    if (k.startsWith("__pulumi")) return NOT_PLAIN;
+    const e = plainSerialized((v as Record<string, unknown>)[k]);
+    if (e === NOT_PLAIN) return NOT_PLAIN;
+    if (e !== undefined) out[k] = e;
+  }
+  return out;
+}
+
+/**
+ * `Struct.fromJavaScript(v).toJavaScript()` for serialised inputs (JSON-like values): object keys in
+ * sorted order (the protobuf map's), the rest copied.
+ */
+export function structRoundTrip(v: unknown): unknown {
+  if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
+  // As Value.fromJavaScript (serialised inputs never hold these).
+  if (typeof v !== "object") throw new Error("Unexpected struct type.");
+  if (Array.isArray(v)) return v.map(structRoundTrip);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = structRoundTrip((v as Record<string, unknown>)[k]);
+  return out;
 }
