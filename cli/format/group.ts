@@ -7,7 +7,7 @@
  * template ("Desk A{port}"), so ports named after themselves still share a line.
  */
 import { Change, FieldChange, Plan } from "../../provider";
-import { naturalCompare } from "../../provider/plan/order";
+import { naturalCompare, naturalComparator } from "../../provider/plan/order";
 import { ShownChange, compressIds, kindLabel, phaseOf, removes } from "./shared";
 
 export const PORT = "{port}";
@@ -115,7 +115,8 @@ function single(c: ShownChange): Entry {
  * literally, with the others left alone and with the groups that hold no template.
  */
 function portEntries(changes: ShownChange[]): Entry[] {
-  const sorted = [...changes].sort((a, b) => naturalCompare(a.scope!.portId!, b.scope!.portId!) || naturalCompare(a.key, b.key));
+  const byNatural = naturalComparator();
+  const sorted = [...changes].sort((a, b) => byNatural(a.scope!.portId!, b.scope!.portId!) || byNatural(a.key, b.key));
   const signature = (c: ShownChange, fields: FieldLine[]) => JSON.stringify([c.kind, c.op, removes(c), c.notes ?? [], fields]);
   const literal = (c: ShownChange): FieldLine[] => c.fields.map((f) => ({ path: f.path, old: f.old, new: f.new }));
   const groups = new Map<string, { changes: ShownChange[]; fields: FieldLine[] }>();
@@ -142,7 +143,7 @@ function portEntries(changes: ShownChange[]): Entry[] {
   return [...regrouped.values()]
     .map(({ changes: members, fields }) => {
       if (members.length === 1) return single(members[0]);
-      members.sort((a, b) => naturalCompare(a.scope!.portId!, b.scope!.portId!) || naturalCompare(a.key, b.key));
+      members.sort((a, b) => byNatural(a.scope!.portId!, b.scope!.portId!) || byNatural(a.key, b.key));
       const first = members[0];
       const ports = members.map((c) => c.scope!.portId!);
       const e: Entry = { op: first.op, kind: first.kind, label: kindLabel(first.kind), subject: `ports ${compressIds(ports)}`, keys: members.map((c) => c.key), names: members.map((c) => c.name), ports, fields };
@@ -150,7 +151,7 @@ function portEntries(changes: ShownChange[]): Entry[] {
       if (first.notes?.length) e.notes = [...first.notes];
       return e;
     })
-    .sort((a, b) => naturalCompare(a.ports![0], b.ports![0]));
+    .sort((a, b) => byNatural(a.ports![0], b.ports![0]));
 }
 
 const byPhaseThenKey = (a: ShownChange, b: ShownChange) => phaseOf(a) - phaseOf(b) || naturalCompare(a.key, b.key);

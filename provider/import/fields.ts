@@ -142,10 +142,27 @@ export const IMPORT_KINDS: Record<ImportableKind, KindFields> = {
  * What is known of a kind's schema without a value, worked out once: a plan's ownership report
  * derives the fields of every live port of the switches it configures (50,000 at the largest).
  */
-const SCHEMA_FACTS = new WeakMap<KindFields, { writable: readonly string[]; required: Map<string, boolean> }>();
-function factsOf(k: KindFields): { writable: readonly string[]; required: Map<string, boolean> } {
+interface SchemaFacts {
+  writable: readonly string[];
+  required: Map<string, boolean>;
+  /** Per field: its nested object shape, its default as normalised, and whether the schema takes that default. */
+  fields: Map<string, { nested: Record<string, z.ZodType> | undefined; def?: { value: unknown; valid: boolean } }>;
+}
+const SCHEMA_FACTS = new WeakMap<KindFields, SchemaFacts>();
+function factsOf(k: KindFields): SchemaFacts {
   let facts = SCHEMA_FACTS.get(k);
-  if (!facts) SCHEMA_FACTS.set(k, (facts = { writable: Object.keys(k.schema.shape).filter((f) => !k.sdkOnly.includes(f)), required: new Map() }));
+  if (!facts) SCHEMA_FACTS.set(k, (facts = { writable: Object.keys(k.schema.shape).filter((f) => !k.sdkOnly.includes(f)), required: new Map(), fields: new Map() }));
+  return facts;
+}
+
+function fieldFacts(k: KindFields, f: string): { nested: Record<string, z.ZodType> | undefined; def?: { value: unknown; valid: boolean } } {
+  const known = factsOf(k).fields;
+  let facts = known.get(f);
+  if (!facts) {
+    const schema = k.schema.shape[f] as z.ZodType;
+    const value = f in k.defaults ? k.normalise({ [f]: k.defaults[f] })[f] : undefined;
+    known.set(f, (facts = { nested: objectShape(schema), def: f in k.defaults ? { value, valid: schema.safeParse(value).success } : undefined }));
+  }
   return facts;
 }
 
@@ -217,12 +234,15 @@ export function deriveFields(k: KindFields, live: Fields): Derived {
     if (!(f in normalised)) continue;
     let value = normalised[f];
     const schema = k.schema.shape[f] as z.ZodType;
-    const nested = objectShape(schema);
+    const { nested, def: known } = fieldFacts(k, f);
     if (nested && isPlain(value)) {
       const extra = Object.keys(value).filter((s) => !(s in nested));
       unknown.push(...extra.map((s) => `${f}.${s}`));
       value = Object.fromEntries(Object.entries(value).filter(([s]) => s in nested));
     }
+    // The untouched object's value (which the schema takes) is left out without parsing it again:
+    // most fields of most ports, 50,000 of them in a big plan's ownership report.
+    if (known?.valid && !isRequired(k, f) && deepEqual(value, known.value)) continue;
     const parsed = schema.safeParse(value);
     // A required field stays as it is: the resource cannot be written without it, which the
     // whole-resource check reports.
@@ -236,8 +256,8 @@ export function deriveFields(k: KindFields, live: Fields): Derived {
     // A field an untouched object does not have, held empty, is what the API fills in (a sticky
     // MAC allow list before it learns): nothing a person would write.
     if (!k.keepEmpty && !(f in k.defaults) && !required && (value === null || (Array.isArray(value) && value.length === 0))) continue;
-    if (f in k.defaults && !required) {
-      const def = k.normalise({ [f]: k.defaults[f] })[f];
+    if (known && !required) {
+      const def = known.value;
       if (deepEqual(value, def)) continue;
       if (nested && isPlain(value) && isPlain(def)) {
         // Only the sub-fields that differ, and the ones the schema requires.

@@ -15,6 +15,7 @@ export function stableJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (value instanceof Written) return value.json;
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) out += (i ? "," : "") + stableJson(value[i]);
@@ -32,6 +33,11 @@ export function stableJson(value: unknown): string {
     first = false;
   }
   return out + "}";
+}
+
+/** A value whose stable JSON is already written (the same text stableJson gives it). */
+class Written {
+  constructor(readonly json: string) {}
 }
 
 /** `"key":`, remembered for the field names that recur in every resource (bounded: keys can be data). */
@@ -82,7 +88,18 @@ export function planDigest(plan: DigestInput): string {
   part("options", plan.options);
   for (const r of plan.resources) part("resource", r);
   for (const d of plan.deletes) part("delete", d);
-  for (const c of plan.changes) part("change", c);
-  for (const b of plan.batches) part("batch", { index: b.index, actions: b.actions, owners: b.owners, synchronous: b.synchronous, after: b.after });
+  // A batch's actions are its changes' actions, the same objects: each is written once.
+  const written = new Map<unknown, string>();
+  const actions = (list: unknown[]) => {
+    let out = "[";
+    for (let i = 0; i < list.length; i++) {
+      let json = written.get(list[i]);
+      if (json === undefined) written.set(list[i], (json = stableJson(list[i])));
+      out += (i ? "," : "") + json;
+    }
+    return new Written(out + "]");
+  };
+  for (const c of plan.changes as Array<{ actions?: unknown }>) part("change", Array.isArray(c?.actions) ? { ...c, actions: actions(c.actions) } : c);
+  for (const b of plan.batches) part("batch", { index: b.index, actions: actions(b.actions), owners: b.owners, synchronous: b.synchronous, after: b.after });
   return `sha256:${hash.digest("hex")}`;
 }
