@@ -71,11 +71,22 @@ export interface ExpandedChange {
   notes?: string[];
 }
 
+/** "… on|of|in <what> <id>" at the end of a description, per id (a plan names each device thousands of times). */
+const SUFFIXES = new Map<string, RegExp>();
+function suffixOf(id: string): RegExp {
+  let re = SUFFIXES.get(id);
+  if (!re) {
+    re = new RegExp(`^(.*\\S)\\s+(?:on|of|in)\\s+\\S+\\s+${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+    if (SUFFIXES.size < 10_000) SUFFIXES.set(id, re);
+  }
+  return re;
+}
+
 /** "VLAN 99 on network N" under network N reads "VLAN 99". */
 function subjectOf(c: Change): string {
   const at = [c.scope?.serial, c.scope?.networkId].filter((x): x is string => !!x);
   for (const id of at) {
-    const m = new RegExp(`^(.*\\S)\\s+(?:on|of|in)\\s+\\S+\\s+${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`).exec(c.description);
+    const m = suffixOf(id).exec(c.description);
     if (m) return m[1];
   }
   return c.description;

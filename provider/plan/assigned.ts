@@ -40,16 +40,18 @@ export const assignedSegment = (key: string): string => `{$assigned:${key}}`;
 const SEGMENT = /\{\$assigned:([^}]+)\}/g;
 
 function bodyKeys(v: unknown, out: Set<string>): void {
+  if (!v || typeof v !== "object") return;
   if (isAssigned(v)) out.add(v.$assigned);
-  else if (Array.isArray(v)) v.forEach((x) => bodyKeys(x, out));
-  else if (v && typeof v === "object") Object.values(v).forEach((x) => bodyKeys(x, out));
+  else if (Array.isArray(v)) for (const x of v) bodyKeys(x, out);
+  else for (const k of Object.keys(v)) bodyKeys((v as Record<string, unknown>)[k], out);
 }
 
 /** The changes whose assigned ids these actions need, in order of first use. */
 export function assignedKeys(actions: Action[]): string[] {
   const out = new Set<string>();
   for (const a of actions) {
-    for (const m of a.resource.matchAll(SEGMENT)) out.add(m[1]);
+    // (every action of a plan is looked at: the regular expression only where it can match)
+    if (a.resource.includes("{$assigned:")) for (const m of a.resource.matchAll(SEGMENT)) out.add(m[1]);
     bodyKeys(a.body, out);
   }
   return [...out];
