@@ -50,6 +50,18 @@ export function formatVlanList(list: VlanList): string {
 
 /** Canonical form of an allowedVlans string, or the input unchanged when it does not parse. */
 export function canonicalVlanList(text: string): string {
+  let canonical = CANONICAL.get(text);
+  if (canonical === undefined) {
+    canonical = canonicalOf(text);
+    if (CANONICAL.size < 10_000) CANONICAL.set(text, canonical);
+  }
+  return canonical;
+}
+
+/** The few lists a network uses, each normalised once (a plan normalises every port it reads). */
+const CANONICAL = new Map<string, string>();
+
+function canonicalOf(text: string): string {
   const parsed = parseVlanList(text);
   if (!parsed.ok) return text;
   // A list that covers every VLAN id means the same as "all".

@@ -94,7 +94,7 @@ function subjectOf(c: Change): string {
 
 /** The value with the port's id as "{port}", when it holds the id as a whole number (the last one). */
 export function portTemplate(value: unknown, portId: string): string | undefined {
-  if (typeof value !== "string" || !/^\d+$/.test(portId) || value.includes(PORT)) return undefined;
+  if (typeof value !== "string" || !value.includes(portId) || !/^\d+$/.test(portId) || value.includes(PORT)) return undefined;
   const runs = [...value.matchAll(/\d+/g)].filter((m) => m[0] === portId);
   const last = runs[runs.length - 1];
   return last ? value.slice(0, last.index) + PORT + value.slice(last.index! + portId.length) : undefined;

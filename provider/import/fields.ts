@@ -144,6 +144,8 @@ export const IMPORT_KINDS: Record<ImportableKind, KindFields> = {
  */
 interface SchemaFacts {
   writable: readonly string[];
+  /** The fields a live object may have that are not unknown: writable, identity and read-only. */
+  known: ReadonlySet<string>;
   required: Map<string, boolean>;
   /** Per field: its nested object shape, its default as normalised, and whether the schema takes that default. */
   fields: Map<string, { nested: Record<string, z.ZodType> | undefined; def?: { value: unknown; valid: boolean } }>;
@@ -151,7 +153,10 @@ interface SchemaFacts {
 const SCHEMA_FACTS = new WeakMap<KindFields, SchemaFacts>();
 function factsOf(k: KindFields): SchemaFacts {
   let facts = SCHEMA_FACTS.get(k);
-  if (!facts) SCHEMA_FACTS.set(k, (facts = { writable: Object.keys(k.schema.shape).filter((f) => !k.sdkOnly.includes(f)), required: new Map(), fields: new Map() }));
+  if (!facts) {
+    const writable = Object.keys(k.schema.shape).filter((f) => !k.sdkOnly.includes(f));
+    SCHEMA_FACTS.set(k, (facts = { writable, known: new Set([...writable, ...k.identity, ...k.readOnly]), required: new Map(), fields: new Map() }));
+  }
   return facts;
 }
 
@@ -223,8 +228,8 @@ export interface Derived {
  * the untouched object's (nested objects: the differing sub-fields plus the required ones).
  */
 export function deriveFields(k: KindFields, live: Fields): Derived {
-  const writable = writableFields(k);
-  const unknown = Object.keys(live).filter((f) => live[f] !== undefined && !writable.includes(f) && !k.identity.includes(f) && !k.readOnly.includes(f));
+  const { writable, known: knownFields } = factsOf(k);
+  const unknown = Object.keys(live).filter((f) => live[f] !== undefined && !knownFields.has(f));
   const present: Fields = {};
   for (const f of writable) if (live[f] !== undefined) present[f] = live[f];
   const normalised = k.normalise(present);
