@@ -49,5 +49,16 @@ export function fieldChanges(live: Record<string, unknown>, desired: Record<stri
     if (structured(a) && structured(b)) nestedChanges(key, a, b, out);
     else out.set(key, { path: key, old: a, new: b });
   }
-  return [...out.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  // In path order, sorted in place (a plan diffs every port: sort() would allocate for each).
+  const changes = [...out.values()];
+  for (let i = 1; i < changes.length; i++) {
+    const c = changes[i];
+    let j = i - 1;
+    while (j >= 0 && changes[j].path > c.path) {
+      changes[j + 1] = changes[j];
+      j--;
+    }
+    changes[j + 1] = c;
+  }
+  return changes;
 }

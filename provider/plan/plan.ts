@@ -250,7 +250,9 @@ export function draftPlan(items: Validated[], removals: ValidatedDelete[], live:
   };
   const phaseOf = (c: Change) => KINDS[c.kind].phase(c);
   const batches = compileWaves(changes, phaseOf, opts);
-  const count = (op: Change["op"]) => changes.filter((c) => c.op === op).length;
+  const ops: Record<Change["op"], number> = { create: 0, update: 0, delete: 0, noop: 0 };
+  for (const c of changes) ops[c.op]++;
+  const count = (op: Change["op"]) => ops[op];
   const plan: Omit<Plan, "digest"> = {
     version: PLAN_VERSION,
     createdAt: now.toISOString(),

@@ -23,13 +23,31 @@ export interface Resolved {
   issues: ValidationIssue[];
 }
 
+/** Finds a reference's target among `all` (the first of that kind and name), through an index made on first use: a plan's every port may refer to a policy. */
+function targetFinder<T extends RefItem>(all: T[]): (ref: { kind: string; $ref: string }) => T | undefined {
+  let index: Map<string, T> | undefined;
+  return (ref) => {
+    if (!index) {
+      index = new Map();
+      for (const x of all) {
+        const k = `${x.module.kind}\u0000${x.spec.name}`;
+        if (!index.has(k)) index.set(k, x);
+      }
+    }
+    return index.get(`${ref.kind}\u0000${ref.$ref}`);
+  };
+}
+
 /** The resources `items` refer to, among `all`. */
 export function refTargets<T extends RefItem>(items: RefItem[], all: T[]): T[] {
   const out = new Set<T>();
+  const find = targetFinder(all);
   for (const i of items) {
-    for (const v of Object.values(i.props ?? {})) {
+    const props = (i.props ?? {}) as Record<string, unknown>;
+    for (const field of Object.keys(props)) {
+      const v = props[field];
       if (!isRef(v)) continue;
-      const t = all.find((x) => x.module.kind === v.kind && x.spec.name === v.$ref);
+      const t = find(v);
       if (t) out.add(t);
     }
   }
@@ -40,12 +58,15 @@ export function refTargets<T extends RefItem>(items: RefItem[], all: T[]): T[] {
 export function resolveRefs(items: RefItem[], all: RefItem[], live: LiveSnapshot, label: (i: RefItem) => string): Resolved {
   const props = new Map<string, any>();
   const issues: ValidationIssue[] = [];
+  const find = targetFinder(all);
   for (const item of items) {
     let copy: Record<string, unknown> | undefined;
-    for (const [field, v] of Object.entries(item.props ?? {})) {
+    const own = (item.props ?? {}) as Record<string, unknown>;
+    for (const field of Object.keys(own)) {
+      const v = own[field];
       if (!isRef(v)) continue;
       const problem = (message: string) => issues.push({ resource: label(item), name: item.spec.name, path: field, message });
-      const target = all.find((x) => x.module.kind === v.kind && x.spec.name === v.$ref);
+      const target = find(v);
       const as = target?.module.outputs?.[v.output];
       if (!target || !as) {
         problem(`refers to ${v.kind} '${v.$ref}', which the program does not declare`);

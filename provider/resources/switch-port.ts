@@ -77,6 +77,7 @@ const POLICY_FIELDS: Record<string, string> = {
   stickyMacAllowList: "Sticky MAC allow list",
   stickyMacAllowListLimit: "Sticky MAC allow list",
 };
+const POLICY_ENTRIES = Object.entries(POLICY_FIELDS);
 
 /** What an untouched MS port looks like; "reset" puts managed fields back to these. */
 export const PORT_DEFAULTS: Record<string, unknown> = { ...SWITCH_PORT_DEFAULTS, highSpeed: { enabled: false } };
@@ -132,7 +133,7 @@ export function portRuleIssues(desired: Record<string, unknown>, live: LiveRecor
   if (type === "access" && desired.vlan === null) issues.push({ path: "vlan", message: "is required for access ports (null only clears a trunk's native VLAN)" });
   const policy = type === "access" ? eff("accessPolicyType") : desired.accessPolicyType;
   if (policy !== undefined && policy !== "Open" && type !== "access") issues.push({ path: "accessPolicyType", message: "can only be set on access ports" });
-  for (const [f, p] of Object.entries(POLICY_FIELDS)) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
+  for (const [f, p] of POLICY_ENTRIES) if (desired[f] !== undefined && policy !== p) issues.push({ path: f, message: `can only be set with accessPolicyType '${p}'` });
   // Skipped when the number was not read and the port already has that policy: the API never leaves such a port without one.
   if (policy === "Custom access policy" && eff("accessPolicyNumber") === undefined && read("accessPolicyNumber")) issues.push({ path: "accessPolicyNumber", message: "is required with accessPolicyType 'Custom access policy'" });
   const sticky = eff("stickyMacAllowList");
@@ -165,7 +166,7 @@ function applicable(body: Record<string, unknown>, live: LiveRecord): Record<str
     if (out.accessPolicyType !== undefined) out.accessPolicyType = "Open";
   }
   const policy = out.accessPolicyType ?? live.accessPolicyType;
-  for (const [f, p] of Object.entries(POLICY_FIELDS)) if (policy !== p) delete out[f];
+  for (const [f, p] of POLICY_ENTRIES) if (policy !== p) delete out[f];
   return out;
 }
 
