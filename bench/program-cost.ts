@@ -29,8 +29,10 @@ export interface ProgramCost {
   textLines: number;
 }
 
-const CLI = path.resolve(__dirname, "..", "cli", "main.js");
-const RUSAGE = path.resolve(__dirname, "rusage.js");
+/** The built files, from dist/bench/ or (under ts-jest) from bench/. */
+const DIST = __dirname.split(path.sep).includes("dist") ? path.resolve(__dirname, "..") : path.resolve(__dirname, "..", "dist");
+const CLI = path.join(DIST, "cli", "main.js");
+const RUSAGE = path.join(DIST, "bench", "rusage.js");
 
 interface CliRun {
   code: number | null;
@@ -66,10 +68,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
   });
 }
 
-/** The CLI's environment: the campus key, nothing of the caller's Meraki settings, debug lines on. */
+/** The CLI's environment: the campus key, nothing of the caller's connection or Pulumi settings, debug lines on. */
 function cliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith("MERAKI_") || k.startsWith("PULUMI_")) delete env[k];
+  for (const k of Object.keys(env)) if (/^(MERAKI_DASHBOARD_|MERAKI_ORGANIZATION_ID$|PULUMI_)/.test(k)) delete env[k];
   return { ...env, MERAKI_DASHBOARD_API_KEY: CAMPUS_API_KEY, MERAKI_BATCH_DEBUG: "1" };
 }
 

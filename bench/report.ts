@@ -27,6 +27,8 @@ export interface BenchReport {
   preview?: PreviewCost[];
   /** Why the real previews were not run (no toolchain). */
   previewSkipped?: string;
+  /** Real previews left out on purpose (the per-port form at the largest sizes). */
+  previewNotRun?: string[];
 }
 
 /** The targets of issue #12, checked against a report. */
@@ -120,6 +122,7 @@ function programMarkdown(r: BenchReport): string[] {
       const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? "–" : f(v));
       out.push(`| ${n(p.ports)} | ${p.form} | ${n(p.resources)} | ${secs(p.wallMs / 1000)} | ${opt(p.cpuMs, (v) => secs(v / 1000))} | ${opt(p.peakRssMb, n)} | ${p.exitCode ?? `none: ${p.error ?? "killed"}`} |`);
     }
+    if (r.previewNotRun?.length) out.push("", `Not run: ${r.previewNotRun.join("; ")}.`);
   } else if (r.previewSkipped) out.push("", `The real \`pulumi preview\` was not run: ${r.previewSkipped}.`);
   return out;
 }

@@ -156,7 +156,18 @@ function checkTypes(entry: string, dir: string, project: ProjectFile, noTypeChec
 }
 
 /** Loads the program under mocks and returns what it declares. */
-export async function loadProgram(programDir: string, opts: { stack?: string; noTypeCheck?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Program> {
+export interface LoadOptions {
+  stack?: string;
+  noTypeCheck?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * false: every resource registered through the runtime's own registerResource, none through the
+   * lean path (mock-runtime.ts); for comparing the two.
+   */
+  leanRegistration?: boolean;
+}
+
+export async function loadProgram(programDir: string, opts: LoadOptions = {}): Promise<Program> {
   const env = opts.env ?? process.env;
   const dir = path.resolve(programDir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CliError(`no such program directory: ${programDir}`, "give the directory that holds Pulumi.yaml");
@@ -207,7 +218,7 @@ export async function loadProgram(programDir: string, opts: { stack?: string; no
   // source maps costs seconds for a few hundred resources. While the program runs, stacks are
   // captured cheaply and only a failure's is mapped, to point at the program's own line.
   const capture = new StackCapture();
-  const light = lightenRuntime(path.dirname(pulumiMain), env, (type) => type in KIND_OF_TYPE);
+  const light = lightenRuntime(path.dirname(pulumiMain), env, (type) => opts.leanRegistration !== false && type in KIND_OF_TYPE);
   try {
     process.chdir(dir);
     try {

@@ -6,7 +6,8 @@
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { medianCost } from "../../bench/main";
+import { medianCost, medianOf } from "../../bench/main";
+import { programCost } from "../../bench/program-cost";
 import { BenchReport, checkTargets, markdown } from "../../bench/report";
 import { breakdown } from "../../bench/requests";
 import { ModeResult, runMode } from "../../bench/run";
@@ -101,3 +102,26 @@ test("the plan-cost probe plans N ports in a fresh process; three runs give each
   const runs = [{ ...out, cpuMs: 30, peakRssMb: 90 }, { ...out, cpuMs: 10, peakRssMb: 70 }, { ...out, cpuMs: 20, peakRssMb: 95 }];
   expect(medianCost(runs)).toMatchObject({ ports: 960, cpuMs: 20, peakRssMb: 90 });
 });
+
+test("the program-cost probe plans a campus program as a process: wall, CPU, peak RSS, the program's share, the text", async () => {
+  const [run] = await programCost("bulk", 96, 1);
+  // 2 switches of 48 ports: the 3 VLANs and one SwitchPorts per switch.
+  expect(run).toMatchObject({ form: "bulk", ports: 96, resources: 5 });
+  for (const k of ["wallMs", "cpuMs", "peakRssMb", "programMs", "textBytes", "textLines"] as const) expect([k, run[k] > 0]).toEqual([k, true]);
+  expect(run.programMs).toBeLessThan(run.wallMs);
+  const report: BenchReport = {
+    date: "d", machine: "m", node: "n", quick: false, timeScale: 1, scenarios: [], planCost: [],
+    programCost: [
+      medianOf([{ ...run, ports: 50016, wallMs: 4000 }, { ...run, ports: 50016, wallMs: 6000 }, { ...run, ports: 50016, wallMs: 4500 }]),
+      { ...run, form: "per-port", ports: 50016, resources: 50019, wallMs: 25_000, peakRssMb: 1000 },
+    ],
+    preview: [{ form: "bulk", ports: 96, resources: 5, wallMs: 3000, cpuMs: 2500, peakRssMb: 300, exitCode: 0 }],
+    previewNotRun: ["per-port at 50016 ports"],
+  };
+  const table = markdown(report);
+  expect(table).toContain("| 50,016 | bulk | 5 | 4.5 |");
+  expect(table).toContain("| bulk form, 50,016 ports: plan < 5 s wall | 4.5 s | met |");
+  expect(table).toContain("| per-port form, 50,016 ports: plan < 20 s wall | 25 s | **not met** |");
+  expect(table).toContain("| 96 | bulk | 5 | 3.0 | 2.5 | 300 | 0 |");
+  expect(table).toContain("Not run: per-port at 50016 ports.");
+}, 120_000);
