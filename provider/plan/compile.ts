@@ -41,8 +41,9 @@ export function compile(changes: Change[], phaseOf: (c: Change) => number, optio
   if (sync === "always") max = Math.min(max, DEFAULTS.maxSyncActions);
   // Rank every change once (phase, then natural key order); all later ordering compares ranks.
   const byKey = naturalComparator();
-  const phases = new Map(changes.map((c) => [c, phaseOf(c)]));
-  const active = changes.filter((c) => c.actions.length > 0).sort((a, b) => phases.get(a)! - phases.get(b)! || byKey(a.key, b.key));
+  const ranked = changes.filter((c) => c.actions.length > 0).map((c) => ({ c, phase: phaseOf(c) }));
+  ranked.sort((a, b) => a.phase - b.phase || byKey(a.c.key, b.c.key));
+  const active = ranked.map((r) => r.c);
   const rank = new Map(active.map((c, i) => [c, i]));
   const order = (a: Change, b: Change) => rank.get(a)! - rank.get(b)!;
 
@@ -88,7 +89,8 @@ export function compile(changes: Change[], phaseOf: (c: Change) => number, optio
     }
   }
 
-  const unitOrder = units.map((u, i) => i).sort((a, b) => units[b].size - units[a].size || order(units[a].changes[0], units[b].changes[0]));
+  const firstRank = units.map((u) => rank.get(u.changes[0])!);
+  const unitOrder = units.map((u, i) => i).sort((a, b) => units[b].size - units[a].size || firstRank[a] - firstRank[b]);
   const bins = pack(units, unitOrder, max, false) ?? pack(units, unitOrder, max, true)!;
 
   // Execution order: a topological order of the bins, the one whose first action comes first
@@ -98,10 +100,12 @@ export function compile(changes: Change[], phaseOf: (c: Change) => number, optio
   const indexOfBin = new Map(sequence.map((b, i) => [b, i]));
   return sequence.map((bin, index) => {
     const actions = contents[bin].flatMap((ch) => ch.actions);
+    const owners: string[] = [];
+    for (const ch of contents[bin]) for (let i = 0; i < ch.actions.length; i++) owners.push(ch.key);
     return {
       index,
       actions,
-      owners: contents[bin].flatMap((ch) => ch.actions.map(() => ch.key)),
+      owners,
       synchronous: sync !== "never" && actions.length <= DEFAULTS.maxSyncActions,
       after: [...bins[bin].after].map((b) => indexOfBin.get(b)!).sort((a, b) => a - b),
     };
