@@ -323,7 +323,8 @@ export class Runtime {
     for (const op of ops) {
       const key = keyOf(op.spec);
       const claimed = key ? this.claims.get(key) : undefined;
-      if (!claimed || op.spec.kind === "vlan") {
+      // Only objects that always exist are taken over; a VLAN, policy or interface is created and deleted.
+      if (!claimed || !SINGLETON[op.spec.kind]) {
         out.push(op);
         continue;
       }

@@ -59,7 +59,7 @@ test("a misspelt field: TypeScript's message with its file, line and suggestion,
   expect(r.stderr).toBe(
     [
       "error: the program does not compile (1 error):",
-      `  ${path.join(dir, "index.ts")}:4:86 - error TS2353: Object literal may only specify known properties, and 'voiceVlna' does not exist in type 'Omit<SwitchPortArgs, "serial" | "portId"> | ((portId: string) => Omit<SwitchPortArgs, "serial" | "portId">)'.`,
+      `  ${path.join(dir, "index.ts")}:4:86 - error TS2353: Object literal may only specify known properties, and 'voiceVlna' does not exist in type 'Inputs<PortFields> | ((portId: string) => Inputs<PortFields>)'.`,
       '      4 | meraki.switchPorts("desks", { serial: "AAAA-BBBB-CCCC", ports: "2-40" }, { vlan: 10, voiceVlna: 20 });',
       "        |                                                                                      ^",
       "hint: fix the program; nothing was sent",
