@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --quick] [--json] [--scenarios 480,2400] [--plan-sizes 1000,10000,50000]
+ *   [--pulumi branch-office,campus] [--pulumi-forms bulk,per-port,per-resource] [--pulumi-parallel 8,32,unbounded]
  * (an empty list, e.g. --scenarios=, skips that part)
  * Batched apply against the per-resource pattern, side by side against the same emulator, and
  * the plan's cost as it grows. Not part of the test suite.
@@ -11,6 +12,8 @@ import { parseArgs } from "util";
 import { PlanCost } from "./plan-cost";
 import { BenchReport, markdown } from "./report";
 import { runMode } from "./run";
+import { Parallel, pulumiBench, pulumiBenchMarkdown } from "./pulumi-bench";
+import { Form } from "./pulumi-forms";
 import { FULL, QUICK, scenario } from "./scenarios";
 
 const QUICK_SCALE = 10;
@@ -32,7 +35,7 @@ export function medianCost(runs: PlanCost[]): PlanCost {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" } },
+    options: { quick: { type: "boolean" }, json: { type: "boolean" }, scenarios: { type: "string" }, "plan-sizes": { type: "string" }, pulumi: { type: "string" }, "pulumi-forms": { type: "string" }, "pulumi-parallel": { type: "string" } },
   });
   const quick = values.quick === true;
   const scale = quick ? QUICK_SCALE : 1;
@@ -64,7 +67,12 @@ async function main(): Promise<void> {
     const runs = Array.from({ length: PLAN_COST_RUNS }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "plan-cost.js"), String(n)], { encoding: "utf8" })) as PlanCost);
     report.planCost.push(medianCost(runs));
   }
-  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : markdown(report));
+  // `pulumi up` under the real engine (skipped, saying why, without `npm run pulumi:install`).
+  const examples = (values.pulumi ?? (quick ? "branch-office" : "branch-office,campus")).split(",").filter(Boolean) as Array<"branch-office" | "campus">;
+  const forms = (values["pulumi-forms"] ?? "bulk,per-port,per-resource").split(",").filter(Boolean) as Form[];
+  const parallels = (values["pulumi-parallel"] ?? (quick ? "8" : "8,32,unbounded")).split(",").filter(Boolean).map((p): Parallel => (p === "unbounded" ? p : Number(p)));
+  const pulumi = examples.length ? await pulumiBench(examples, forms, parallels, log) : undefined;
+  process.stdout.write(values.json ? JSON.stringify({ ...report, pulumi }, null, 2) + "\n" : markdown(report) + (pulumi ? pulumiBenchMarkdown(pulumi) : ""));
 }
 
 if (require.main === module) {
