@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --quick] [--json] [--scenarios 480,2400] [--plan-sizes 1000,10000,50000]
  *   [--program-sizes 2400,10000,50000] [--program-runs 3] [--preview-sizes 2400,10000,50000]
+ *   [--pulumi branch-office,campus] [--pulumi-forms bulk,per-port,per-resource] [--pulumi-parallel 8,32,unbounded]
  * (an empty list, e.g. --scenarios=, skips that part)
  * Batched apply against the per-resource pattern, side by side against the same emulator, the
  * plan's cost as it grows, and a big program's cost end to end (`meraki-batch plan` as a process,
@@ -17,6 +18,8 @@ import { PORTS_PER_SWITCH, ProgramForm, switchesFor } from "./programs";
 import { toolchainOrReason } from "./pulumi-real";
 import { BenchReport, markdown } from "./report";
 import { runMode } from "./run";
+import { Parallel, pulumiBench, pulumiBenchMarkdown } from "./pulumi-bench";
+import { Form } from "./pulumi-forms";
 import { FULL, QUICK, scenario } from "./scenarios";
 
 const QUICK_SCALE = 10;
@@ -60,6 +63,9 @@ async function main(): Promise<void> {
       "program-sizes": { type: "string" },
       "program-runs": { type: "string" },
       "preview-sizes": { type: "string" },
+      pulumi: { type: "string" },
+      "pulumi-forms": { type: "string" },
+      "pulumi-parallel": { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -117,7 +123,12 @@ async function main(): Promise<void> {
       }
     }
   }
-  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : markdown(report));
+  // `pulumi up` under the real engine (skipped, saying why, without `npm run pulumi:install`).
+  const examples = (values.pulumi ?? (quick ? "branch-office" : "branch-office,campus")).split(",").filter(Boolean) as Array<"branch-office" | "campus">;
+  const forms = (values["pulumi-forms"] ?? "bulk,per-port,per-resource").split(",").filter(Boolean) as Form[];
+  const parallels = (values["pulumi-parallel"] ?? (quick ? "8" : "8,32,unbounded")).split(",").filter(Boolean).map((p): Parallel => (p === "unbounded" ? p : Number(p)));
+  const pulumi = examples.length ? await pulumiBench(examples, forms, parallels, log) : undefined;
+  process.stdout.write(values.json ? JSON.stringify({ ...report, pulumi }, null, 2) + "\n" : markdown(report) + (pulumi ? pulumiBenchMarkdown(pulumi) : ""));
 }
 
 if (require.main === module) {

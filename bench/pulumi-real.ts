@@ -49,7 +49,8 @@ export async function realUp(tc: Toolchain, c: RealUpCase): Promise<RealUpResult
   const project = await PulumiProject.create(tc, {
     program: c.program,
     config: { "meraki-batch:baseUrl": emu.url, "meraki-batch:organizationId": c.organizationId, ...(c.config ?? {}) },
-    env: { MERAKI_DASHBOARD_API_KEY: c.seed === "campus" ? CAMPUS_API_KEY : DEMO_API_KEY },
+    // The base URL also in the environment, for the bench's per-resource provider (stack config comes first for meraki-batch).
+    env: { MERAKI_DASHBOARD_API_KEY: c.seed === "campus" ? CAMPUS_API_KEY : DEMO_API_KEY, MERAKI_DASHBOARD_API_BASE_URL: emu.url },
   });
   try {
     if (c.source) project.writeProgram(c.source);

@@ -16,14 +16,21 @@ export function portRange(expression: string): string[] {
 type Settings = Inputs<PortFields>;
 
 /**
+ * T with no field a port does not have: TypeScript does not check the object a callback returns for
+ * unknown fields (as it checks an object literal argument), so a misspelt field there ('voiceVlna')
+ * is a type error only through this.
+ */
+type OnlyPortFields<T> = T & { [K in Exclude<keyof T, keyof Settings>]: never };
+
+/**
  * The ports of one switch as one SwitchPorts resource, all with `settings`, which may be a function
  * of the port id for per-port values (names, say). Fields with the same value on every port are
  * shared; the others become per-port overrides.
  */
-export function switchPorts(
+export function switchPorts<T extends Settings>(
   name: string,
   args: { serial: pulumi.Input<string>; ports: string | Array<string | number>; onDelete?: pulumi.Input<"restore" | "reset" | "retain"> },
-  settings: Settings | ((portId: string) => Settings),
+  settings: Settings | ((portId: string) => OnlyPortFields<T>),
   opts?: pulumi.CustomResourceOptions,
 ): SwitchPorts {
   if (typeof settings !== "function") return new SwitchPorts(name, { ...settings, serial: args.serial, ports: args.ports, onDelete: args.onDelete }, opts);

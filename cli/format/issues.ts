@@ -25,7 +25,9 @@ export function formatIssues(issues: ValidationIssue[]): string {
     if (g.items.length === 1 || !g.kind) return g.items.map((x) => `${x.resource}: ${what}`).join("\n  ");
     const where = compactDescriptions(g.descriptions);
     const shown = where.length > 3 ? `${where.slice(0, 2).join("; ")}; and ${where.length - 2} more` : where.join("; ");
-    return `${plural(g.items.length, g.kind)} (${shown}): ${what}`;
+    // A class named in the plural (SwitchPorts) keeps its name.
+    const count = g.kind.endsWith("s") ? `${g.items.length} ${g.kind}` : plural(g.items.length, g.kind);
+    return `${count} (${shown}): ${what}`;
   });
   return `invalid desired state (${plural(issues.length, "problem")}):\n  ${lines.join("\n  ")}`;
 }

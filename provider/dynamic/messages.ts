@@ -62,15 +62,17 @@ export function driftLine(changes: Change[]): string | undefined {
 }
 
 /**
- * Which batch each object went in: "batch 1234 (1 of 2)"; for the ports of a SwitchPorts resource
- * in several batches, per ports. Undefined when none of them went in a batch.
+ * Which batch of the deployment each object went in: "batch 1234 (2 of 3)"; for the ports of a
+ * SwitchPorts resource in several batches, per ports. `offset` is the number of batches the
+ * deployment sent before this flush, `total` how many it sent in all. Undefined when none of them
+ * went in a batch.
  */
-export function batchLine(results: ResourceResult[], batches: number): string | undefined {
+export function batchLine(results: ResourceResult[], offset: number, total: number): string | undefined {
   const inBatch = results.filter((r) => (r.outcome.status === "applied" || r.outcome.status === "mismatch") && (r.outcome as { batchId?: string }).batchId);
   if (!inBatch.length) return undefined;
   const where = (r: ResourceResult) => {
     const o = r.outcome as { batch: number; batchId: string };
-    return `batch ${o.batchId} (${o.batch + 1} of ${batches})`;
+    return `batch ${o.batchId} (${offset + o.batch + 1} of ${total})`;
   };
   const groups = new Map<string, string[]>();
   for (const r of inBatch) groups.set(where(r), [...(groups.get(where(r)) ?? []), portOfName(r.name) ?? ""]);

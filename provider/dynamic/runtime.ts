@@ -115,21 +115,29 @@ export class Runtime {
   private readonly flushes: FlushStats[] = [];
   private maxActionsPerBatch = 100;
 
+  /** What went in which batch, per resource, told once the deployment's batches are all known. */
+  private readonly placed: Array<{ urn: string; results: ResourceResult[]; offset: number }> = [];
+
   constructor() {
     // The engine also sends Cancel when a deployment ends (how a plugin acknowledges shutdown): with
     // nothing waiting, that is the end, when the deployment's batches can be judged as a whole.
     onEngineCancel(() => {
-      if (!this.coalescer.waiting()) this.reportParallelism();
+      if (!this.coalescer.waiting()) this.report();
     });
   }
 
   private reported = false;
-  private reportParallelism(): void {
+  /** The end of the deployment: each resource's batch and its position, and the warning if --parallel split it. */
+  private report(): void {
     if (this.reported) return;
-    const warning = parallelismWarning(this.flushes, this.maxActionsPerBatch);
-    if (!warning) return;
     this.reported = true;
-    void engineLog("warning", warning);
+    const total = this.flushes.reduce((n, f) => n + f.batches, 0);
+    for (const p of this.placed) {
+      const line = batchLine(p.results, p.offset, total);
+      if (line) void engineLog("info", line, p.urn);
+    }
+    const warning = parallelismWarning(this.flushes, this.maxActionsPerBatch);
+    if (warning) void engineLog("warning", warning);
   }
 
   /** Called by every deserialised provider instance; the first configuration wins. */
@@ -323,7 +331,8 @@ export class Runtime {
     for (const op of ops) {
       const key = keyOf(op.spec);
       const claimed = key ? this.claims.get(key) : undefined;
-      if (!claimed || op.spec.kind === "vlan") {
+      // Only objects that always exist are taken over; a VLAN, policy or interface is created and deleted.
+      if (!claimed || !SINGLETON[op.spec.kind]) {
         out.push(op);
         continue;
       }
@@ -361,11 +370,11 @@ export class Runtime {
     return Object.assign(new Error(err.message), { id, properties: outputs(inputs, original), reasons: [err.message] });
   }
 
-  private async showBatches(job: Job, results: Map<string, ResourceResult>, batches: number): Promise<void> {
+  /** Remembers which batches a resource's objects went in (told at the end: report). */
+  private place(job: Job, results: Map<string, ResourceResult>, offset: number): void {
     if (!job.urn) return;
     const mine = job.ops.map((o) => results.get(keyOf(o.spec) ?? "")).filter((r): r is ResourceResult => r !== undefined);
-    const line = batchLine(mine, batches);
-    if (line) await engineLog("info", line, job.urn);
+    this.placed.push({ urn: job.urn, results: mine, offset });
   }
 
   /** A real call, gathered with the others that arrive together. */
@@ -404,9 +413,9 @@ export class Runtime {
       // Ids the creates were given (an access policy's number…), else the live objects', for the outputs.
       const assigned = assignedIds(plan.batches, applied.batches);
       for (const c of plan.changes) if (c.id !== undefined && !assigned.has(c.key)) assigned.set(c.key, c.id);
+      const offset = this.flushes.reduce((n, f) => n + f.batches, 0);
       this.flushes.push({ calls: remaining.length, actions: plan.summary.actions, batches: plan.batches.length });
-      // Each resource's batch, on the resource, before the engine hears that its step is done.
-      await Promise.all(remaining.map((c) => this.showBatches(c.item, results, plan.batches.length)));
+      for (const c of remaining) this.place(c.item, results, offset);
       for (const c of remaining) answer(c, results, lives, assigned);
       remaining = [];
     }

@@ -178,8 +178,10 @@ function portVlanWarnings(items: Validated[], live: LiveSnapshot): string[] {
       groups.set(key, g);
     }
   }
-  return [...groups.values()].map((g) => {
-    const ports = g.ports.sort(byNumber);
+  // By switch and first port, whatever order the program registered its resources in.
+  const ordered = [...groups.values()].map((g) => ({ ...g, ports: g.ports.sort(byNumber) })).sort((a, b) => a.serial.localeCompare(b.serial) || byNumber(a.ports[0], b.ports[0]) || a.field.localeCompare(b.field));
+  return ordered.map((g) => {
+    const ports = g.ports;
     return `${ports.length === 1 ? "port" : "ports"} ${idRanges(ports)} of switch ${g.serial}: ${g.field} ${g.id} is declared nowhere in the program and is not a VLAN of network ${g.networkId}'s appliance`;
   });
 }

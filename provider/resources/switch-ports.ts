@@ -13,6 +13,7 @@
  */
 import { expandVlanRanges, parseVlanList } from "../../lib/vlan-list";
 import { ValidationIssue } from "../errors";
+import { closest } from "../plan/suggest";
 import { DeleteSpec, ResourceSpec } from "./common";
 import { switchPortSchema } from "./switch-port";
 
@@ -79,8 +80,12 @@ export function expandSwitchPorts(name: string, raw: unknown, intent?: ResourceS
   if (typeof props.serial !== "string" || !props.serial) issue("serial", "is required");
   const { ids = [], error } = portIdsOf(props.ports);
   if (error) issue("ports", error);
-  const unknown = Object.keys(sharedFields(props)).filter((k) => !PORT_FIELDS.has(k));
-  if (unknown.length) issue("", `unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}`);
+  // One issue per unknown field, with the field it is likely a typo of (as for every kind: plan.ts zodIssues).
+  const unknownField = (path: string, k: string) => {
+    const near = closest(k, [...PORT_FIELDS]);
+    issue(path, `unknown field '${k}'${near ? ` — did you mean '${near}'?` : ""}`);
+  };
+  for (const k of Object.keys(sharedFields(props)).filter((f) => !PORT_FIELDS.has(f))) unknownField("", k);
   const overrides = props.overrides === undefined ? {} : props.overrides;
   if (!overrides || typeof overrides !== "object" || Array.isArray(overrides)) issue("overrides", 'must map port ids to fields, such as { "5": { name: "Printer" } }');
   const byPort = (overrides && typeof overrides === "object" ? overrides : {}) as Record<string, unknown>;
@@ -88,8 +93,7 @@ export function expandSwitchPorts(name: string, raw: unknown, intent?: ResourceS
     if (!ids.includes(portId)) issue(`overrides.${portId}`, `port ${portId} is not in ports ${JSON.stringify(props.ports)}`);
     else if (!fields || typeof fields !== "object" || Array.isArray(fields)) issue(`overrides.${portId}`, "must be an object of port fields");
     else {
-      const bad = Object.keys(fields).filter((k) => !PORT_FIELDS.has(k));
-      if (bad.length) issue(`overrides.${portId}`, `unknown field${bad.length > 1 ? "s" : ""} ${bad.map((k) => `'${k}'`).join(", ")}`);
+      for (const k of Object.keys(fields).filter((f) => !PORT_FIELDS.has(f))) unknownField(`overrides.${portId}`, k);
     }
   }
   if (issues.length) return { specs: [], issues, ids };

@@ -125,3 +125,31 @@ test("the program-cost probe plans a campus program as a process: wall, CPU, pea
   expect(table).toContain("| 96 | bulk | 5 | 3.0 | 2.5 | 300 | 0 |");
   expect(table).toContain("Not run: per-port at 50016 ports.");
 }, 120_000);
+
+test("the pulumi up bench's per-port form asks for exactly what the example (SwitchPorts) asks for", async () => {
+  const fs = await import("fs");
+  const os = await import("os");
+  const { expandedResources, perPortSource } = await import("../../bench/pulumi-forms");
+  const { testEmulator } = await import("../helpers/api");
+  const { cli } = await import("../helpers/cli");
+  const { DEMO_API_KEY } = await import("../../emulator/seeds");
+  const example = path.resolve(__dirname, "..", "..", "examples", "branch-office");
+  const decls = await expandedResources(example);
+  expect(decls.filter((d) => d.kind === "switchPort")).toHaveLength(90);
+  // The per-port form in a copy of the example whose node_modules is this repository's.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mb-forms-"));
+  fs.cpSync(example, dir, { recursive: true });
+  fs.symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");
+  fs.writeFileSync(path.join(dir, "index.ts"), perPortSource(decls));
+  const t = await testEmulator({ frozenClock: false });
+  try {
+    const plan = (d: string) => cli(["plan", d, "--base-url", t.emu.url, "--json", "--no-type-check"], { env: { MERAKI_DASHBOARD_API_KEY: DEMO_API_KEY } });
+    const [bulk, perPort] = await Promise.all([plan(example), plan(dir)]);
+    const changes = (r: { stdout: string }) => JSON.parse(r.stdout).changes.map((c: any) => [c.key, c.op, c.fields]).sort();
+    expect(changes(perPort)).toEqual(changes(bulk));
+    expect(JSON.parse(perPort.stdout).summary).toMatchObject({ update: 93, create: 4, actions: 99 });
+  } finally {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

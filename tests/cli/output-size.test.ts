@@ -83,8 +83,9 @@ test("a plan stays within a few lines per changed resource, and one typo on 100 
   expect(r.code).toBe(1);
   expect(r.stderr).toBe(
     [
-      "error: invalid desired state (97 problems):",
-      "  96 SwitchPorts (ports 1-48 of switch AAAA-BBBB-CCCC; ports 1-48 of switch DDDD-EEEE-FFFF): unknown field 'voiceVlna' — did you mean 'voiceVlan'?",
+      // Each switchPorts call is one SwitchPorts resource: the typo shared by its 48 ports is one problem of it.
+      "error: invalid desired state (3 problems):",
+      "  2 SwitchPorts (switch AAAA-BBBB-CCCC; switch DDDD-EEEE-FFFF): unknown field 'voiceVlna' — did you mean 'voiceVlan'?",
       "  SwitchPort 'x' (port 49 of switch AAAA-BBBB-CCCC): unknown field 'vlanID' — did you mean 'vlan'?",
       "hint: fix the resources above; nothing was sent",
       "",

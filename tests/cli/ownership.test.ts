@@ -117,7 +117,7 @@ describe("VlanOwnership: the network's undeclared VLANs are deletes", () => {
     expect((await cli(["plan", dir, "--detailed-exitcode"], { env })).code).toBe(0);
   });
 
-  test("a saved plan is the contract: its deletes are in the digest, a VLAN created since is not deleted, a deleted one makes it stale", async () => {
+  test("a saved plan is the contract: its deletes are in the digest, a VLAN created since is not deleted, one deleted meanwhile leaves it applied", async () => {
     await createVlan(40, "Lab");
     const dir = program(...OWNED.slice(0, 2));
     const out = path.join(dir, "plan.json");
@@ -145,15 +145,21 @@ describe("VlanOwnership: the network's undeclared VLANs are deletes", () => {
     const next = await cli(["plan", dir], { env });
     expect(next.stdout).toContain("- Vlan undeclared-vlan-41 (VLAN 41): deleted");
 
-    // A VLAN the plan deletes is gone already: stale, nothing sent.
+    // A VLAN the plan deletes is gone already: the network is what the plan makes it (issue #21.3),
+    // so the apply says so, sends nothing and exits 0.
     const again = path.join(dir, "again.json");
     expect((await cli(["plan", dir, "--out", again], { env })).code).toBe(0);
     expect((await t.api.del(`/networks/${NET}/appliance/vlans/41`)).status).toBe(204);
     await t.control.clearRequests();
-    const stale = await cli(["apply", "--plan", again, "--yes"], { env });
-    expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain("the live network changed since the plan was made");
+    const done = await cli(["apply", "--plan", again, "--yes"], { env });
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain("Already applied");
     expect(await writes()).toEqual([]);
+    // Another VLAN the plan did not show appears: that one is not deleted by it.
+    await createVlan(42, "Other");
+    const stale = await cli(["apply", "--plan", again, "--yes"], { env });
+    expect(stale.code).toBe(0);
+    expect(await liveVlans()).toEqual([1, 42]);
   });
 
   test("a network not in the organization is refused by name; a declaration without a network too", async () => {

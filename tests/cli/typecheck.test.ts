@@ -59,7 +59,7 @@ test("a misspelt field: TypeScript's message with its file, line and suggestion,
   expect(r.stderr).toBe(
     [
       "error: the program does not compile (1 error):",
-      `  ${path.join(dir, "index.ts")}:4:86 - error TS2353: Object literal may only specify known properties, and 'voiceVlna' does not exist in type 'Omit<SwitchPortArgs, "serial" | "portId"> | ((portId: string) => Omit<SwitchPortArgs, "serial" | "portId">)'.`,
+      `  ${path.join(dir, "index.ts")}:4:86 - error TS2353: Object literal may only specify known properties, and 'voiceVlna' does not exist in type 'Inputs<PortFields> | ((portId: string) => OnlyPortFields<Inputs<PortFields>>)'.`,
       '      4 | meraki.switchPorts("desks", { serial: "AAAA-BBBB-CCCC", ports: "2-40" }, { vlan: 10, voiceVlna: 20 });',
       "        |                                                                                      ^",
       "hint: fix the program; nothing was sent",
@@ -76,6 +76,14 @@ test("a misspelt field: TypeScript's message with its file, line and suggestion,
     "error: the program does not compile (1 error):",
     `  ${path.join(one, "index.ts")}:2:69 - error TS2561: Object literal may only specify known properties, but 'voiceVlna' does not exist in type 'SwitchPortArgs'. Did you mean to write 'voiceVlan'?`,
   ]);
+  expect(await t.control.requests()).toEqual([]);
+
+  // Per-port settings from a function: TypeScript does not check a returned object for unknown
+  // fields by itself; switchPorts' type does, at the line of the call.
+  const fn = tempProgram("misspelt-fn", { "index.ts": `${IMPORT_MERAKI}\nmeraki.switchPorts("desks", { serial: "AAAA-BBBB-CCCC", ports: "2-40" }, (port) => ({ name: \`Desk \${port}\`, voiceVlna: 20 }));\n` });
+  const r2 = await cli(["plan", fn], { env });
+  expect(r2.code).toBe(1);
+  expect(r2.stderr).toMatch(new RegExp(`^error: the program does not compile \\(1 error\\):\\n  ${path.join(fn, "index.ts").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2:\\d+ - error TS2345: .*voiceVlna`));
   expect(await t.control.requests()).toEqual([]);
 });
 

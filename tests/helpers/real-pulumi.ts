@@ -29,3 +29,17 @@ export function describeReal(name: string, fn: (tc: Toolchain) => void): void {
   else describe.skip(name, () => fn(undefined as unknown as Toolchain));
 }
 
+
+/**
+ * The README shows excerpts of real `pulumi` output under `<!-- pulumi-excerpt: NAME -->`: each
+ * line of that block ("…" lines aside) must be a line of `output`. The engine's order, durations
+ * and numbers (batch ids, counts) vary from run to run: lines are compared without durations and
+ * with every number as N, in any order.
+ */
+export function readmeExcerptMisses(readme: string, name: string, output: string): string[] {
+  const block = new RegExp(`<!-- pulumi-excerpt: ${name} -->\\n+(\`{3,})\\w*\\n([\\s\\S]*?)\\n\\1`).exec(readme);
+  if (!block) return [`no excerpt '${name}' in the README`];
+  const norm = (l: string) => l.replace(/ \(\d+(\.\d+)?m?s\)/g, "").replace(/\d+/g, "N").trimEnd();
+  const lines = new Set(output.split("\n").map(norm));
+  return block[2].split("\n").filter((l) => l.trim() !== "…" && !lines.has(norm(l)));
+}

@@ -57,8 +57,9 @@ test("the model: what a person would write, and it plans to nothing as Pulumi's 
   expect(model.assumed).toContainEqual({ what: `RADIUS secrets, read from $${env}`, why: "the API does not return them: set the variable where batches are sent (they are sent when the policy's servers change)", where: [`access policy 'Desks 802.1X' on ${CORE}`] });
   expect(model.dropped).toEqual([]);
   // The ports use the policy through a reference, as the CLI sees the program's output.
-  const desk = modelResources(model).find((r) => r.name === "access-switch-4-desk-7")!;
-  expect(desk.props).toMatchObject({ accessPolicyNumber: { $ref: "campus-core-desks-802-1x", kind: "switchAccessPolicy", output: "accessPolicyNumber" } });
+  // The desks are one SwitchPorts resource: the policy is a shared field of its ports.
+  const desk = modelResources(model).find((r) => r.name === "access-switch-4-desk")!;
+  expect(desk).toMatchObject({ kind: "switchPorts", props: { ports: "1-40", accessPolicyNumber: { $ref: "campus-core-desks-802-1x", kind: "switchAccessPolicy", output: "accessPolicyNumber" } } });
   for (const intent of ["create", "ensure"] as const) {
     const { items } = validate(modelResources(model).map((r) => ({ ...r, intent })));
     expect(makePlan(items, [], snapshot).summary.actions).toBe(0);

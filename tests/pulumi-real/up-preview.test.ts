@@ -3,13 +3,15 @@
  * `pulumi up`, `pulumi up` again. Checked in the emulator's request log, its live state and the
  * stack's state.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { DEMO_API_KEY } from "../../emulator/seeds";
 import { cli } from "../helpers/cli";
 import { testEmulator, TestEmulator } from "../helpers/api";
-import { describeReal, expectOk, plannedOf, PulumiProject, stepsOf } from "../helpers/real-pulumi";
+import { describeReal, expectOk, plannedOf, PulumiProject, readmeExcerptMisses, stepsOf } from "../helpers/real-pulumi";
 
 const PROGRAM = path.resolve(__dirname, "..", "..", "examples", "branch-office");
+const README = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
 const writes = (log: any[]) => log.filter((r) => r.method !== "GET");
 const batchPath = /^\/api\/v1\/organizations\/\d+\/actionBatches/;
 
@@ -41,6 +43,8 @@ describeReal("examples/branch-office: preview, up, up again", (tc) => {
     expect(planned.filter((p) => p.type.endsWith(":Vlan")).map((p) => p.name).sort()).toEqual(["api-vlan", "guest", "management", "users", "voice"]);
     expect(r.stdout).toContain("+ 16 to create"); // the 15 and the stack
     expect(writes(await t.control.requests())).toEqual([]);
+    // The README's excerpt of a preview is this output.
+    expect(readmeExcerptMisses(README, "preview", r.stdout)).toEqual([]);
   }, 240_000);
 
   test("up: converges through batches only, with per-resource steps, and reads every applied field back", async () => {
@@ -71,6 +75,7 @@ describeReal("examples/branch-office: preview, up, up again", (tc) => {
     expect(desk).toMatchObject({ serial: "AAAA-BBBB-CCCC", ports: "2-40", vlan: 10, voiceVlan: 20, overrides: { "5": { name: "Desk A5" } } });
     expect(Object.keys(desk.original)).toHaveLength(39);
     expect(desk.original["5"]).toEqual({ name: null, type: "access", vlan: 1, voiceVlan: null, stpGuard: "disabled" });
+    expect(readmeExcerptMisses(README, "up", r.stdout)).toEqual([]);
     expect(state["api-vlan"].outputs).toMatchObject({ vlanId: 99, name: "API-VLAN" });
   }, 240_000);
 
@@ -80,5 +85,11 @@ describeReal("examples/branch-office: preview, up, up again", (tc) => {
     expect(stepsOf(r.events).filter((s) => s.op !== "same")).toEqual([]);
     expect(r.stdout).toMatch(/16 unchanged/);
     expect(writes(await t.control.requests())).toEqual([]);
+  }, 240_000);
+
+  test("drift made in the Dashboard shows in a plain preview, as the README shows it", async () => {
+    expect((await t.api.put("/devices/AAAA-BBBB-CCCC/switch/ports/5", { vlan: 30, name: "Temporary guest desk" })).status).toBe(200);
+    const r = expectOk(await project.run(["preview"]));
+    expect(readmeExcerptMisses(README, "drift", r.stdout)).toEqual([]);
   }, 240_000);
 });

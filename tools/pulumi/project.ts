@@ -22,6 +22,14 @@ export interface RunResult {
 
 export type EngineEvent = Record<string, any>;
 
+export interface StateEntry {
+  name: string;
+  type: string;
+  id?: string;
+  inputs: Record<string, any>;
+  outputs: Record<string, any>;
+}
+
 export interface ProjectOptions {
   /** The program directory to copy (index.ts, Pulumi.yaml, …). */
   program: string;
@@ -121,17 +129,19 @@ export class PulumiProject {
     }
   }
 
-  /** The stack's state: its resources by name (`pulumi stack export`). */
-  async state(): Promise<Record<string, { type: string; id?: string; inputs: Record<string, any>; outputs: Record<string, any> }>> {
+  /** The stack's state: its dynamic resources by name (`pulumi stack export`); see stateList for names two types share. */
+  async state(): Promise<Record<string, StateEntry>> {
+    return Object.fromEntries((await this.stateList()).map((r) => [r.name, r]));
+  }
+
+  /** The stack's dynamic resources, in state order. */
+  async stateList(): Promise<StateEntry[]> {
     const r = await this.run(["stack", "export", "--show-secrets"]);
     if (r.code !== 0) throw new Error(`pulumi stack export failed: ${r.stderr}`);
     const deployment = JSON.parse(r.stdout).deployment;
-    const out: Record<string, any> = {};
-    for (const res of deployment.resources ?? []) {
-      if (!String(res.type).startsWith("pulumi-nodejs:dynamic/")) continue;
-      out[String(res.urn).split("::").pop()!] = { type: res.type, id: res.id, inputs: res.inputs ?? {}, outputs: res.outputs ?? {} };
-    }
-    return out;
+    return (deployment.resources ?? [])
+      .filter((res: any) => String(res.type).startsWith("pulumi-nodejs:dynamic/"))
+      .map((res: any) => ({ name: String(res.urn).split("::").pop()!, type: res.type, id: res.id, inputs: res.inputs ?? {}, outputs: res.outputs ?? {} }));
   }
 
   /** The raw exported stack (for checks such as "no secret in state"). */
