@@ -39,6 +39,7 @@ export function lightenRuntime(pulumiDir: string, env: NodeJS.ProcessEnv, lean: 
     withoutPromiseStacks(pulumiDir, env),
     withLazyProperties(pulumiDir),
     withoutCallsites(pulumiDir),
+    withoutProviderText(pulumiDir),
     // Before recordingOrder: the order is recorded around it.
     withLeanRegistration(pulumiDir, lean),
     recordingOrder(pulumiDir, order),
@@ -149,6 +150,17 @@ function load(pulumiDir: string, file: string): any {
 function withoutCallsites(pulumiDir: string): () => void {
   const Resource = load(pulumiDir, "resource.js")?.Resource as Record<string, unknown> | undefined;
   return replace(Resource, "callsites", () => () => []);
+}
+
+/**
+ * A dynamic resource's provider is serialised to JavaScript text (`__provider`), once per provider
+ * object, by `runtime/closure/serializeClosure.js` `serializeFunction`, which first opens an
+ * inspector session with the debugger enabled (150 ms, and every script parsed after it is
+ * reported to it). The mock drops `__provider` (program.ts), so the text is never read: it is the
+ * empty function's.
+ */
+function withoutProviderText(pulumiDir: string): () => void {
+  return replace(runtimeModule(pulumiDir, "closure/serializeClosure.js"), "serializeFunction", () => async () => ({ text: "", exportName: "handler", containsSecrets: false }));
 }
 
 /** Options the lean path leaves to the runtime's own registration. */

@@ -13,7 +13,7 @@
  *
  * Pulumi stacks delete by their state: the provider does not use this.
  */
-import { deriveFields, IMPORT_KINDS } from "../import/fields";
+import { deriveFields, IMPORT_KINDS, nothingBeyond } from "../import/fields";
 import { ValidationIssue } from "../errors";
 import { LiveNeeds, LiveSnapshot } from "../live/snapshot";
 import { DeleteSpec } from "../resources/common";
@@ -143,6 +143,7 @@ function undeclaredPorts(items: Validated[], live: LiveSnapshot): UndeclaredNote
     const fields = new Set<string>();
     for (const id of Object.keys(livePorts).sort(byNumber)) {
       const own = ports.get(id) ?? new Set<string>();
+      if (nothingBeyond(IMPORT_KINDS.switchPort, livePorts[id], own)) continue;
       // What an import would declare (provider/import/model.ts): non-default, and what the port takes back.
       const { fields: declarable } = deriveFields(IMPORT_KINDS.switchPort, livePorts[id]);
       const refused = new Set(portRuleIssues(declarable, livePorts[id]).map((i) => i.path));
