@@ -22,8 +22,12 @@ import { compileWaves } from "./waves";
 import { liveDigest, planDigest } from "./digest";
 import type { OwnershipReport } from "./ownership";
 
-/** 2: the plan digest and the live digest (1 had only a live "fingerprint"). */
-export const PLAN_VERSION = 2;
+/**
+ * 2: the plan digest and the live digest (1 had only a live "fingerprint"). 3: a batch's actions
+ * digested once, as its changes' (a plan saved by version 2 would fail its digest check and be
+ * refused as edited: the version says what happened instead).
+ */
+export const PLAN_VERSION = 3;
 
 export interface PlanOptions {
   maxActionsPerBatch?: number;

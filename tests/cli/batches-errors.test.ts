@@ -122,9 +122,24 @@ describe("bad input: one clear line and a hint, never a stack trace", () => {
     expect(await cli(["plan", "--bogus"], { env })).toMatchObject({ code: 2, stderr: "error: Unknown option '--bogus'\nhint: run 'meraki-batch plan --help'\n" });
     expect(await cli(["apply"], { env })).toMatchObject({ code: 2, stderr: "error: missing the program directory (or --plan FILE)\nhint: e.g. meraki-batch apply examples/branch-office\n" });
     const notPlan = await cli(["apply", "--plan", "package.json", "--yes"], { env });
-    expect(notPlan.stderr).toBe("error: package.json is not a meraki-batch plan (version 2)\nhint: make a plan with 'meraki-batch plan <program-dir> --out plan.json'\n");
+    expect(notPlan.stderr).toBe("error: package.json is not a meraki-batch plan (version 3)\nhint: make a plan with 'meraki-batch plan <program-dir> --out plan.json'\n");
     expect((await cli(["batches", "nope"], { env })).code).toBe(2);
     expect((await cli(["plan", path.join(PROGRAMS, "small"), "--sync", "sometimes"], { env })).stderr).toBe("error: --sync must be auto, always or never, got 'sometimes'\n");
+  });
+
+  test("a plan saved by an earlier version (its digest made differently) is refused by its version, not as edited; nothing sent", async () => {
+    const fs = await import("fs");
+    const os = await import("os");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mb-v2-")), "plan.json");
+    expect((await cli(["plan", path.join(PROGRAMS, "small"), "--out", file], { env })).code).toBe(0);
+    const saved = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect(saved.version).toBe(3);
+    fs.writeFileSync(file, JSON.stringify({ ...saved, version: 2 }));
+    await t.control.clearRequests();
+    const r = await cli(["apply", "--plan", file, "--yes"], { env });
+    expect(r).toMatchObject({ code: 1, stdout: "", stderr: `error: ${file} is a plan of version 2; this meraki-batch reads version 3\nhint: make a plan with 'meraki-batch plan <program-dir> --out plan.json'\n` });
+    expect(await t.control.requests()).toEqual([]);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   test("an unknown organization says so and lists the visible ones (more in program-errors.test.ts)", async () => {
