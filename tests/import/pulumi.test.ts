@@ -55,7 +55,7 @@ describeReal("the first pulumi up of an imported program", (tc) => {
     } finally {
       await project.dispose();
     }
-  });
+  }, 240_000);
 
   test("VLANs off, and a network bound to a configuration template: the first up of their import sends no action batch either", async () => {
     const campus = await testEmulator({ seed: "campus", frozenClock: false, rateLimit: 0, batchLatencyMs: 0 });
@@ -82,5 +82,5 @@ describeReal("the first pulumi up of an imported program", (tc) => {
     } finally {
       await campus.close();
     }
-  });
+  }, 240_000);
 });
