@@ -29,24 +29,31 @@ const WINDOW = 64;
 export interface LightRuntime {
   /** The position of a resource in the program's own order (when its constructor ran); undefined if unknown. */
   declared(type: string, name: string): number | undefined;
+  /** The replacements in place (one that found the runtime laid out otherwise is missing). */
+  replaced: string[];
   restore(): void;
 }
+
+/** What a replacement that found nothing to replace gives back. */
+const UNCHANGED = () => {};
 
 /** Replaces what can be replaced in the runtime at `pulumiDir` (the program's @pulumi/pulumi). */
 export function lightenRuntime(pulumiDir: string, env: NodeJS.ProcessEnv, lean: (type: string) => boolean): LightRuntime {
   const order = new Map<string, number>();
-  const undo = [
-    withoutPromiseStacks(pulumiDir, env),
-    withLazyProperties(pulumiDir),
-    withoutCallsites(pulumiDir),
-    withoutProviderText(pulumiDir),
+  const undo: Array<[string, () => void]> = [
+    ["promise stacks", withoutPromiseStacks(pulumiDir, env)],
+    ["lazy properties", withLazyProperties(pulumiDir)],
+    ["call sites", withoutCallsites(pulumiDir)],
+    ["provider text", withoutProviderText(pulumiDir)],
     // Before recordingOrder: the order is recorded around it.
-    withLeanRegistration(pulumiDir, lean),
-    recordingOrder(pulumiDir, order),
+    ["lean registration", withLeanRegistration(pulumiDir, lean)],
+    ["program order", recordingOrder(pulumiDir, order)],
   ];
   return {
     declared: (type, name) => order.get(`${type}::${name}`),
-    restore: () => undo.forEach((u) => u()),
+    replaced: undo.filter(([, u]) => u !== UNCHANGED).map(([name]) => name),
+    // Last made, first undone: two of them replace the same function, each over the one before.
+    restore: () => [...undo].reverse().forEach(([, u]) => u()),
   };
 }
 
@@ -61,7 +68,7 @@ function runtimeModule(pulumiDir: string, file: string): Record<string, unknown>
 /** Sets `module[name]` to `make(original)` if it is a function; returns the undo. */
 function replace<F extends (...args: any[]) => unknown>(module: Record<string, unknown> | undefined, name: string, make: (original: F) => F): () => void {
   const original = module?.[name];
-  if (!module || typeof original !== "function") return () => {};
+  if (!module || typeof original !== "function") return UNCHANGED;
   module[name] = make(original as F);
   return () => {
     module[name] = original;
@@ -70,7 +77,7 @@ function replace<F extends (...args: any[]) => unknown>(module: Record<string, u
 
 function withoutPromiseStacks(pulumiDir: string, env: NodeJS.ProcessEnv): () => void {
   const debuggable = runtimeModule(pulumiDir, "debuggable.js");
-  if (!debuggable || debuggable.debugPromiseLeaks || env.PULUMI_DEBUG_PROMISE_LEAKS) return () => {};
+  if (!debuggable || debuggable.debugPromiseLeaks || env.PULUMI_DEBUG_PROMISE_LEAKS) return UNCHANGED;
   return replace(debuggable, "debuggablePromise", (original) =>
     function debuggablePromise(this: unknown, ...args: unknown[]) {
       const limit = Error.stackTraceLimit;
@@ -130,6 +137,7 @@ function recordingOrder(pulumiDir: string, order: Map<string, number>): () => vo
     );
   // registerResource(res, parent, t, name, …), readResource(res, parent, t, name, …)
   const undo = [record("registerResource", 2), record("readResource", 2)];
+  if (undo.every((u) => u === UNCHANGED)) return UNCHANGED;
   return () => undo.forEach((u) => u());
 }
 
@@ -200,7 +208,7 @@ function withLeanRegistration(pulumiDir: string, lean: (type: string) => boolean
     output?.Output,
     resproto?.RegisterResourceRequest,
   ];
-  if (needed.some((f) => typeof f !== "function")) return () => {};
+  if (needed.some((f) => typeof f !== "function")) return UNCHANGED;
 
   const queue: Array<(() => Promise<void>) | undefined> = [];
   let head = 0;

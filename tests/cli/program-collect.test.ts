@@ -10,6 +10,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { lightenRuntime } from "../../cli/mock-runtime";
 import { ROOT } from "../helpers/cli";
 import { IMPORT_MERAKI, removeTempPrograms, tempProgram } from "../helpers/programs";
 
@@ -103,4 +104,23 @@ test.each(["branch-office", "campus", "campus-core", "gitops"])("examples/%s: th
   expect(lean).toEqual(runtime);
   // The runtime's own order put the ten SwitchPorts first (their nested inputs take more steps); the program declares the VLANs first.
   if (example === "campus") expect(names(lean)).toEqual(["staff", "voice", "iot", ...Array.from({ length: 10 }, (_, i) => `sw${i + 1}`)]);
+});
+
+test("with the @pulumi/pulumi this package pins, every replacement is in place (an upgrade that moves one fails here, not only slower), and restore puts the runtime's own functions back", () => {
+  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi"));
+  const debuggable = require(path.join(pulumiDir, "runtime", "debuggable.js"));
+  const resource = require(path.join(pulumiDir, "runtime", "resource.js"));
+  const originals = [debuggable.debuggablePromise, resource.registerResource];
+  const light = lightenRuntime(pulumiDir, {}, () => true);
+  try {
+    expect(light.replaced).toEqual(["promise stacks", "lazy properties", "call sites", "provider text", "lean registration", "program order"]);
+    expect([debuggable.debuggablePromise, resource.registerResource].map((f, i) => f === originals[i])).toEqual([false, false]);
+  } finally {
+    light.restore();
+  }
+  expect([debuggable.debuggablePromise, resource.registerResource]).toEqual(originals);
+  // Under PULUMI_DEBUG_PROMISE_LEAKS the promise stacks are what it prints: left alone.
+  const leaks = lightenRuntime(pulumiDir, { PULUMI_DEBUG_PROMISE_LEAKS: "true" }, () => true);
+  leaks.restore();
+  expect(leaks.replaced).not.toContain("promise stacks");
 });
