@@ -99,7 +99,7 @@ export class PulumiProject {
     const limit = opts.timeoutMs ?? 240_000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.killGroup(child, "SIGKILL");
+        killTree(child.pid!);
         reject(new Error(`pulumi ${args.join(" ")} did not end within ${limit / 1000} s\n${stdout}\n${stderr}`));
       }, limit);
       child.on("error", reject);
@@ -151,8 +151,49 @@ export class PulumiProject {
   }
 
   async dispose(): Promise<void> {
-    for (const c of this.running) this.killGroup(c, "SIGKILL");
+    for (const c of this.running) killTree(c.pid!);
     fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The processes below `pid` (Linux /proc; none elsewhere), children first-level and beyond. The
+ * engine starts its plugins in process groups of their own: a SIGKILL of the CLI's group leaves the
+ * language host, the program and the providers running, re-parented and holding their ports.
+ */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
+      const stat = fs.readFileSync(`/proc/${e}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const visit = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), visit(c)));
+  visit(pid);
+  return out;
+}
+
+/** SIGKILL to a process's group and to every process below it (taken before the kill: orphans are re-parented). */
+export function killTree(pid: number): void {
+  const below = descendants(pid);
+  for (const target of [-pid, ...below]) {
+    try {
+      process.kill(target, "SIGKILL");
+    } catch {
+      // already gone
+    }
   }
 }
 
