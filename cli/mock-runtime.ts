@@ -57,12 +57,9 @@ export function lightenRuntime(pulumiDir: string, env: NodeJS.ProcessEnv, lean: 
   };
 }
 
+/** A module of the runtime (`runtime/FILE`), or undefined if this @pulumi/pulumi has none there. */
 function runtimeModule(pulumiDir: string, file: string): Record<string, unknown> | undefined {
-  try {
-    return require(path.join(pulumiDir, "runtime", file)) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  return load(pulumiDir, path.join("runtime", file));
 }
 
 /** Sets `module[name]` to `make(original)` if it is a function; returns the undo. */
@@ -141,6 +138,7 @@ function recordingOrder(pulumiDir: string, order: Map<string, number>): () => vo
   return () => undo.forEach((u) => u());
 }
 
+/** A module of the program's @pulumi/pulumi, or undefined if it has none at `file`. */
 function load(pulumiDir: string, file: string): any {
   try {
     return require(path.join(pulumiDir, file));
