@@ -9,7 +9,7 @@
 import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import { CAMPUS_API_KEY, startEmulator } from "../emulator";
-import { PulumiProject, plannedOf } from "../tools/pulumi/project";
+import { descendants, PulumiProject, plannedOf, procStats } from "../tools/pulumi/project";
 import { Toolchain } from "../tools/pulumi/toolchain";
 import { CAMPUS_ORG, ProgramForm, switchesFor, writeProgram } from "./programs";
 
@@ -54,28 +54,13 @@ class TreeSampler {
   }
 
   private sample(): void {
-    const stats = new Map<number, { ppid: number; ticks: number; rss: number }>();
-    for (const name of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const text = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-        // pid (comm) state ppid … utime(14) stime(15) … rss(24); comm may hold spaces and parentheses.
-        const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
-        stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), rss: Number(f[21]) * this.pageBytes });
-      } catch {
-        // ended while listed
-      }
-    }
-    const tree = new Set([this.root]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [pid, s] of stats) if (!tree.has(pid) && tree.has(s.ppid)) (tree.add(pid), (grew = true));
-    }
+    const stats = procStats();
+    const tree = [this.root, ...descendants(this.root, stats)];
     let rss = 0;
     for (const pid of tree) {
       const s = stats.get(pid);
       if (!s) continue;
-      rss += s.rss;
+      rss += s.rssPages * this.pageBytes;
       this.cpuTicks.set(pid, s.ticks);
     }
     this.peakRssBytes = Math.max(this.peakRssBytes, rss);

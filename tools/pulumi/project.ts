@@ -156,29 +156,36 @@ export class PulumiProject {
   }
 }
 
-/**
- * The processes below `pid` (Linux /proc; none elsewhere), children first-level and beyond. The
- * engine starts its plugins in process groups of their own: a SIGKILL of the CLI's group leaves the
- * language host, the program and the providers running, re-parented and holding their ports.
- */
-export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
+/** Per process (Linux /proc; empty elsewhere): its parent, CPU ticks (user + system) and resident pages. */
+export function procStats(): Map<number, { ppid: number; ticks: number; rssPages: number }> {
+  const stats = new Map<number, { ppid: number; ticks: number; rssPages: number }>();
   let entries: string[];
   try {
     entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
   } catch {
-    return [];
+    return stats;
   }
   for (const e of entries) {
     try {
-      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
-      const stat = fs.readFileSync(`/proc/${e}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+      // "pid (comm) state ppid … utime(14) stime(15) … rss(24)": comm may hold spaces and parentheses, so read after the last ")".
+      const text = fs.readFileSync(`/proc/${e}/stat`, "utf8");
+      const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(e), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), rssPages: Number(f[21]) });
     } catch {
       // gone meanwhile
     }
   }
+  return stats;
+}
+
+/**
+ * The processes below `pid`, children first-level and beyond. The engine starts its plugins in
+ * process groups of their own: a SIGKILL of the CLI's group leaves the language host, the program
+ * and the providers running, re-parented and holding their ports.
+ */
+export function descendants(pid: number, stats = procStats()): number[] {
+  const children = new Map<number, number[]>();
+  for (const [p, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), p]);
   const out: number[] = [];
   const visit = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), visit(c)));
   visit(pid);
